@@ -1,0 +1,1 @@
+"""Readiness: a self-hosted smart-manufacturing and AI readiness assessment."""

@@ -1,0 +1,1 @@
+"""The pure domain core: questionnaires, scoring, recommendations and comparison (no Flask, no SQLAlchemy)."""

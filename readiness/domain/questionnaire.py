@@ -1,0 +1,247 @@
+"""The questionnaire model: frozen dataclasses for questionnaires, pillars, questions and measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from types import MappingProxyType
+
+LEVELS = range(6)  # readiness levels 0..5
+QUESTION_TYPES = ("level", "single_choice", "multiple_choice", "number", "yes_no")
+PROFILE_TYPES = ("single_choice", "yes_no", "text")
+AGGREGATION_METHODS = ("weighted_mean", "gated", "minimum")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-visible text in every language of its questionnaire."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str, fallback: str = "en") -> str:
+        """The text in `lang`, else in `fallback`, else in any language it has."""
+        if lang in self.values:
+            return self.values[lang]
+        if fallback in self.values:
+            return self.values[fallback]
+        return next(iter(self.values.values()), "")
+
+    def __str__(self) -> str:
+        return self.get("en")
+
+
+EMPTY_TEXT = Text(MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Level:
+    """A readiness level 0-5 with the lowest score that reaches it."""
+
+    level: int
+    min_score: float
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How the parts of a result (questions or pillars) combine into a score and a level."""
+
+    method: str
+    threshold: float = 0.8
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """The aggregation declared by a questionnaire for pillars, challenge areas and overall."""
+
+    pillar: Aggregation
+    challenge_area: Aggregation
+    overall: Aggregation
+    confidence_high: float = 0.9
+    confidence_medium: float = 0.7
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """A pillar of the questionnaire: technology, data, infrastructure or talent."""
+
+    id: str
+    title: Text
+    description: Text = EMPTY_TEXT
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class ChallengeArea:
+    """A challenge area of the source paper (section 5.x) and the measure that answers it."""
+
+    id: str
+    measure: str
+    title: Text
+    description: Text = EMPTY_TEXT
+
+
+@dataclass(frozen=True)
+class Action:
+    """A concrete step that takes a firm from level `from_level` to the next one."""
+
+    id: str
+    from_level: int
+    text: Text
+    pillar: str | None = None
+    when: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def applies_to(self, profile: Mapping[str, object]) -> bool:
+        """Whether this action fits a firm with `profile` (an action without `when` fits all)."""
+        for field_id, allowed in self.when.items():
+            value = profile.get(field_id)
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            if value is None or str(value) not in allowed:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure of the source paper (section 6.x) broken into actions by level."""
+
+    id: str
+    paper: str
+    title: Text
+    summary: Text
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option of a choice question, with the points it earns."""
+
+    id: str
+    text: Text
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class LevelDescription:
+    """What answer level n of a level question looks like in a firm."""
+
+    level: int
+    text: Text
+
+
+@dataclass(frozen=True)
+class Band:
+    """A scoring band of a number question: answers from `min` upwards earn `score`."""
+
+    min: float
+    score: float
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """A company-profile field: asked, stored, used for tailoring, never scored."""
+
+    id: str
+    type: str
+    text: Text
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """A scored question of a pillar, mapped to one or more challenge areas."""
+
+    id: str
+    pillar: str
+    type: str
+    text: Text
+    challenge_areas: Mapping[str, float]
+    help: Text = EMPTY_TEXT
+    weight: float = 1.0
+    paper: str | None = None
+    not_applicable: bool = False
+    dont_know: bool = False
+    evidence: bool = True
+    levels: tuple[LevelDescription, ...] = ()
+    options: tuple[Option, ...] = ()
+    max_score: float | None = None
+    unit: Text = EMPTY_TEXT
+    min: float | None = None
+    max: float | None = None
+    bands: tuple[Band, ...] = ()
+    yes_scores: bool = True
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with `option_id`, or None."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def max_points(self) -> float:
+        """The most points an answer to this question can earn."""
+        if self.type == "level":
+            return 5.0
+        if self.type in ("single_choice", "multiple_choice"):
+            return float(self.max_score or 0)
+        if self.type == "number":
+            return max((b.score for b in self.bands), default=0.0)
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """One version of a questionnaire, as loaded and validated from its data file."""
+
+    id: str
+    version: int
+    languages: tuple[str, ...]
+    title: Text
+    description: Text
+    levels: tuple[Level, ...]
+    scoring: ScoringRules
+    pillars: tuple[Pillar, ...]
+    challenge_areas: tuple[ChallengeArea, ...]
+    measures: tuple[Measure, ...]
+    questions: tuple[Question, ...]
+    profile: tuple[ProfileField, ...] = ()
+    source: Text = EMPTY_TEXT
+    path: str | None = None
+
+    @property
+    def key(self) -> str:
+        """`id@version`, how the app refers to this exact questionnaire version."""
+        return f"{self.id}@{self.version}"
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with `question_id`, or None."""
+        return self._questions_by_id.get(question_id)
+
+    def pillar(self, pillar_id: str) -> Pillar | None:
+        """The pillar with `pillar_id`, or None."""
+        return next((p for p in self.pillars if p.id == pillar_id), None)
+
+    def challenge_area(self, area_id: str) -> ChallengeArea | None:
+        """The challenge area with `area_id`, or None."""
+        return next((a for a in self.challenge_areas if a.id == area_id), None)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        """The measure with `measure_id`, or None."""
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def questions_of(self, pillar_id: str) -> tuple[Question, ...]:
+        """The questions of one pillar, in questionnaire order."""
+        return tuple(q for q in self.questions if q.pillar == pillar_id)
+
+    def level(self, n: int) -> Level:
+        """The readiness level `n` (0-5)."""
+        return self.levels[n]
+
+    @property
+    def _questions_by_id(self) -> dict[str, Question]:
+        cache = self.__dict__.get("_qcache")
+        if cache is None:
+            cache = {q.id: q for q in self.questions}
+            object.__setattr__(self, "_qcache", cache)
+        return cache
