@@ -1,0 +1,171 @@
+"""The result document: scorecard and plan in one language, shared by CLI, web and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from readiness.domain.answers import AnswerSet
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.recommendations import Plan
+from readiness.domain.recommendations import action_dict
+from readiness.domain.recommendations import recommend
+from readiness.domain.scoring import Result
+from readiness.domain.scoring import Scorecard
+from readiness.domain.scoring import score
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _result(result: Result, lang: str, title: str | None = None) -> dict[str, Any]:
+    """One result for display: score to one decimal, level, level name in `lang`, working."""
+    name = None
+    if result.level_name is not None:
+        name = result.level_name.get(lang) or result.level_name.get("en")
+    data: dict[str, Any] = {}
+    if title is not None:
+        data["title"] = title
+    data.update(
+        {
+            "score": _rounded(result.score),
+            "level": result.level,
+            "level_name": name,
+            "applicable": result.applicable,
+            "method": result.method,
+            "confidence": result.confidence,
+            "dont_know_share": round(result.dont_know_share, 4),
+            "rule": result.rule,
+            "working": [
+                {
+                    "part": c.part,
+                    "status": c.status,
+                    "answer": c.answer,
+                    "score": _rounded(c.score),
+                    "level": c.level,
+                    "weight": c.weight,
+                    "contribution": round(c.contribution, 2),
+                }
+                for c in result.working
+            ],
+        }
+    )
+    return data
+
+
+def plan_document(questionnaire: Questionnaire, plan: Plan, lang: str) -> dict[str, Any]:
+    """The plan's recommendations, roadmap and next-level lifts, texts in `lang`."""
+    recommendations = []
+    for rec in plan.recommendations:
+        measure = questionnaire.measure(rec.measure)
+        area = questionnaire.challenge_area(rec.challenge_area)
+        recommendations.append(
+            {
+                "priority": rec.priority,
+                "measure": rec.measure,
+                "title": measure.title.get(lang) if measure else rec.measure,
+                "summary": measure.summary.get(lang) if measure else "",
+                "paper": rec.paper,
+                "challenge_area": rec.challenge_area,
+                "challenge_area_title": area.title.get(lang) if area else rec.challenge_area,
+                "gap": round(rec.gap, 2),
+                "score": _rounded(rec.score),
+                "level": rec.level,
+                "actions": [action_dict(a, lang) for a in rec.actions],
+            }
+        )
+    roadmap = [
+        {
+            "horizon": h.id,
+            "months": [h.start_month, h.end_month],
+            "steps": [
+                {
+                    "measure": s.measure,
+                    "challenge_area": s.challenge_area,
+                    "from_level": s.from_level,
+                    "actions": [action_dict(a, lang) for a in s.actions],
+                }
+                for s in h.steps
+            ],
+        }
+        for h in plan.roadmap
+    ]
+    next_level = {
+        pid: {
+            "current_level": lift.current_level,
+            "target_level": lift.target_level,
+            "reachable": lift.reachable,
+            "new_score": _rounded(lift.new_score),
+            "new_level": lift.new_level,
+            "changes": [
+                {
+                    "question": c.question_id,
+                    "status": c.status,
+                    "current": c.current,
+                    "suggested": c.suggested,
+                }
+                for c in lift.changes
+            ],
+            "rule": lift.rule,
+        }
+        for pid, lift in plan.next_level.items()
+    }
+    return {"recommendations": recommendations, "roadmap": roadmap, "next_level": next_level}
+
+
+def scorecard_document(
+    questionnaire: Questionnaire, scorecard: Scorecard, lang: str
+) -> dict[str, Any]:
+    """The scorecard for display in `lang` (scores rounded to one decimal)."""
+    pillars = {
+        p.id: _result(scorecard.pillars[p.id], lang, p.title.get(lang))
+        for p in questionnaire.pillars
+        if p.id in scorecard.pillars
+    }
+    areas = {
+        a.id: _result(scorecard.challenge_areas[a.id], lang, a.title.get(lang))
+        for a in questionnaire.challenge_areas
+        if a.id in scorecard.challenge_areas
+    }
+    return {
+        "questionnaire": {
+            "id": questionnaire.id,
+            "version": questionnaire.version,
+            "title": questionnaire.title.get(lang),
+        },
+        "lang": lang,
+        "overall": _result(scorecard.overall, lang),
+        "pillars": pillars,
+        "challenge_areas": areas,
+        "coverage": round(scorecard.coverage, 4),
+        "confidence": scorecard.confidence,
+        "unanswered": list(scorecard.unanswered),
+        "questions": {
+            qid: {
+                "pillar": qr.pillar,
+                "status": qr.status,
+                "answer": qr.answer,
+                "score": _rounded(qr.score),
+                "level": qr.level,
+            }
+            for qid, qr in scorecard.questions.items()
+        },
+    }
+
+
+def result_document(
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    profile: Mapping[str, object],
+    lang: str = "en",
+    scorecard: Scorecard | None = None,
+) -> dict[str, Any]:
+    """Score (unless a stored scorecard is given), recommend, and build the document in `lang`."""
+    scorecard = scorecard if scorecard is not None else score(questionnaire, answers)
+    plan = recommend(questionnaire, scorecard, profile)
+    return {
+        **scorecard_document(questionnaire, scorecard, lang),
+        "profile": dict(profile),
+        **plan_document(questionnaire, plan, lang),
+    }

@@ -1,0 +1,372 @@
+"""Scoring: answers -> question results, then pillar, challenge-area and overall Results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from readiness.domain.answers import DONT_KNOW
+from readiness.domain.answers import NOT_APPLICABLE
+from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import fraction
+from readiness.domain.answers import points
+from readiness.domain.answers import question_level
+from readiness.domain.answers import value_to_json
+from readiness.domain.questionnaire import Aggregation
+from readiness.domain.questionnaire import Level
+from readiness.domain.questionnaire import Questionnaire
+
+ANSWERED, NOT_APPLICABLE_STATUS, DONT_KNOW_STATUS, UNANSWERED = (
+    "answered",
+    "not_applicable",
+    "dont_know",
+    "unanswered",
+)
+EPSILON = 1e-9  # float noise allowed when comparing a score with a threshold
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one answer scores: status, points, fraction 0-1, score 0-100 and level 0-5."""
+
+    question_id: str
+    pillar: str
+    status: str
+    answer: Any  # the answer's JSON form (None when unanswered or N/A)
+    points: float
+    max_points: float
+    fraction: float
+    score: float
+    level: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One part (a question or a pillar) of a result, with what it adds to the result's score."""
+
+    part: str
+    status: str
+    answer: Any
+    score: float | None
+    level: int | None
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """A pillar, challenge-area or overall result with the rule and parts that produced it.
+
+    A result whose parts are all "not applicable" has applicable=False and score/level None.
+    """
+
+    id: str
+    method: str
+    threshold: float | None
+    applicable: bool
+    score: float | None
+    level: int | None
+    level_name: Mapping[str, str] | None
+    dont_know_share: float
+    confidence: str | None
+    rule: str
+    working: tuple[Contribution, ...]
+
+    @property
+    def display_score(self) -> float | None:
+        """The score rounded to one decimal, for display only."""
+        return None if self.score is None else round(self.score, 1)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything scoring says about one answer set; to_dict()/from_dict() round-trip it."""
+
+    questionnaire_id: str
+    questionnaire_version: int
+    questions: Mapping[str, QuestionResult]
+    pillars: Mapping[str, Result]
+    challenge_areas: Mapping[str, Result]
+    overall: Result
+    coverage: float
+    unanswered: tuple[str, ...]
+
+    @property
+    def confidence(self) -> str | None:
+        """The overall confidence: high / medium / low from the share of don't-know answers."""
+        return self.overall.confidence
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict with full precision (for storage; from_dict reads it back)."""
+        return {
+            "questionnaire": {"id": self.questionnaire_id, "version": self.questionnaire_version},
+            "questions": {k: _plain(v) for k, v in self.questions.items()},
+            "pillars": {k: _result_dict(v) for k, v in self.pillars.items()},
+            "challenge_areas": {k: _result_dict(v) for k, v in self.challenge_areas.items()},
+            "overall": _result_dict(self.overall),
+            "coverage": self.coverage,
+            "confidence": self.confidence,
+            "unanswered": list(self.unanswered),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        """The Scorecard stored by to_dict()."""
+        return cls(
+            questionnaire_id=data["questionnaire"]["id"],
+            questionnaire_version=data["questionnaire"]["version"],
+            questions=MappingProxyType(
+                {k: QuestionResult(**v) for k, v in data["questions"].items()}
+            ),
+            pillars=MappingProxyType({k: _result_from(v) for k, v in data["pillars"].items()}),
+            challenge_areas=MappingProxyType(
+                {k: _result_from(v) for k, v in data["challenge_areas"].items()}
+            ),
+            overall=_result_from(data["overall"]),
+            coverage=data["coverage"],
+            unanswered=tuple(data["unanswered"]),
+        )
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
+
+
+def _result_dict(result: Result) -> dict[str, Any]:
+    data = _plain(result)
+    data["level_name"] = None if result.level_name is None else dict(result.level_name)
+    data["working"] = [_plain(c) for c in result.working]
+    return data
+
+
+def _result_from(data: Mapping[str, Any]) -> Result:
+    fields = dict(data)
+    fields["working"] = tuple(Contribution(**c) for c in data["working"])
+    if fields["level_name"] is not None:
+        fields["level_name"] = MappingProxyType(dict(fields["level_name"]))
+    return Result(**fields)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a result: a question (with its area or pillar weight) or a pillar."""
+
+    id: str
+    status: str
+    answer: Any
+    weight: float
+    score: float | None  # None: not applicable, left out of the result
+    level: int | None
+    dont_know: bool = False
+
+
+def level_for_score(levels: Sequence[Level], score: float) -> int:
+    """The highest level whose min_score the score reaches."""
+    reached = [lv.level for lv in levels if score + EPSILON >= lv.min_score]
+    return max(reached, default=0)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}" if x != int(x) else str(int(x))
+
+
+def _mean_text(parts: Sequence[Part], total: float, mean: float) -> str:
+    terms = " + ".join(f"{_fmt(p.weight)}×{p.score:.1f}" for p in parts)
+    return f"({terms}) / {_fmt(total)} = {mean:.1f}"
+
+
+def _gated_level(parts: Sequence[Part], total: float, threshold: float) -> tuple[int, list[float]]:
+    shares = [sum(p.weight for p in parts if p.level >= k) / total for k in range(6)]
+    level = 0
+    for k in range(1, 6):
+        if shares[k] + EPSILON < threshold:
+            break
+        level = k
+    return level, shares
+
+
+def aggregate(
+    parts: Sequence[Part], rule: Aggregation, levels: Sequence[Level]
+) -> tuple[float | None, int | None, str, dict[str, float]]:
+    """Score, level, rule text and contributions of the applicable parts under `rule`."""
+    used = [p for p in parts if p.score is not None]
+    if not used:
+        return None, None, "not applicable: every part is answered 'not applicable'", {}
+    total = sum(p.weight for p in used)
+    names = {lv.level: lv.name.get("en") for lv in levels}
+    if rule.method == "minimum":
+        low = min(used, key=lambda p: (p.score, p.id))
+        weakest = min(used, key=lambda p: (p.level, p.id))
+        text = (
+            f"minimum of {len(used)} parts: score = lowest part score {low.score:.1f} ({low.id}); "
+            f"level = lowest part level {weakest.level} ({weakest.id})"
+        )
+        return low.score, weakest.level, text, {low.id: low.score}
+    mean = sum(p.weight * p.score for p in used) / total
+    mean = min(100.0, max(0.0, mean))
+    contributions = {p.id: p.weight * p.score / total for p in used}
+    if rule.method == "gated":
+        level, shares = _gated_level(used, total, rule.threshold)
+        share_text = ", ".join(f"≥{k}: {shares[k]:.0%}" for k in range(1, 6))
+        text = (
+            f"weighted mean {_mean_text(used, total, mean)}; gated at {rule.threshold:.0%}: "
+            f"weight share of parts at level {share_text}; level {level} ({names[level]}) is "
+            f"the highest level that it and every lower level reach"
+        )
+        return mean, level, text, contributions
+    if rule.method != "weighted_mean":
+        raise ValueError(f"unknown aggregation method {rule.method!r}")
+    level = level_for_score(levels, mean)
+    text = (
+        f"weighted mean {_mean_text(used, total, mean)}; level {level} ({names[level]}) "
+        f"because {mean:.1f} ≥ {_fmt(levels[level].min_score)}"
+    )
+    return mean, level, text, contributions
+
+
+def _confidence(share_known: float, high: float, medium: float) -> str:
+    if share_known + EPSILON >= high:
+        return "high"
+    if share_known + EPSILON >= medium:
+        return "medium"
+    return "low"
+
+
+def _result(
+    result_id: str,
+    parts: Sequence[Part],
+    rule: Aggregation,
+    questionnaire: Questionnaire,
+    dont_know_share: float | None = None,
+) -> Result:
+    score, level, text, contributions = aggregate(parts, rule, questionnaire.levels)
+    used = [p for p in parts if p.score is not None]
+    if dont_know_share is None:
+        total = sum(p.weight for p in used)
+        dont_know_share = sum(p.weight for p in used if p.dont_know) / total if total else 0.0
+    rules = questionnaire.scoring
+    working = tuple(
+        Contribution(
+            part=p.id,
+            status=p.status,
+            answer=p.answer,
+            score=p.score,
+            level=p.level,
+            weight=p.weight,
+            contribution=contributions.get(p.id, 0.0),
+        )
+        for p in parts
+    )
+    return Result(
+        id=result_id,
+        method=rule.method,
+        threshold=rule.threshold if rule.method == "gated" else None,
+        applicable=score is not None,
+        score=score,
+        level=level,
+        level_name=None
+        if level is None
+        else MappingProxyType(dict(questionnaire.level(level).name.values)),
+        dont_know_share=dont_know_share,
+        confidence=None
+        if score is None
+        else _confidence(1 - dont_know_share, rules.confidence_high, rules.confidence_medium),
+        rule=text,
+        working=working,
+    )
+
+
+def score_question(
+    questionnaire: Questionnaire, answers: AnswerSet, question_id: str
+) -> QuestionResult:
+    """The result of one question under `answers`."""
+    question = questionnaire.question(question_id)
+    if question is None:
+        raise KeyError(question_id)
+    value = answers.get(question_id)
+    if value is None:
+        status = UNANSWERED
+    elif value is NOT_APPLICABLE:
+        status = NOT_APPLICABLE_STATUS
+    elif value is DONT_KNOW:
+        status = DONT_KNOW_STATUS
+    else:
+        status = ANSWERED
+    frac = fraction(question, value)
+    return QuestionResult(
+        question_id=question.id,
+        pillar=question.pillar,
+        status=status,
+        answer=None if value is None else value_to_json(value),
+        points=points(question, value),
+        max_points=question.max_points,
+        fraction=frac,
+        score=frac * 100,
+        level=question_level(question, value),
+        weight=float(question.weight),
+    )
+
+
+def _question_part(qr: QuestionResult, weight: float) -> Part:
+    applicable = qr.status != NOT_APPLICABLE_STATUS
+    return Part(
+        id=qr.question_id,
+        status=qr.status,
+        answer=qr.answer,
+        weight=float(weight),
+        score=qr.score if applicable else None,
+        level=qr.level if applicable else None,
+        dont_know=qr.status == DONT_KNOW_STATUS,
+    )
+
+
+def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
+    """Score an answer set with the aggregation rules the questionnaire declares."""
+    rules = questionnaire.scoring
+    questions = {
+        q.id: score_question(questionnaire, answers, q.id) for q in questionnaire.questions
+    }
+    pillars: dict[str, Result] = {}
+    for pillar in questionnaire.pillars:
+        parts = [
+            _question_part(questions[q.id], q.weight) for q in questionnaire.questions_of(pillar.id)
+        ]
+        pillars[pillar.id] = _result(pillar.id, parts, rules.pillar, questionnaire)
+    areas: dict[str, Result] = {}
+    for area in questionnaire.challenge_areas:
+        parts = [
+            _question_part(questions[q.id], q.weight * q.challenge_areas[area.id])
+            for q in questionnaire.questions
+            if area.id in q.challenge_areas
+        ]
+        areas[area.id] = _result(area.id, parts, rules.challenge_area, questionnaire)
+    pillar_parts = [
+        Part(
+            id=p.id,
+            status="applicable" if pillars[p.id].applicable else NOT_APPLICABLE_STATUS,
+            answer=None,
+            weight=float(p.weight),
+            score=pillars[p.id].score,
+            level=pillars[p.id].level,
+        )
+        for p in questionnaire.pillars
+    ]
+    used = [(p, pillars[p.id]) for p in questionnaire.pillars if pillars[p.id].applicable]
+    total = sum(p.weight for p, _ in used)
+    overall_dk = sum(p.weight * r.dont_know_share for p, r in used) / total if total else 0.0
+    overall = _result("overall", pillar_parts, rules.overall, questionnaire, overall_dk)
+    answered = sum(1 for qr in questions.values() if qr.status != UNANSWERED)
+    return Scorecard(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questions=MappingProxyType(questions),
+        pillars=MappingProxyType(pillars),
+        challenge_areas=MappingProxyType(areas),
+        overall=overall,
+        coverage=answered / len(questions) if questions else 0.0,
+        unanswered=tuple(qid for qid, qr in questions.items() if qr.status == UNANSWERED),
+    )

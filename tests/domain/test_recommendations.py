@@ -1,0 +1,205 @@
+"""Recommendations: priority by weighted gap, tailored actions, roadmap, minimal lifts."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from questionnaire_builders import GATED
+from questionnaire_builders import MINIMUM
+from questionnaire_builders import WM
+from questionnaire_builders import doc_block
+from questionnaire_builders import q
+from questionnaire_builders import questionnaire
+from questionnaire_builders import scored
+from questionnaire_builders import t
+from questionnaire_builders import worked_example
+
+from readiness.domain.answers import parse_answers
+from readiness.domain.questionnaire import Action
+from readiness.domain.recommendations import answer_for_level
+from readiness.domain.recommendations import recommend
+from readiness.domain.results import result_document
+from readiness.domain.scoring import score
+
+TAILORED = (
+    Action("m1-process", 1, t("Process-plant step"), when={"sector": ("process",)}),
+    Action(
+        "m1-discrete-small",
+        1,
+        t("Small discrete step"),
+        when={"sector": ("discrete",), "headcount": ("1_49",)},
+    ),
+    Action("m1-big", 1, t("Big-firm step"), when={"headcount": ("250_plus",)}),
+)
+
+
+def one_area_per_pillar(**kw):
+    """tech → 5.1, data → 5.2 (weight 2), talent → 5.3; 5.4 fed by nothing."""
+    return questionnaire(
+        [
+            q("technology.a", "technology", areas={"5.1": 1}),
+            q("data.b", "data", areas={"5.2": 1}, weight=2),
+            q("talent.c", "talent", areas={"5.3": 1}),
+        ],
+        pillars=("technology", "data", "talent"),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        # gap = (100 - score) × area weight / 4: 5.1 = 60/4, 5.2 = 2×40/4, 5.3 = 100/4
+        (
+            {"technology.a": 2, "data.b": 3, "talent.c": 0},
+            [("6.3", 25.0), ("6.2", 20.0), ("6.1", 15.0)],
+        ),
+        # equal gaps (5.1 and 5.3): lower level first; then lower measure ID
+        (
+            {"technology.a": 1, "data.b": 5, "talent.c": 1},
+            [("6.1", 20.0), ("6.3", 20.0), ("6.2", 0.0)],
+        ),
+        (
+            {"technology.a": 5, "data.b": 5, "talent.c": 5},
+            [("6.1", 0.0), ("6.2", 0.0), ("6.3", 0.0)],
+        ),
+    ],
+)
+def test_priority_by_weighted_gap(answers, expected) -> None:
+    qn = one_area_per_pillar()
+    plan = recommend(qn, score(qn, parse_answers(qn, answers)), {})
+    got = [(r.measure, r.gap) for r in plan.recommendations]
+    assert [m for m, _ in got] == [m for m, _ in expected]
+    assert [g for _, g in got] == pytest.approx([g for _, g in expected])
+    assert [r.priority for r in plan.recommendations] == [1, 2, 3]
+    assert all(r.challenge_area == "5." + r.measure[-1] for r in plan.recommendations)
+
+
+def test_actions_match_level_and_profile_tailored_first() -> None:
+    qn = one_area_per_pillar(extra_actions=TAILORED)
+    card = score(qn, parse_answers(qn, {"technology.a": 1, "data.b": 1, "talent.c": 1}))
+
+    def ids(profile):
+        rec = next(r for r in recommend(qn, card, profile).recommendations if r.measure == "6.1")
+        assert rec.level == 1 and all(a.from_level == 1 for a in rec.actions)
+        return [a.id for a in rec.actions]
+
+    assert ids({"sector": "process", "headcount": "1_49"}) == ["m1-process", "m1-l1"]
+    assert ids({"sector": "discrete", "headcount": "1_49"}) == ["m1-discrete-small", "m1-l1"]
+    assert ids({"sector": "discrete", "headcount": "50_249"}) == ["m1-l1"]
+    assert ids({"sector": "process", "headcount": "250_plus"}) == ["m1-process", "m1-big", "m1-l1"]
+    assert ids({}) == ["m1-l1"]  # an action with `when` is skipped when the profile lacks the field
+
+
+def test_roadmap_three_horizons_capped_at_level_four() -> None:
+    qn = one_area_per_pillar(extra_actions=TAILORED)
+    card = score(qn, parse_answers(qn, {"technology.a": 1, "data.b": 4, "talent.c": 3}))
+    plan = recommend(qn, card, {"sector": "process"})
+    levels = {h.id: {s.measure: s.from_level for s in h.steps} for h in plan.roadmap}
+    # 5.1 level 1, 5.2 level 4 (80 ≥ 75), 5.3 level 3 (60 ≥ 55)
+    assert levels == {
+        "0-6": {"6.1": 1, "6.2": 4, "6.3": 3},
+        "6-18": {"6.1": 2, "6.3": 4},
+        "18-36": {"6.1": 3},
+    }
+    first = next(s for s in plan.roadmap[0].steps if s.measure == "6.1")
+    assert [a.id for a in first.actions] == ["m1-process", "m1-l1"]
+    assert [(h.start_month, h.end_month) for h in plan.roadmap] == [(0, 6), (6, 18), (18, 36)]
+
+
+def test_worked_example_priorities_and_lifts() -> None:
+    qn = worked_example()
+    card = score(qn, parse_answers(qn, doc_block("answers")))
+    plan = recommend(qn, card, {})
+    expected = doc_block("expected")
+    got = [(r.measure, r.gap) for r in plan.recommendations]
+    assert [m for m, _ in got] == [m for m, _ in expected["priorities"]]
+    assert [g for _, g in got] == pytest.approx([g for _, g in expected["priorities"]], abs=5e-4)
+    for pillar, want in expected["next_level"].items():
+        lift = plan.next_level[pillar]
+        assert {c.question_id: c.suggested for c in lift.changes} == want["changes"]
+        assert lift.reachable and lift.new_level == want["level"]
+        assert lift.new_score == pytest.approx(want["score"], abs=5e-4)
+    json.dumps(plan.to_dict())  # serialisable
+
+
+def test_result_document_shape_in_chinese() -> None:
+    qn = worked_example()
+    doc = result_document(qn, parse_answers(qn, doc_block("answers")), {}, "zh")
+    assert set(doc["pillars"]) == {"technology", "data"}
+    assert set(doc["challenge_areas"]) == {"5.1", "5.2", "5.3", "5.4"}
+    assert doc["pillars"]["data"]["level_name"] == "未起步"
+    assert doc["overall"]["score"] == 49.0
+    first = doc["recommendations"][0]
+    assert first["measure"] == "6.2" and first["priority"] == 1
+    assert first["actions"][0]["text"].startswith("中文:")
+    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36"]
+    json.dumps(doc, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("answers", "method", "expected_changes", "new_level"),
+    [
+        # weighted mean (40 + 2×40 + 40) / 4 = 40, level 2; level 3 needs 55: raising b (gain
+        # 2×0.6, the largest) to full marks gives (40 + 200 + 40) / 4 = 70 — one change
+        ((2, 2, 2), WM, {"technology.b": 5}, 3),
+        # minimum: every question below level 3 must rise to exactly level 3
+        ((2, 4, 2), MINIMUM, {"technology.a": 3, "technology.c": 3}, 3),
+        # gated, level 2; level 3 needs 80% of weight 4 at level >= 3: c (w1) has it; b (w2,
+        # the heaviest) gives 75%, then a gives 100%
+        ((2, 2, 5), GATED, {"technology.b": 3, "technology.a": 3}, 3),
+        # gated: b alone already carries 2/4; with c at 5 that is 75% -> a is needed too
+        ((0, 0, 5), GATED, {"technology.b": 1, "technology.a": 1}, 1),
+    ],
+)
+def test_lift_golden(answers, method, expected_changes, new_level) -> None:
+    qn = questionnaire(
+        [
+            q("technology.a", "technology", areas={"5.1": 1}),
+            q("technology.b", "technology", areas={"5.2": 1}, weight=2),
+            q("technology.c", "technology", areas={"5.3": 1}),
+        ],
+        pillars=("technology",),
+        pillar_rule=method,
+    )
+    raw = dict(zip(("technology.a", "technology.b", "technology.c"), answers, strict=True))
+    card = score(qn, parse_answers(qn, raw))
+    lift = recommend(qn, card, {}).next_level["technology"]
+    assert {c.question_id: c.suggested for c in lift.changes} == expected_changes
+    assert list({c.question_id: 1 for c in lift.changes}) == list(expected_changes)  # order
+    assert lift.reachable and lift.new_level == new_level
+    assert lift.target_level == card.pillars["technology"].level + 1
+
+
+@pytest.mark.parametrize("rule", [WM, GATED, MINIMUM], ids=lambda r: r.method)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_lift_reaches_the_next_level_with_the_fewest_changes(rule, data) -> None:
+    qn, answers = data.draw(scored(st.just(rule)))
+    card = score(qn, answers)
+    plan = recommend(qn, card, {})
+    for pillar in qn.pillars:
+        lift, result = plan.next_level[pillar.id], card.pillars[pillar.id]
+        if not result.applicable or result.level == 5:
+            assert not lift.changes
+            continue
+        assert lift.reachable
+        changed = answers.replace(
+            {
+                c.question_id: parse_answers(qn, {c.question_id: c.suggested}).get(c.question_id)
+                for c in lift.changes
+            }
+        )
+        assert score(qn, changed).pillars[pillar.id].level >= result.level + 1
+        # no smaller set of changes, even to full marks, reaches the next level
+        movable = [
+            x for x in qn.questions_of(pillar.id) if card.questions[x.id].status != "not_applicable"
+        ]
+        for subset in itertools.combinations(movable, len(lift.changes) - 1):
+            best = {x.id: answer_for_level(x, 5, answers.get(x.id)) for x in subset}
+            assert score(qn, answers.replace(best)).pillars[pillar.id].level <= result.level

@@ -1,0 +1,254 @@
+"""Scoring: hand-computed golden vectors per method, the documented example, and properties."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from questionnaire_builders import GATED
+from questionnaire_builders import MINIMUM
+from questionnaire_builders import WM
+from questionnaire_builders import doc_block
+from questionnaire_builders import possible_answers
+from questionnaire_builders import q
+from questionnaire_builders import questionnaire
+from questionnaire_builders import scored
+from questionnaire_builders import worked_example
+
+from readiness.domain.answers import DONT_KNOW
+from readiness.domain.answers import NOT_APPLICABLE
+from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import parse_answers
+from readiness.domain.answers import points
+from readiness.domain.questionnaire import Aggregation
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.scoring import Scorecard
+from readiness.domain.scoring import score
+
+CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+
+
+def three_questions(rule: Aggregation) -> Questionnaire:
+    """technology.a (w1), technology.b (w2), technology.c (w1, N/A allowed), all level questions."""
+    return questionnaire(
+        [
+            q("technology.a", "technology", areas={"5.1": 1}),
+            q("technology.b", "technology", weight=2, areas={"5.1": 1, "5.2": 2}),
+            q("technology.c", "technology", areas={"5.2": 1}, not_applicable=True, dont_know=True),
+        ],
+        pillars=("technology",),
+        pillar_rule=rule,
+        area_rule=rule,
+        overall_rule=rule,
+    )
+
+
+# (rule, answers a/b/c, pillar score, pillar level) — computed by hand, levels at 0/15/35/55/75/90
+GOLDEN = [
+    (WM, (5, 5, 5), 100.0, 5),
+    (WM, (0, 0, 0), 0.0, 0),
+    (WM, (5, 2, 0), (100 + 2 * 40 + 0) / 4, 2),  # 45 -> level 2 (>= 35)
+    (WM, (3, 4, None), (60 + 2 * 80) / 3, 3),  # N/A leaves the denominator: 73.3 < 75
+    (GATED, (5, 2, 0), 45.0, 0),  # level>=1 carries 3/4 = 75% < 80%
+    (GATED, (5, 2, 1), 50.0, 1),  # >=1: 100%; >=2: 3/4 = 75%
+    (GATED, (5, 2, 2), 55.0, 2),  # >=2: 100%; >=3: 1/4
+    (GATED, (2, 4, 4), (40 + 160 + 80) / 4, 2),  # >=3: 3/4 = 75% < 80%
+    (GATED, (1, 4, None), (20 + 160) / 3, 1),  # N/A: >=2 carries 2/3 < 80%
+    (MINIMUM, (5, 2, 4), 40.0, 2),
+    (MINIMUM, (5, 5, None), 100.0, 5),
+    (MINIMUM, (3, 5, "dont_know"), 0.0, 0),
+]
+
+
+@pytest.mark.parametrize(("rule", "values", "expected_score", "expected_level"), GOLDEN)
+def test_golden_vectors(rule, values, expected_score, expected_level) -> None:
+    qn = three_questions(rule)
+    raw = dict(zip(("technology.a", "technology.b", "technology.c"), values, strict=True))
+    card = score(qn, parse_answers(qn, raw))
+    pillar = card.pillars["technology"]
+    assert pillar.score == pytest.approx(expected_score)
+    assert pillar.level == expected_level
+    assert pillar.method == rule.method
+    # one pillar of weight 1: the overall result is the pillar itself under every method
+    assert card.overall.score == pytest.approx(expected_score)
+    assert card.overall.level == expected_level
+
+
+def test_challenge_area_weights_multiply() -> None:
+    qn = three_questions(WM)
+    card = score(qn, parse_answers(qn, {"technology.a": 5, "technology.b": 0, "technology.c": 5}))
+    # 5.1: a (1×100) + b (2×1×0) over 3; 5.2: b (2×2×0) + c (1×100) over 5
+    assert card.challenge_areas["5.1"].score == pytest.approx(100 / 3)
+    assert card.challenge_areas["5.2"].score == pytest.approx(20.0)
+    assert card.challenge_areas["5.2"].level == 1
+    assert not card.challenge_areas["5.3"].applicable  # no question maps to it
+    assert card.challenge_areas["5.3"].score is None
+
+
+def test_working_adds_up_and_names_every_part() -> None:
+    qn = three_questions(GATED)
+    card = score(qn, parse_answers(qn, {"technology.a": 5, "technology.b": 2}))
+    pillar = card.pillars["technology"]
+    assert [c.part for c in pillar.working] == ["technology.a", "technology.b", "technology.c"]
+    assert sum(c.contribution for c in pillar.working) == pytest.approx(pillar.score)
+    assert [c.status for c in pillar.working] == ["answered", "answered", "unanswered"]
+    assert "gated at 80%" in pillar.rule and "level 0" in pillar.rule
+    assert card.unanswered == ("technology.c",)
+    assert card.coverage == pytest.approx(2 / 3)
+
+
+def test_all_not_applicable_is_not_applicable() -> None:
+    qn = questionnaire(
+        [
+            q("technology.a", "technology"),
+            q("data.x", "data", not_applicable=True, areas={"5.2": 1}),
+        ]
+    )
+    card = score(qn, parse_answers(qn, {"technology.a": 4, "data.x": None}))
+    assert card.pillars["data"].applicable is False
+    assert card.pillars["data"].level is None and card.pillars["data"].confidence is None
+    assert card.overall.score == pytest.approx(80.0)  # the data pillar leaves the overall mean
+    assert card.challenge_areas["5.2"].applicable is False
+
+
+def test_dont_know_lowers_confidence_by_the_declared_thresholds() -> None:
+    qs = [q(f"technology.q{i}", "technology", dont_know=True) for i in range(10)]
+    qn = questionnaire(qs, pillars=("technology",))
+    for n_dont_know, expected in [
+        (0, "high"),
+        (1, "high"),
+        (2, "medium"),
+        (3, "medium"),
+        (4, "low"),
+    ]:
+        raw = {f"technology.q{i}": ("dont_know" if i < n_dont_know else 3) for i in range(10)}
+        card = score(qn, parse_answers(qn, raw))
+        assert card.confidence == expected, n_dont_know
+        assert card.overall.dont_know_share == pytest.approx(n_dont_know / 10)
+
+
+def test_worked_example_of_the_methodology_page() -> None:
+    qn = worked_example()
+    card = score(qn, parse_answers(qn, doc_block("answers")))
+    expected = doc_block("expected")
+    for key in ("pillars", "challenge_areas"):
+        for rid, want in expected[key].items():
+            got = getattr(card, key)[rid]
+            assert got.level == want["level"], rid
+            if want["score"] is None:
+                assert got.score is None
+            else:
+                assert got.score == pytest.approx(want["score"], abs=5e-4), rid
+            if "confidence" in want:
+                assert got.confidence == want["confidence"], rid
+    assert card.overall.score == pytest.approx(expected["overall"]["score"], abs=5e-4)
+    assert card.overall.level == expected["overall"]["level"]
+    assert card.confidence == expected["overall"]["confidence"]
+    assert card.coverage == pytest.approx(expected["coverage"], abs=5e-4)
+    assert list(card.unanswered) == expected["unanswered"]
+
+
+def test_scorecard_round_trips_through_json() -> None:
+    qn = worked_example()
+    card = score(qn, parse_answers(qn, doc_block("answers")))
+    stored = json.loads(json.dumps(card.to_dict()))
+    assert Scorecard.from_dict(stored) == card
+
+
+# --- properties -------------------------------------------------------------------------------
+
+
+def all_results(card: Scorecard):
+    """Every result of a scorecard with a stable key."""
+    yield ("overall", card.overall)
+    yield from ((f"pillar {k}", r) for k, r in card.pillars.items())
+    yield from ((f"area {k}", r) for k, r in card.challenge_areas.items())
+
+
+@given(scored())
+def test_bounds(case) -> None:
+    qn, answers = case
+    card = score(qn, answers)
+    for _name, result in all_results(card):
+        if result.applicable:
+            assert 0 <= result.score <= 100
+            assert result.level in range(6)
+            assert result.confidence in CONFIDENCE_RANK
+        else:
+            assert result.score is None and result.level is None
+    for qr in card.questions.values():
+        assert 0 <= qr.fraction <= 1 and qr.level in range(6)
+    assert 0 <= card.coverage <= 1
+
+
+@pytest.mark.parametrize("rule", [WM, GATED, MINIMUM], ids=lambda r: r.method)
+@settings(max_examples=150)
+@given(data=st.data())
+def test_monotonic_raising_one_answer_never_lowers_anything(rule, data) -> None:
+    qn, answers = data.draw(scored(st.just(rule)))
+    question = data.draw(st.sampled_from(qn.questions))
+    old = answers.get(question.id)
+    if old is NOT_APPLICABLE:
+        return  # N/A is not a "lower answer": it leaves the denominator
+    better = [
+        v
+        for v in possible_answers(question)
+        if v is not NOT_APPLICABLE and points(question, v) >= points(question, old)
+    ]
+    new = data.draw(st.sampled_from(better))
+    before = dict(all_results(score(qn, answers)))
+    after = dict(all_results(score(qn, answers.replace({question.id: new}))))
+    for name, was in before.items():
+        now = after[name]
+        assert now.applicable == was.applicable, name
+        if was.applicable:
+            assert now.score >= was.score - 1e-9, (name, old, new)
+            assert now.level >= was.level, (name, old, new)
+
+
+@given(scored(), st.data())
+def test_not_applicable_leaves_the_denominator(case, data) -> None:
+    qn, answers = case
+    na = [q.id for q in qn.questions if answers.get(q.id) is NOT_APPLICABLE]
+    if not na:
+        return
+    drop = data.draw(st.sampled_from(na))
+    without = dataclasses.replace(qn, questions=tuple(q for q in qn.questions if q.id != drop))
+    smaller = AnswerSet({k: v for k, v in answers.values.items() if k != drop})
+    a, b = dict(all_results(score(qn, answers))), dict(all_results(score(without, smaller)))
+    for name, result in a.items():
+        assert b[name].applicable == result.applicable, name
+        if result.applicable:
+            assert b[name].score == pytest.approx(result.score), name
+            assert b[name].level == result.level, name
+
+
+@given(scored())
+def test_deterministic_and_independent_of_answer_order(case) -> None:
+    qn, answers = case
+    reversed_answers = AnswerSet(dict(reversed(list(answers.values.items()))))
+    first, second, third = score(qn, answers), score(qn, answers), score(qn, reversed_answers)
+    assert first == second
+    assert first.to_dict() == third.to_dict()
+
+
+@given(scored(), st.data())
+def test_dont_know_never_raises_confidence(case, data) -> None:
+    qn, answers = case
+    candidates = [
+        q.id for q in qn.questions if q.dont_know and answers.get(q.id) is not NOT_APPLICABLE
+    ]
+    if not candidates:
+        return
+    qid = data.draw(st.sampled_from(candidates))
+    before = score(qn, answers.replace({qid: 5}) if qn.question(qid).type == "level" else answers)
+    after = score(qn, answers.replace({qid: DONT_KNOW}))
+    for name, was in all_results(before):
+        now = dict(all_results(after))[name]
+        if was.applicable:
+            assert now.dont_know_share >= was.dont_know_share - 1e-12, name
+            assert CONFIDENCE_RANK[now.confidence] <= CONFIDENCE_RANK[was.confidence], name

@@ -1,0 +1,150 @@
+"""`readiness score`: exit codes, the JSON shape, languages, and one-line errors for bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from readiness import create_app
+from readiness.cli import cli
+from readiness.config import ROOT
+
+MINI = Path(__file__).resolve().parent / "domain" / "data" / "mini.yaml"
+FLAGSHIP = ROOT / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
+GOOD = {
+    "answers": {
+        "technology.rd": 3,
+        "technology.patents": True,
+        "data.governance": "it",
+        "infrastructure.network": None,
+        "talent.training_hours": 30,
+    },
+    "profile": {"sector": "process"},
+}
+
+
+@pytest.fixture
+def cli_app(tmp_path: Path) -> Flask:
+    """An app whose QUESTIONNAIRE_DIR holds only the mini questionnaire."""
+    catalogue = tmp_path / "questionnaires"
+    (catalogue / "mini").mkdir(parents=True)
+    shutil.copy(MINI, catalogue / "mini" / "1.yaml")
+    return create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(catalogue), "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def score_cli(cli_app: Flask, tmp_path: Path):
+    """Run `readiness score` on an answers document (dict) or raw text; return the result."""
+    runner: FlaskCliRunner = cli_app.test_cli_runner()
+
+    def run(content: dict | str, *args: str, questionnaire: str = "mini"):
+        path = tmp_path / "answers.json"
+        text = content if isinstance(content, str) else json.dumps(content)
+        path.write_text(text, encoding="utf-8")
+        return runner.invoke(cli, ["score", questionnaire, str(path), *args])
+
+    return run
+
+
+def test_scores_and_prints_the_document(score_cli) -> None:
+    result = score_cli(GOOD)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc["pillars"]) == {"technology", "data", "infrastructure", "talent"}
+    assert set(doc["challenge_areas"]) == {"5.1", "5.2", "5.3", "5.4"}
+    for section in (doc["overall"], *doc["pillars"].values()):
+        assert {"score", "level", "level_name"} <= set(section)
+    # technology (gated 0.8): rd 3 → 60, level 3; patents yes → 100, level 5: score 80,
+    # weight at level >= 4 only 50% → level 3
+    assert doc["pillars"]["technology"]["score"] == 80.0
+    assert doc["pillars"]["technology"]["level"] == 3
+    assert doc["pillars"]["technology"]["level_name"] == "Integrated"
+    assert doc["pillars"]["infrastructure"]["applicable"] is False  # its only question is N/A
+    assert doc["coverage"] == 1.0 and doc["unanswered"] == [] and doc["confidence"] == "high"
+    # gaps (100 - score) × area weight / 9: 5.2 = 50×4/9, 5.3 = 50×2/9, 5.1 = 20×2/9, 5.4 = 33.3/9
+    assert [(r["measure"], r["gap"]) for r in doc["recommendations"]] == [
+        ("6.2", 22.22),
+        ("6.3", 11.11),
+        ("6.1", 4.44),
+        ("6.4", 3.7),
+    ]
+    assert [r["priority"] for r in doc["recommendations"]] == [1, 2, 3, 4]
+    process = [a for r in doc["recommendations"] for a in r["actions"] if a["id"] == "process-rd"]
+    assert not process or process[0]["tailored"]
+    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36"]
+    assert set(doc["next_level"]) == set(doc["pillars"])
+
+
+def test_chinese_texts(score_cli) -> None:
+    result = score_cli(GOOD, "--lang", "zh", "--version", "1")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["pillars"]["technology"]["level_name"] == "集成级"
+    assert doc["questionnaire"]["title"] == "迷你成熟度检查"
+    texts = [a["text"] for r in doc["recommendations"] for a in r["actions"]]
+    assert texts and all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"answers": {"technology.nope": 1}}, "question technology.nope: unknown question"),
+        ({"answers": {"technology.rd": 9}}, "question technology.rd: level must be between 0"),
+        ({"answers": {"technology.patents": "yes"}}, "question technology.patents: expected"),
+        ({"answers": {"data.governance": "boss"}}, "question data.governance: unknown option"),
+        (
+            {"answers": {"talent.training_hours": True}},
+            "question talent.training_hours: expected a",
+        ),
+        ({"answers": {"data.governance": None}}, "question data.governance: 'not applicable'"),
+        ({"answers": {}, "profile": {"sector": "mining"}}, "profile field sector: unknown option"),
+        ("{broken", "the answers file is not valid JSON"),
+        ("[]", "the answers file must hold a JSON object"),
+        ({"profile": {}}, 'the answers file has no "answers" object'),
+    ],
+)
+def test_bad_answer_files_fail_with_one_line(score_cli, content, message: str) -> None:
+    result = score_cli(content)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_questionnaire_and_missing_file(score_cli, cli_app: Flask) -> None:
+    result = score_cli(GOOD, questionnaire="nope")
+    assert result.exit_code == 1 and "unknown questionnaire: nope" in result.stderr
+    result = score_cli(GOOD, "--version", "7")
+    assert result.exit_code == 1 and "mini version 7" in result.stderr
+    runner = cli_app.test_cli_runner()
+    result = runner.invoke(cli, ["score", "mini", "/nonexistent/answers.json"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not FLAGSHIP.exists(), reason=f"{FLAGSHIP} is not written yet")
+def test_scores_the_flagship_with_a_full_answer_set(tmp_path: Path) -> None:
+    """Every flagship question answered with its best answer: every result at level 5."""
+    from readiness.domain.loading import load_questionnaire
+    from readiness.domain.recommendations import answer_for_level
+
+    flagship = load_questionnaire(FLAGSHIP)
+    answers = {}
+    for question in flagship.questions:
+        best = answer_for_level(question, 5)
+        answers[question.id] = list(best) if isinstance(best, tuple) else best
+    app = create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(FLAGSHIP.parent.parent)})
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    result = app.test_cli_runner().invoke(cli, ["score", flagship.id, str(path)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["coverage"] == 1.0 and doc["unanswered"] == []
+    assert doc["overall"]["score"] == 100.0 and doc["overall"]["level"] == 5
+    assert set(doc["challenge_areas"]) == {"5.1", "5.2", "5.3", "5.4"}
+    assert all(p["level"] == 5 for p in doc["pillars"].values())
