@@ -1,0 +1,281 @@
+"""Cross-checks of a questionnaire document that a JSON Schema cannot express."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from readiness.domain.problems import PathT
+from readiness.domain.problems import Reporter
+
+TEXT_KEYS = frozenset({"title", "description", "source", "name", "text", "help", "summary", "unit"})
+YES_NO_OPTIONS = ("yes", "no")
+
+
+def cross_check(raw: dict[str, Any], report: Reporter) -> None:
+    """Apply every cross-check to a document (which may also break the schema)."""
+    _check_translations(raw, report)
+    _check_unique_ids(raw, report)
+    _check_levels(raw, report)
+    _check_scoring(raw, report)
+    pillars = _ids(raw, "pillars")
+    areas = _ids(raw, "challenge_areas")
+    measures = _ids(raw, "measures")
+    for index, area in _entries(raw, "challenge_areas"):
+        measure = area.get("measure")
+        if isinstance(measure, str) and measure not in measures:
+            report.add(("challenge_areas", index, "measure"), f"unknown measure '{measure}'", False)
+    for index, question in _entries(raw, "questions"):
+        _check_question(question, ("questions", index), pillars, areas, report)
+    profile = {f["id"]: f for _, f in _entries(raw, "profile") if isinstance(f.get("id"), str)}
+    for index, measure in _entries(raw, "measures"):
+        _check_actions(measure, ("measures", index), pillars, profile, report)
+
+
+def _entries(container: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, entry) for the mapping entries of the list container[key], skipping broken ones."""
+    items = container.get(key) if isinstance(container, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _ids(raw: Any, key: str) -> set[str]:
+    """The string IDs of the entries of raw[key]."""
+    return {e["id"] for _, e in _entries(raw, key) if isinstance(e.get("id"), str)}
+
+
+def _number(value: Any) -> float | None:
+    """`value` as a float if it is a real number (not a bool), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _check_translations(raw: dict[str, Any], report: Reporter) -> None:
+    """Every text carries exactly the languages the questionnaire declares."""
+    languages = raw.get("languages")
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        return
+    seen: set[int] = set()
+
+    def walk(value: Any, path: PathT) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if key in TEXT_KEYS and isinstance(child, dict):
+                    for lang in languages:
+                        if lang not in child:
+                            report.add((*path, key), f"has no '{lang}' translation")
+                    for lang in child:
+                        if lang not in languages:
+                            report.add((*path, key), f"has a '{lang}' text, not in languages")
+                elif key not in ("when", "challenge_areas"):
+                    walk(child, (*path, key))
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, (*path, index))
+
+    walk(raw, ())
+
+
+def _check_unique_ids(raw: dict[str, Any], report: Reporter) -> None:
+    """No ID is used twice among questions, pillars, areas, measures, profile fields and within."""
+    for key in ("questions", "pillars", "challenge_areas", "measures", "profile"):
+        _unique(raw, key, (), report)
+    for index, question in _entries(raw, "questions"):
+        _unique(question, "options", ("questions", index), report)
+    for index, measure in _entries(raw, "measures"):
+        _unique(measure, "actions", ("measures", index), report)
+    for index, field in _entries(raw, "profile"):
+        _unique(field, "options", ("profile", index), report)
+
+
+def _unique(container: Any, key: str, path: PathT, report: Reporter) -> None:
+    """Report entries of container[key] whose `id` an earlier entry already uses."""
+    first: dict[str, int] = {}
+    for index, entry in _entries(container, key):
+        ident = entry.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            what = key.rstrip("s").replace("_", " ") if key != "profile" else "profile field"
+            report.add(
+                (*path, key, index),
+                f"duplicate {what} ID '{ident}' (also {key}[{first[ident]}])",
+                subject=False,
+                at=(*path, key, index, "id"),
+            )
+        first.setdefault(ident, index)
+
+
+def _check_levels(raw: dict[str, Any], report: Reporter) -> None:
+    """The readiness levels are 0..5 in order, from min_score 0, rising strictly."""
+    previous: float | None = None
+    for index, level in _entries(raw, "levels"):
+        number = level.get("level")
+        if isinstance(number, int) and not isinstance(number, bool) and number != index:
+            report.add(
+                ("levels", index, "level"), f"must be {index}: levels are listed 0 to 5 in order"
+            )
+        score = _number(level.get("min_score"))
+        if score is None:
+            previous = None
+            continue
+        if index == 0 and score != 0:
+            report.add(("levels", index, "min_score"), f"must be 0 for level 0 (got {score:g})")
+        if previous is not None and score <= previous:
+            report.add(
+                ("levels", index, "min_score"),
+                f"must be greater than the previous level's ({score:g} <= {previous:g})",
+            )
+        previous = score
+
+
+def _check_scoring(raw: dict[str, Any], report: Reporter) -> None:
+    """The don't-know confidence factors are ordered: medium does not exceed high."""
+    scoring = raw.get("scoring")
+    confidence = scoring.get("dont_know_confidence") if isinstance(scoring, dict) else None
+    if isinstance(confidence, dict):
+        high = _number(confidence.get("high", 0.9))
+        medium = _number(confidence.get("medium", 0.7))
+        if high is not None and medium is not None and medium > high:
+            report.add(("scoring", "dont_know_confidence"), "medium must not exceed high")
+
+
+def _check_question(
+    question: dict[str, Any], path: PathT, pillars: set[str], areas: set[str], report: Reporter
+) -> None:
+    """References, level descriptions, reachable scores and bands of one question."""
+    pillar = question.get("pillar")
+    if isinstance(pillar, str) and pillar not in pillars:
+        report.add((*path, "pillar"), f"unknown pillar '{pillar}'", False)
+    mapping = question.get("challenge_areas")
+    if isinstance(mapping, dict):
+        for area in mapping:
+            if isinstance(area, str) and area not in areas:
+                report.add((*path, "challenge_areas"), f"unknown challenge area '{area}'", False)
+    kind = question.get("type")
+    if kind == "level":
+        _check_level_descriptions(question, path, report)
+    elif kind in ("single_choice", "multiple_choice"):
+        _check_choice(question, path, report)
+    elif kind == "number":
+        _check_bands(question, path, report)
+
+
+def _check_level_descriptions(question: dict[str, Any], path: PathT, report: Reporter) -> None:
+    """A level question describes levels 0..5, in order."""
+    for index, entry in _entries(question, "levels"):
+        number = entry.get("level")
+        if isinstance(number, int) and not isinstance(number, bool) and number != index:
+            report.add(
+                (*path, "levels", index, "level"),
+                f"must be {index}: a level question describes levels 0 to 5 in order",
+            )
+
+
+def _check_choice(question: dict[str, Any], path: PathT, report: Reporter) -> None:
+    """The options of a choice question can reach its max_score."""
+    max_score = _number(question.get("max_score"))
+    scores = [_number(o.get("score")) for _, o in _entries(question, "options")]
+    if max_score is None or max_score <= 0 or not scores or None in scores:
+        return
+    numbers = [s for s in scores if s is not None]
+    if question.get("type") == "single_choice" and max(numbers) < max_score:
+        report.add(
+            (*path, "max_score"),
+            f"no option reaches max_score {max_score:g} (the best scores {max(numbers):g})",
+            False,
+        )
+    if question.get("type") == "multiple_choice" and sum(numbers) < max_score:
+        report.add(
+            (*path, "max_score"),
+            f"the options together cannot reach max_score {max_score:g} "
+            f"(they add up to {sum(numbers):g})",
+            False,
+        )
+
+
+def _check_bands(question: dict[str, Any], path: PathT, report: Reporter) -> None:
+    """A number question has min < max and ascending bands from min that can score."""
+    low, high = _number(question.get("min")), _number(question.get("max"))
+    if low is not None and high is not None and low >= high:
+        report.add((*path, "min"), f"must be less than max ({low:g} >= {high:g})")
+    bands = list(_entries(question, "bands"))
+    starts = [(i, _number(b.get("min"))) for i, b in bands]
+    if starts and low is not None and starts[0][1] is not None and starts[0][1] != low:
+        report.add(
+            (*path, "bands", starts[0][0], "min"),
+            f"must equal the question's min {low:g} (got {starts[0][1]:g})",
+        )
+    previous: float | None = None
+    for index, start in starts:
+        if start is None:
+            continue
+        if previous is not None and start <= previous:
+            report.add(
+                (*path, "bands", index, "min"),
+                f"bands out of order: {start:g} does not come after {previous:g}",
+                False,
+            )
+        if high is not None and start > high:
+            report.add((*path, "bands", index, "min"), f"must not exceed max {high:g}")
+        previous = start
+    scores = [_number(b.get("score")) for _, b in bands]
+    if bands and None not in scores and max(s for s in scores if s is not None) <= 0:
+        report.add((*path, "bands"), "must contain a band with a score above 0")
+
+
+def _check_actions(
+    measure: dict[str, Any],
+    path: PathT,
+    pillars: set[str],
+    profile: dict[Any, dict[str, Any]],
+    report: Reporter,
+) -> None:
+    """Actions name known pillars and profile answers; each level 0-4 has a generic action."""
+    generic: set[int] = set()
+    for index, action in _entries(measure, "actions"):
+        where = (*path, "actions", index)
+        pillar = action.get("pillar")
+        if isinstance(pillar, str) and pillar not in pillars:
+            report.add((*where, "pillar"), f"unknown pillar '{pillar}'", False)
+        when = action.get("when")
+        if "when" not in action and isinstance(action.get("from_level"), int):
+            generic.add(action["from_level"])
+        if isinstance(when, dict):
+            for field_id, options in when.items():
+                _check_when(field_id, options, profile, (*where, "when"), report)
+    missing = [n for n in range(5) if n not in generic]
+    if missing and any(True for _ in _entries(measure, "actions")):
+        levels = ", ".join(map(str, missing))
+        report.add(
+            (*path, "actions"),
+            f"no action without `when` for from_level {levels} (every firm needs advice)",
+            False,
+        )
+
+
+def _check_when(
+    field_id: Any, options: Any, profile: dict[Any, dict[str, Any]], path: PathT, report: Reporter
+) -> None:
+    """An action's `when` names a choice profile field and some of its options."""
+    field = profile.get(field_id)
+    if field is None:
+        report.add(path, f"unknown profile field '{field_id}'", False)
+        return
+    kind = field.get("type")
+    if kind == "text":
+        report.add(path, f"profile field '{field_id}' is free text; `when` cannot use it", False)
+        return
+    if kind == "yes_no":
+        known: set[Any] = set(YES_NO_OPTIONS)
+    else:
+        known = {o["id"] for _, o in _entries(field, "options") if isinstance(o.get("id"), str)}
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, str) and option not in known:
+            report.add(path, f"unknown option '{option}' of profile field '{field_id}'", False)

@@ -1,0 +1,209 @@
+"""Loading questionnaires: file or mapping -> validated, frozen Questionnaire objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from readiness.domain.problems import PathT
+from readiness.domain.problems import Problem
+from readiness.domain.problems import QuestionnaireError
+from readiness.domain.questionnaire import EMPTY_TEXT
+from readiness.domain.questionnaire import Action
+from readiness.domain.questionnaire import Aggregation
+from readiness.domain.questionnaire import Band
+from readiness.domain.questionnaire import ChallengeArea
+from readiness.domain.questionnaire import Level
+from readiness.domain.questionnaire import LevelDescription
+from readiness.domain.questionnaire import Measure
+from readiness.domain.questionnaire import Option
+from readiness.domain.questionnaire import Pillar
+from readiness.domain.questionnaire import ProfileField
+from readiness.domain.questionnaire import Question
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.questionnaire import ScoringRules
+from readiness.domain.questionnaire import Text
+from readiness.domain.reading import read_questionnaire_file
+from readiness.domain.validation import validate
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The questionnaires of a directory that loaded, and the problems of those that did not."""
+
+    questionnaires: tuple[Questionnaire, ...]
+    problems: tuple[Problem, ...]
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Read, validate and build one file; raise QuestionnaireError with all its problems."""
+    result = read_questionnaire_file(path)
+    problems = list(result.problems) + validate(result.data, str(path), result.lines)
+    if problems:
+        raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
+    return build(result.data, str(path))
+
+
+def from_mapping(
+    raw: Any, source: str = "<mapping>", lines: Mapping[PathT, int] | None = None
+) -> Questionnaire:
+    """Validate and build a questionnaire from an already parsed document."""
+    problems = validate(raw, source, lines)
+    if problems:
+        raise QuestionnaireError(problems)
+    return build(raw, source)
+
+
+def load_questionnaires(directory: str | Path) -> LoadResult:
+    """Every `<id>/<version>.yaml` below `directory`; a broken file never stops the others."""
+    loaded: list[Questionnaire] = []
+    problems: list[Problem] = []
+    for path in sorted(Path(directory).glob("*/*.yaml")):
+        try:
+            questionnaire = load_questionnaire(path)
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+            continue
+        # the place is unique per (id, version), so this also keeps duplicates out
+        misplaced = _layout_problem(path, questionnaire)
+        if misplaced is not None:
+            problems.append(misplaced)
+            continue
+        loaded.append(questionnaire)
+    loaded.sort(key=lambda q: (q.id, q.version))
+    return LoadResult(tuple(loaded), tuple(problems))
+
+
+def _layout_problem(path: Path, questionnaire: Questionnaire) -> Problem | None:
+    """A file in a catalogue directory must be `<id>/<version>.yaml`."""
+    expected = f"{questionnaire.id}/{questionnaire.version}.yaml"
+    if f"{path.parent.name}/{path.name}" != expected:
+        return Problem(str(path), "top level", f"id and version say the file must be {expected}")
+    return None
+
+
+def build(raw: Mapping[str, Any], source: str | None = None) -> Questionnaire:
+    """Build the frozen model from a document that `validate` found no problem in."""
+    scoring = raw["scoring"]
+    confidence = scoring.get("dont_know_confidence", {})
+    return Questionnaire(
+        id=raw["id"],
+        version=raw["version"],
+        languages=tuple(raw["languages"]),
+        title=_text(raw["title"]),
+        description=_text(raw["description"]),
+        source=_text(raw.get("source")),
+        levels=tuple(
+            Level(
+                level=lv["level"],
+                min_score=float(lv["min_score"]),
+                name=_text(lv["name"]),
+                description=_text(lv["description"]),
+            )
+            for lv in raw["levels"]
+        ),
+        scoring=ScoringRules(
+            pillar=_aggregation(scoring["pillar"]),
+            challenge_area=_aggregation(scoring["challenge_area"]),
+            overall=_aggregation(scoring["overall"]),
+            confidence_high=float(confidence.get("high", 0.9)),
+            confidence_medium=float(confidence.get("medium", 0.7)),
+        ),
+        pillars=tuple(
+            Pillar(
+                id=p["id"],
+                title=_text(p["title"]),
+                description=_text(p.get("description")),
+                weight=float(p.get("weight", 1)),
+            )
+            for p in raw["pillars"]
+        ),
+        challenge_areas=tuple(
+            ChallengeArea(
+                id=a["id"],
+                measure=a["measure"],
+                title=_text(a["title"]),
+                description=_text(a.get("description")),
+            )
+            for a in raw["challenge_areas"]
+        ),
+        measures=tuple(_measure(m) for m in raw["measures"]),
+        questions=tuple(_question(q) for q in raw["questions"]),
+        profile=tuple(
+            ProfileField(
+                id=f["id"],
+                type=f["type"],
+                text=_text(f["text"]),
+                options=tuple(Option(o["id"], _text(o["text"])) for o in f.get("options", ())),
+            )
+            for f in raw.get("profile", ())
+        ),
+        path=source,
+    )
+
+
+def _text(value: Mapping[str, str] | None) -> Text:
+    """A Text from a language -> string mapping (EMPTY_TEXT when absent)."""
+    if not value:
+        return EMPTY_TEXT
+    return Text(MappingProxyType(dict(value)))
+
+
+def _aggregation(raw: Mapping[str, Any]) -> Aggregation:
+    """An Aggregation from `{method, threshold?}`."""
+    return Aggregation(method=raw["method"], threshold=float(raw.get("threshold", 0.8)))
+
+
+def _measure(raw: Mapping[str, Any]) -> Measure:
+    """A Measure with its actions."""
+    return Measure(
+        id=raw["id"],
+        paper=raw["paper"],
+        title=_text(raw["title"]),
+        summary=_text(raw["summary"]),
+        actions=tuple(
+            Action(
+                id=a["id"],
+                from_level=a["from_level"],
+                text=_text(a["text"]),
+                pillar=a.get("pillar"),
+                when=MappingProxyType({k: tuple(v) for k, v in a.get("when", {}).items()}),
+            )
+            for a in raw["actions"]
+        ),
+    )
+
+
+def _question(raw: Mapping[str, Any]) -> Question:
+    """A Question of any type."""
+    low, high = raw.get("min"), raw.get("max")
+    max_score = raw.get("max_score")
+    return Question(
+        id=raw["id"],
+        pillar=raw["pillar"],
+        type=raw["type"],
+        text=_text(raw["text"]),
+        challenge_areas=MappingProxyType({k: float(v) for k, v in raw["challenge_areas"].items()}),
+        help=_text(raw.get("help")),
+        weight=float(raw.get("weight", 1)),
+        paper=raw.get("paper"),
+        not_applicable=raw.get("not_applicable", False),
+        dont_know=raw.get("dont_know", False),
+        evidence=raw.get("evidence", True),
+        levels=tuple(
+            LevelDescription(level=lv["level"], text=_text(lv["text"]))
+            for lv in raw.get("levels", ())
+        ),
+        options=tuple(
+            Option(o["id"], _text(o["text"]), float(o["score"])) for o in raw.get("options", ())
+        ),
+        max_score=None if max_score is None else float(max_score),
+        unit=_text(raw.get("unit")),
+        min=None if low is None else float(low),
+        max=None if high is None else float(high),
+        bands=tuple(Band(float(b["min"]), float(b["score"])) for b in raw.get("bands", ())),
+        yes_scores=raw.get("yes_scores", True),
+    )

@@ -1,0 +1,39 @@
+"""Every questionnaire shipped in questionnaires/ loads and validates; so does the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from readiness.config import ROOT
+from readiness.domain.loading import load_questionnaire
+from readiness.domain.loading import load_questionnaires
+from readiness.domain.validation import SCHEMA_PATH
+
+QUESTIONNAIRES = ROOT / "questionnaires"
+FILES = sorted(QUESTIONNAIRES.glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_questionnaire_file_is_valid(path: Path) -> None:
+    questionnaire = load_questionnaire(path)  # raises QuestionnaireError listing every problem
+    assert f"{questionnaire.id}/{questionnaire.version}.yaml" == f"{path.parent.name}/{path.name}"
+
+
+def test_the_catalogue_has_no_broken_file() -> None:
+    result = load_questionnaires(QUESTIONNAIRES)
+    assert [str(p) for p in result.problems] == []
+    assert len(result.questionnaires) == len(FILES)
+
+
+def test_the_flagship_is_shipped() -> None:
+    assert (QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml") in FILES
+
+
+def test_the_schema_is_a_draft_2020_12_schema() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
