@@ -1,0 +1,151 @@
+"""Configuration: defaults, reading the environment, and the checks a configuration must pass."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask.cli import NoAppException
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = ROOT / "instance"
+ENVIRONMENTS = ("development", "production")
+
+DEFAULTS: dict[str, Any] = {
+    "READINESS_ENV": "production",
+    "TESTING": False,
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # filled in from the instance path
+    "QUESTIONNAIRE_DIR": str(ROOT / "questionnaires"),
+    "FLAGSHIP_QUESTIONNAIRE": "smart-manufacturing-readiness",
+    "LANGUAGES": ("en", "zh"),
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "readiness" / "translations"),
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "readiness@localhost",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+    "REMEMBER_ME_ENABLED": False,
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "INVITATION_MAX_AGE": timedelta(days=7),
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_RATE_LIMIT": "10/minute",
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+}
+
+# Environment variables read by from_env, with the type each is converted to.
+_ENV_VARS: dict[str, type] = {
+    "READINESS_ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "QUESTIONNAIRE_DIR": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "LOGIN_RATE_LIMIT": str,
+}
+
+
+class ConfigError(NoAppException):
+    """The configuration is unusable; the message says what to set (printed without a traceback)."""
+
+
+def default_database_url(instance_path: str | os.PathLike[str]) -> str:
+    """The SQLite database under the instance folder, used when DATABASE_URL is not set."""
+    return f"sqlite:///{Path(instance_path) / 'readiness.db'}"
+
+
+def database_url(
+    instance_path: str | os.PathLike[str] = INSTANCE_PATH,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """DATABASE_URL from the environment, else the default SQLite file (for Alembic's env.py)."""
+    environ = os.environ if environ is None else environ
+    return environ.get("DATABASE_URL") or default_database_url(instance_path)
+
+
+def _convert(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"expected a whole number, got {raw!r}") from exc
+    return raw
+
+
+def from_env(
+    instance_path: str | os.PathLike[str], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The settings given by environment variables (only those that are set)."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for name, kind in _ENV_VARS.items():
+        raw = environ.get(name)
+        if raw not in (None, ""):
+            settings[name] = _convert(raw, kind)
+    settings.setdefault("DATABASE_URL", default_database_url(instance_path))
+    return settings
+
+
+def is_development(config: Mapping[str, Any]) -> bool:
+    """Whether this is a development or test configuration (not production)."""
+    return bool(
+        config.get("TESTING") or config.get("DEBUG") or config.get("READINESS_ENV") == "development"
+    )
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """A secret key kept in the instance folder, so local sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def finalise(config: dict[str, Any], instance_path: str | os.PathLike[str]) -> None:
+    """Check the merged configuration and fill in derived values; raise ConfigError if unusable."""
+    env = config.get("READINESS_ENV")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"READINESS_ENV must be one of {', '.join(ENVIRONMENTS)} (got {env!r})")
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = default_database_url(instance_path)
+    if not config.get("SECRET_KEY"):
+        if config.get("TESTING"):
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        elif is_development(config):
+            config["SECRET_KEY"] = _development_secret_key(Path(instance_path))
+        else:
+            raise ConfigError(
+                "SECRET_KEY is not set: set the SECRET_KEY environment variable to a long random "
+                "value (or READINESS_ENV=development for local use)"
+            )
+    # Cookies travel only over HTTPS in production.
+    secure = not is_development(config)
+    config["SESSION_COOKIE_SECURE"] = secure
+    config["REMEMBER_COOKIE_SECURE"] = secure

@@ -1,0 +1,59 @@
+"""The database engine and session per app, and the request-scoped session on `g`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy import Engine
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for `url`; SQLite connections get foreign keys switched on."""
+    engine = create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite ignores foreign keys unless asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def get_sessionmaker(app: Flask | None = None) -> sessionmaker[Session]:
+    """The app's session factory (for CLI commands and tests that need their own sessions)."""
+    app = app or current_app
+    return app.extensions["readiness.db"]["sessionmaker"]
+
+
+def get_session() -> Session:
+    """The database session of the current request, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = get_sessionmaker()()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the request's session, rolling back anything not committed."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and session factory and close sessions after each request."""
+    engine = make_engine(app.config["DATABASE_URL"], **app.config.get("DATABASE_OPTIONS", {}))
+    app.extensions["readiness.db"] = {
+        "engine": engine,
+        "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),
+    }
+    app.teardown_appcontext(close_session)

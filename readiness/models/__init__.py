@@ -1,0 +1,27 @@
+"""The database tables; importing this package makes Base.metadata complete (Alembic's target)."""
+
+from readiness.models.accounts import ROLES
+from readiness.models.accounts import Invitation
+from readiness.models.accounts import Membership
+from readiness.models.accounts import Organisation
+from readiness.models.accounts import User
+from readiness.models.assessments import ANSWER_STATUSES
+from readiness.models.assessments import ASSESSMENT_STATUSES
+from readiness.models.assessments import Answer
+from readiness.models.assessments import Assessment
+from readiness.models.assessments import ShareLink
+from readiness.models.base import Base
+
+__all__ = [
+    "ANSWER_STATUSES",
+    "ASSESSMENT_STATUSES",
+    "ROLES",
+    "Answer",
+    "Assessment",
+    "Base",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "ShareLink",
+    "User",
+]

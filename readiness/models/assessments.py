@@ -1,0 +1,116 @@
+"""Assessment tables: assessments of an organisation, their answers, and report share links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from readiness.models.accounts import Organisation
+from readiness.models.accounts import User
+from readiness.models.base import Base
+from readiness.models.base import CreatedAtMixin
+from readiness.models.base import JSONType
+from readiness.models.base import TimestampMixin
+from readiness.models.base import UTCDateTime
+from readiness.models.base import utcnow
+
+ASSESSMENT_STATUSES = ("draft", "submitted")
+ANSWER_STATUSES = ("answered", "not_applicable", "dont_know")
+
+
+class Assessment(TimestampMixin, Base):
+    """One run of a questionnaire version for an organisation: a draft until submitted."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'submitted')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    # The company profile as it was when the assessment was made.
+    profile: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Bumped on every save so that concurrent edits are detected.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The scored result document, written at submit.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    previous_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+
+    organisation: Mapped[Organisation] = relationship(back_populates="assessments")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    previous_assessment: Mapped[Assessment | None] = relationship(remote_side=[id])
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    share_links: Mapped[list[ShareLink]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.id} {self.questionnaire_id}@{self.questionnaire_version}>"
+
+
+class Answer(Base):
+    """The answer to one question of an assessment, with its status, comment and evidence."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id"),
+        CheckConstraint("status IN ('answered', 'not_applicable', 'dont_know')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any | None] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(20), default="answered")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+    updated_by: Mapped[User | None] = relationship()
+
+
+class ShareLink(CreatedAtMixin, Base):
+    """A read-only link to an assessment's report; only the token's hash is stored."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="share_links")
+    created_by: Mapped[User | None] = relationship()

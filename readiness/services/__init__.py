@@ -1,0 +1,1 @@
+"""The application layer: one transaction per use case, a Session argument, named errors."""

@@ -1,0 +1,362 @@
+"""Account use cases: users, passwords, organisations, members, invitations, access checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from itsdangerous import BadSignature
+from itsdangerous import SignatureExpired
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from readiness.models import ROLES
+from readiness.models import Invitation
+from readiness.models import Membership
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.models.base import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+RESET_SALT = "readiness.password-reset"
+RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
+# werkzeug's hashing method; the test suite swaps in a cheap one (hashes record their method).
+PASSWORD_HASH_METHOD = "scrypt"
+
+
+class AccountError(Exception):
+    """Base of the account errors; the message is safe to show to the user."""
+
+
+class EmailTaken(AccountError):
+    """Another account already uses this e-mail address."""
+
+
+class InvalidCredentials(AccountError):
+    """The e-mail address and password do not match an account."""
+
+
+class WeakPassword(AccountError):
+    """The new password is too short."""
+
+
+class InvalidToken(AccountError):
+    """A reset or invitation link is unknown, expired or already used."""
+
+
+class NotFound(AccountError):
+    """The organisation or member does not exist, or the user is not a member (shown as 404)."""
+
+
+class Forbidden(AccountError):
+    """The user is a member, but their role does not allow this (shown as 403)."""
+
+
+class LastOwner(AccountError):
+    """The change would leave the organisation without an owner."""
+
+
+class AlreadyMember(AccountError):
+    """The user already belongs to this organisation."""
+
+
+def normalise_email(email: str) -> str:
+    """An e-mail address trimmed and lower-cased, as it is stored."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of `password` (method PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """The user with this e-mail address (any case), or None."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(
+    session: Session, email: str, name: str, password: str, locale: str | None = None
+) -> User:
+    """Create an account; raises EmailTaken or WeakPassword."""
+    _check_password(password)
+    email = normalise_email(email)
+    if session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise EmailTaken("An account with this e-mail address already exists.")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The user with these credentials, noting the login time; raises InvalidCredentials."""
+    user = user_by_email(session, email)
+    if user is None or not check_password_hash(user.password_hash, password):
+        raise InvalidCredentials("Invalid e-mail address or password.")
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace the user's password after checking the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise InvalidCredentials("The current password is wrong.")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    session.commit()
+
+
+def set_locale(session: Session, user: User, locale: str | None) -> None:
+    """Store the user's preferred language (None: follow the browser)."""
+    user.locale = locale
+    session.commit()
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token, so a token dies as soon as the password changes.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    """A signed password-reset token for `user`, valid for an hour and for one password change."""
+    return _reset_serializer(secret_key).dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_for_reset_token(
+    session: Session, token: str, secret_key: str, max_age: int = RESET_MAX_AGE
+) -> User:
+    """The user a valid reset token belongs to; raises InvalidToken."""
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidToken("This reset link has expired; please ask for a new one.") from exc
+    except BadSignature as exc:
+        raise InvalidToken("This reset link is not valid.") from exc
+    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or data.get("p") != _password_fingerprint(user):
+        raise InvalidToken("This reset link has already been used.")
+    return user
+
+
+def reset_password(
+    session: Session, token: str, new_password: str, secret_key: str, max_age: int = RESET_MAX_AGE
+) -> User:
+    """Set a new password with a reset token; the token is spent by the change."""
+    user = user_for_reset_token(session, token, secret_key, max_age)
+    _check_password(new_password)
+    user.password_hash = hash_password(new_password)
+    session.commit()
+    return user
+
+
+def require_role(session: Session, user: User, organisation_id: int, min_role: str) -> Membership:
+    """The user's membership of the organisation if its role is at least `min_role`.
+
+    :raises NotFound: the organisation does not exist or the user is not a member.
+    :raises Forbidden: the user's role is below `min_role`.
+    """
+    _check_role(min_role)
+    membership = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation_id
+        )
+    )
+    if membership is None:
+        raise NotFound("No such organisation.")
+    if ROLES.index(membership.role) < ROLES.index(min_role):
+        raise Forbidden("Your role in this organisation does not allow this.")
+    return membership
+
+
+def memberships_of(session: Session, user: User) -> list[Membership]:
+    """The user's memberships with their organisations, by organisation name."""
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.organisation)
+            .where(Membership.user_id == user.id)
+            .options(selectinload(Membership.organisation))
+            .order_by(func.lower(Organisation.name), Organisation.id)
+        )
+    )
+
+
+def members_of(session: Session, organisation_id: int) -> list[Membership]:
+    """The memberships of an organisation with their users, by name."""
+    return list(
+        session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.organisation_id == organisation_id)
+            .options(selectinload(Membership.user))
+            .order_by(func.lower(User.name), User.id)
+        )
+    )
+
+
+def create_organisation(
+    session: Session, user: User, name: str, profile: Mapping[str, Any] | None = None
+) -> Organisation:
+    """Create an organisation with `user` as its owner."""
+    organisation = Organisation(name=name.strip(), profile=dict(profile or {}))
+    organisation.memberships.append(Membership(user=user, role="owner"))
+    session.add(organisation)
+    session.commit()
+    return organisation
+
+
+def update_profile(
+    session: Session,
+    user: User,
+    organisation_id: int,
+    profile: Mapping[str, Any],
+    name: str | None = None,
+) -> Organisation:
+    """Replace the organisation's company profile (and optionally its name); editors and owners."""
+    membership = require_role(session, user, organisation_id, "editor")
+    organisation = membership.organisation
+    organisation.profile = dict(profile)
+    if name:
+        organisation.name = name.strip()
+    session.commit()
+    return organisation
+
+
+def create_invitation(
+    session: Session,
+    user: User,
+    organisation_id: int,
+    role: str,
+    valid_for: timedelta = timedelta(days=7),
+) -> tuple[Invitation, str]:
+    """An invitation link token to join with `role` (owners only); only its hash is stored."""
+    _check_role(role)
+    require_role(session, user, organisation_id, "owner")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation_id=organisation_id,
+        role=role,
+        token_hash=_hash_token(token),
+        created_by_id=user.id,
+        expires_at=utcnow() + valid_for,
+    )
+    session.add(invitation)
+    session.commit()
+    return invitation, token
+
+
+def invitation_for_token(session: Session, token: str, now: datetime | None = None) -> Invitation:
+    """The open invitation with this token; raises InvalidToken if unknown, used or expired."""
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.token_hash == _hash_token(token))
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise InvalidToken("This invitation link is not valid or has already been used.")
+    if invitation.expires_at <= (now or utcnow()):
+        raise InvalidToken("This invitation link has expired; please ask for a new one.")
+    return invitation
+
+
+def accept_invitation(session: Session, user: User, token: str) -> Membership:
+    """Join the invitation's organisation with its role; the link then stops working."""
+    invitation = invitation_for_token(session, token)
+    exists = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == invitation.organisation_id,
+        )
+    )
+    if exists is not None:
+        raise AlreadyMember("You already belong to this organisation.")
+    membership = Membership(
+        user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role
+    )
+    invitation.accepted_at = utcnow()
+    invitation.accepted_by_id = user.id
+    session.add(membership)
+    session.commit()
+    return membership
+
+
+def _owner_count(session: Session, organisation_id: int) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation_id, Membership.role == "owner")
+    )
+
+
+def _member(session: Session, organisation_id: int, user_id: int) -> Membership:
+    membership = session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation_id, Membership.user_id == user_id
+        )
+    )
+    if membership is None:
+        raise NotFound("No such member.")
+    return membership
+
+
+def change_role(
+    session: Session, actor: User, organisation_id: int, member_user_id: int, role: str
+) -> Membership:
+    """Give a member another role (owners only); the last owner keeps theirs."""
+    _check_role(role)
+    require_role(session, actor, organisation_id, "owner")
+    membership = _member(session, organisation_id, member_user_id)
+    if (
+        membership.role == "owner"
+        and role != "owner"
+        and _owner_count(session, organisation_id) <= 1
+    ):
+        raise LastOwner("An organisation needs at least one owner.")
+    membership.role = role
+    session.commit()
+    return membership
+
+
+def remove_member(session: Session, actor: User, organisation_id: int, member_user_id: int) -> None:
+    """Remove a member (owners), or leave (anyone); the last owner cannot go."""
+    if actor.id == member_user_id:
+        require_role(session, actor, organisation_id, "viewer")
+    else:
+        require_role(session, actor, organisation_id, "owner")
+    membership = _member(session, organisation_id, member_user_id)
+    if membership.role == "owner" and _owner_count(session, organisation_id) <= 1:
+        raise LastOwner("An organisation needs at least one owner.")
+    session.delete(membership)
+    session.commit()

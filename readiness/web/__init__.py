@@ -1,0 +1,26 @@
+"""Everything HTTP: the blueprints, error handlers and template helpers, registered on an app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from readiness.web import assessments
+from readiness.web import auth
+from readiness.web import compare
+from readiness.web import main
+from readiness.web import organisations
+from readiness.web import reports
+from readiness.web.errors import register_error_handlers
+from readiness.web.template_helpers import register_template_helpers
+
+__all__ = ["register_blueprints", "register_error_handlers", "register_template_helpers"]
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint of the app."""
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(assessments.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(reports.bp)

@@ -1,0 +1,41 @@
+"""Blueprint "main": the home page / dashboard and the language switcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import redirect
+from flask import render_template
+from flask import session
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from readiness.db import get_session
+from readiness.services import accounts
+from readiness.web.access import current_organisation
+from readiness.web.auth import safe_next
+from readiness.web.forms import LanguageForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index() -> str:
+    """The dashboard for signed-in users (organisations, assessments), else a welcome page."""
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    return render_template(
+        "main/dashboard.html",
+        memberships=accounts.memberships_of(get_session(), current_user),
+        organisation=current_organisation(),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    """Switch the interface language; signed-in users keep it as their setting."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            accounts.set_locale(get_session(), current_user, form.lang.data)
+    return redirect(safe_next(form.next.data))

@@ -1,0 +1,190 @@
+"""Blueprint "organisations": create and switch, company profile, members, invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from readiness.db import get_session
+from readiness.domain.questionnaire import ProfileField
+from readiness.i18n import current_language
+from readiness.services import accounts
+from readiness.web.access import member_required
+from readiness.web.access import set_active_organisation
+from readiness.web.auth import safe_next
+from readiness.web.forms import ActionForm
+from readiness.web.forms import InviteForm
+from readiness.web.forms import OrganisationForm
+from readiness.web.forms import RoleForm
+from readiness.web.forms import SwitchOrganisationForm
+from readiness.web.profile_forms import build_profile_form
+from readiness.web.profile_forms import profile_from_form
+from readiness.web.profile_forms import profile_to_formdata
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+def profile_fields() -> tuple[ProfileField, ...]:
+    """The company-profile fields of the flagship questionnaire (none if it is unavailable)."""
+    catalogue = current_app.extensions.get("catalogue")
+    try:
+        questionnaire = catalogue.get(current_app.config["FLAGSHIP_QUESTIONNAIRE"])
+    except (AttributeError, KeyError, LookupError):
+        return ()
+    return tuple(questionnaire.profile) if questionnaire is not None else ()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str:
+    """Create an organisation; its creator becomes the owner and it becomes active."""
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        organisation = accounts.create_organisation(get_session(), current_user, form.name.data)
+        set_active_organisation(organisation.id)
+        flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
+        return redirect(url_for("organisations.profile", org_id=organisation.id))
+    return render_template("organisations/create.html", form=form)
+
+
+@bp.route("/switch", methods=["POST"])
+@login_required
+def switch() -> Response:
+    """Make another of the user's organisations the active one."""
+    form = SwitchOrganisationForm()
+    if form.validate_on_submit():
+        accounts.require_role(get_session(), current_user, form.organisation_id.data, "viewer")
+        set_active_organisation(form.organisation_id.data)
+    return redirect(safe_next(form.next.data))
+
+
+@bp.route("/<int:org_id>/profile", methods=["GET", "POST"])
+@member_required("viewer", write_role="editor")
+def profile(org_id: int) -> Response | str:
+    """Show the company profile; editors and owners may change it."""
+    fields = profile_fields()
+    organisation = g.organisation
+    form_class = build_profile_form(fields, current_language())
+    data = {"name": organisation.name, **profile_to_formdata(fields, organisation.profile or {})}
+    form = form_class(data=data)
+    if form.validate_on_submit():
+        accounts.update_profile(
+            get_session(),
+            current_user,
+            org_id,
+            profile_from_form(form, fields),
+            name=form.name.data,
+        )
+        flash(_("The company profile has been saved."), "success")
+        return redirect(url_for("organisations.profile", org_id=org_id))
+    can_edit = g.membership.role in ("editor", "owner")
+    return render_template(
+        "organisations/profile.html", form=form, organisation=organisation, can_edit=can_edit
+    )
+
+
+@bp.route("/<int:org_id>/members")
+@member_required("viewer")
+def members(org_id: int) -> str:
+    """List the members; owners also see role controls and the invitation form."""
+    return render_template(
+        "organisations/members.html",
+        organisation=g.organisation,
+        members=accounts.members_of(get_session(), org_id),
+        is_owner=g.membership.role == "owner",
+        invite_form=InviteForm(),
+        role_form_for=lambda m: RoleForm(prefix=f"m{m.user_id}", role=m.role),
+        action_form=ActionForm(),
+        invite_link=None,
+    )
+
+
+@bp.route("/<int:org_id>/invitations", methods=["POST"])
+@member_required("owner")
+def invite(org_id: int) -> Response | str:
+    """Create an invitation link with a role and show it once."""
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose a role."), "error")
+        return redirect(url_for("organisations.members", org_id=org_id))
+    valid_for = current_app.config["INVITATION_MAX_AGE"]
+    _invitation, token = accounts.create_invitation(
+        get_session(), current_user, org_id, form.role.data, valid_for
+    )
+    link = url_for("organisations.accept_invitation", token=token, _external=True)
+    flash(_("Invitation link created. Send it to the person you are inviting."), "success")
+    return render_template(
+        "organisations/members.html",
+        organisation=g.organisation,
+        members=accounts.members_of(get_session(), org_id),
+        is_owner=True,
+        invite_form=InviteForm(formdata=None),
+        role_form_for=lambda m: RoleForm(formdata=None, prefix=f"m{m.user_id}", role=m.role),
+        action_form=ActionForm(formdata=None),
+        invite_link=link,
+    )
+
+
+@bp.route("/<int:org_id>/members/<int:user_id>/role", methods=["POST"])
+@member_required("owner")
+def change_role(org_id: int, user_id: int) -> Response:
+    """Give a member another role."""
+    form = RoleForm(prefix=f"m{user_id}")
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(get_session(), current_user, org_id, user_id, form.role.data)
+        except accounts.LastOwner:
+            flash(_("An organisation needs at least one owner."), "error")
+        else:
+            flash(_("The role has been changed."), "success")
+    return redirect(url_for("organisations.members", org_id=org_id))
+
+
+@bp.route("/<int:org_id>/members/<int:user_id>/remove", methods=["POST"])
+@member_required("viewer")
+def remove_member(org_id: int, user_id: int) -> Response:
+    """Remove a member (owners), or leave the organisation (anyone, for themselves)."""
+    if ActionForm().validate_on_submit():
+        try:
+            accounts.remove_member(get_session(), current_user, org_id, user_id)
+        except accounts.LastOwner:
+            flash(_("An organisation needs at least one owner."), "error")
+            return redirect(url_for("organisations.members", org_id=org_id))
+        if user_id == current_user.id:
+            set_active_organisation(None)
+            flash(_("You have left the organisation."), "info")
+            return redirect(url_for("main.index"))
+        flash(_("The member has been removed."), "success")
+    return redirect(url_for("organisations.members", org_id=org_id))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@login_required
+def accept_invitation(token: str) -> Response | str:
+    """Show an invitation and join the organisation on confirmation."""
+    session = get_session()
+    try:
+        invitation = accounts.invitation_for_token(session, token)
+    except accounts.InvalidToken:
+        flash(_("This invitation link is not valid, has expired or was already used."), "error")
+        return redirect(url_for("main.index"))
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            membership = accounts.accept_invitation(session, current_user, token)
+        except accounts.AlreadyMember:
+            flash(_("You already belong to this organisation."), "info")
+            return redirect(url_for("main.index"))
+        set_active_organisation(membership.organisation_id)
+        flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
+        return redirect(url_for("main.index"))
+    return render_template("organisations/accept.html", invitation=invitation, form=form)

@@ -1,0 +1,227 @@
+"""Shared fixtures: app (on SQLite and PostgreSQL), client, runner, db_session, auth, factories.
+
+Every DB-backed test runs once per backend in READINESS_TEST_DATABASES (default
+"sqlite,postgres"); each test gets an empty database migrated to head by Alembic (one per
+backend and session, migrated once, emptied after every test). PostgreSQL is a throwaway
+cluster started with initdb/pg_ctl; without the server binaries its variants are skipped
+with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask.testing import FlaskCliRunner
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from readiness import create_app
+from readiness.config import ROOT
+from readiness.db import get_sessionmaker
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.services import accounts
+from readiness.services.questionnaires import Catalogue
+from tests import factories
+from tests.databases import DatabaseFactory
+from tests.databases import PostgresCluster
+from tests.databases import postgres_missing
+from tests.databases import selected_backends
+
+TEST_PASSWORD = factories.DEFAULT_PASSWORD
+REPO_QUESTIONNAIRES = str(ROOT / "questionnaires")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that needs the `backend` fixture once per selected database backend."""
+    if "backend" in metafunc.fixturenames:
+        backends = selected_backends()
+        marks = {"postgres": [pytest.mark.postgres]}
+        metafunc.parametrize(
+            "backend",
+            [pytest.param(b, marks=marks.get(b, []), id=b) for b in backends],
+            scope="session",
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A PostgreSQL cluster for the whole test session (skipped when the binaries are missing)."""
+    reason = postgres_missing()
+    if reason:
+        pytest.skip(reason)
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+    except RuntimeError as exc:
+        cluster.stop()
+        pytest.skip(f"PostgreSQL could not start: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def databases(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> DatabaseFactory:
+    """Fresh databases of the current backend (empty or migrated)."""
+    cluster = request.getfixturevalue("postgres_cluster") if backend == "postgres" else None
+    return DatabaseFactory(backend, tmp_path_factory.mktemp(f"db-{backend}"), cluster)
+
+
+@pytest.fixture
+def database_url(databases: DatabaseFactory) -> Iterator[str]:
+    """The URL of an empty database migrated to head with Alembic (never create_all)."""
+    with databases.migrated() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Hash passwords with few rounds in tests: scrypt costs ~0.1-0.3 s per user."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+        yield
+
+
+@lru_cache(maxsize=1)
+def repo_catalogue() -> Catalogue:
+    return Catalogue.load(REPO_QUESTIONNAIRES)
+
+
+def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """The configuration of the test app; tests may override any key.
+
+    The repository's questionnaire catalogue is loaded once per session and handed in;
+    overriding QUESTIONNAIRE_DIR makes the app load that directory itself.
+    """
+    directory = str(overrides.get("QUESTIONNAIRE_DIR", REPO_QUESTIONNAIRES))
+    preloaded = repo_catalogue() if directory == REPO_QUESTIONNAIRES else None
+    return {
+        "QUESTIONNAIRE_CATALOGUE": preloaded,
+        "TESTING": True,
+        "READINESS_ENV": "production",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "QUESTIONNAIRE_DIR": directory,
+        "SERVER_NAME": "localhost",
+        **overrides,
+    }
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict[str, Any]:
+    """The test configuration; override this fixture (or use make_app) to change settings."""
+    return test_config(database_url)
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps on the same fresh database with config overrides (e.g. CSRF on)."""
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app(test_config(database_url, **overrides))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["readiness.db"]["engine"].dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The app under test, on a fresh migrated database."""
+    app = create_app(app_config)
+    yield app
+    app.extensions["readiness.db"]["engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner of the app's commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session on the test database; services commit for real (the tables are emptied after).
+
+    Objects expire at each commit so that they reload what requests changed in between.
+    """
+    with get_sessionmaker(app)(expire_on_commit=True) as session:
+        yield session
+
+
+class AuthActions:
+    """Register, sign in and sign out through the real pages."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def register(
+        self, email: str = "ada@example.com", password: str = TEST_PASSWORD, name: str = "Ada"
+    ) -> TestResponse:
+        """Register an account through the form (which also signs in)."""
+        return self._client.post(
+            "/register",
+            data={"name": name, "email": email, "password": password, "confirm": password},
+        )
+
+    def login(self, email: str = "ada@example.com", password: str = TEST_PASSWORD) -> TestResponse:
+        """Sign in through the form."""
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self) -> TestResponse:
+        """Sign out."""
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Register/login/logout helper bound to `client`."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_user(db_session: Session) -> Callable[..., User]:
+    """Create users: make_user(email=None, name=None, password=DEFAULT_PASSWORD)."""
+
+    def build(**kwargs: Any) -> User:
+        return factories.make_user(db_session, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+def make_org(db_session: Session, make_user: Callable[..., User]) -> Callable[..., Organisation]:
+    """Create organisations: make_org(owner=None, name=None, members={user: role})."""
+
+    def build(**kwargs: Any) -> Organisation:
+        return factories.make_org(db_session, **kwargs)
+
+    return build
+
+
+def repo_path(*parts: str) -> Path:
+    """A path inside the repository."""
+    return ROOT.joinpath(*parts)

@@ -1,0 +1,1 @@
+"""Service tests: use cases on a real database, no HTTP."""

@@ -1,0 +1,1 @@
+"""Web tests: pages through the test client."""

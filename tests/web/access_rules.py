@@ -1,0 +1,183 @@
+"""The authorisation table: every route of the app, who may use it, and the world it is tested in.
+
+Adding a route? Add a Rule here (the suite fails on any endpoint missing from RULES). Paths use
+placeholders filled from the test world: {org} (an organisation with an owner and a viewer),
+{owner} and {viewer} (user IDs of its members), {token} (a dummy token). Routes that need more
+(an assessment …) add a builder to WORLD_BUILDERS that puts its IDs into the world dict.
+
+access:
+  public  anyone, signed in or not
+  login   any signed-in user
+  viewer / editor / owner   a member of {org} with at least that role: a non-member gets 404,
+          a member with a lower role gets 403 (org_scoped=False: the route works on the active
+          organisation instead of one in the URL, so the 404 check does not apply)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from readiness.domain.questionnaire import Questionnaire
+from tests.conftest import repo_catalogue
+
+ACCESS_LEVELS = ("public", "login", "viewer", "editor", "owner")
+
+
+def flagship() -> Questionnaire:
+    """The flagship questionnaire from the session's cached catalogue (loading costs ~0.5 s)."""
+    return repo_catalogue().get("smart-manufacturing-readiness")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One endpoint with a method, a concrete path and who may use it."""
+
+    endpoint: str
+    method: str
+    path: str
+    access: str
+    data: dict[str, Any] = field(default_factory=dict)
+    org_scoped: bool = True
+
+    def url(self, world: dict[str, Any]) -> str:
+        """The path with the world's IDs filled in."""
+        return self.path.format(**world)
+
+    @property
+    def id(self) -> str:
+        """A readable test ID."""
+        return f"{self.method} {self.path}"
+
+
+RULES: list[Rule] = [
+    Rule("static", "GET", "/static/css/app.css", "public"),
+    # main
+    Rule("main.index", "GET", "/", "public"),
+    Rule("main.set_language", "POST", "/language", "public", {"lang": "zh"}),
+    # auth
+    Rule("auth.register", "GET", "/register", "public"),
+    Rule("auth.login", "GET", "/login", "public"),
+    Rule("auth.logout", "POST", "/logout", "public"),
+    Rule("auth.forgot_password", "GET", "/forgot-password", "public"),
+    Rule("auth.reset_password", "GET", "/reset-password/{token}", "public"),
+    Rule("auth.change_password", "GET", "/account/password", "login"),
+    # organisations
+    Rule("organisations.create", "GET", "/organisations/new", "login"),
+    Rule("organisations.switch", "POST", "/organisations/switch", "login"),
+    Rule("organisations.accept_invitation", "GET", "/organisations/join/{token}", "login"),
+    Rule("organisations.profile", "GET", "/organisations/{org}/profile", "viewer"),
+    Rule("organisations.profile", "POST", "/organisations/{org}/profile", "editor", {"name": "X"}),
+    Rule("organisations.members", "GET", "/organisations/{org}/members", "viewer"),
+    Rule(
+        "organisations.invite",
+        "POST",
+        "/organisations/{org}/invitations",
+        "owner",
+        {"role": "viewer"},
+    ),
+    Rule("organisations.change_role", "POST", "/organisations/{org}/members/{owner}/role", "owner"),
+    # A viewer may remove themselves (leave), never another member.
+    Rule(
+        "organisations.remove_member",
+        "POST",
+        "/organisations/{org}/members/{owner}/remove",
+        "owner",
+    ),
+]
+
+# assessments ({draft}: a draft of {org}; {submitted}: a submitted one)
+RULES += [
+    Rule("assessments.index", "GET", "/assessments/", "viewer", org_scoped=False),
+    Rule("assessments.start", "GET", "/assessments/new", "editor", org_scoped=False),
+    Rule("assessments.show", "GET", "/assessments/{draft}", "viewer"),
+    Rule("assessments.fill", "GET", "/assessments/{draft}/pillars/technology", "editor"),
+    Rule(
+        "assessments.fill",
+        "POST",
+        "/assessments/{draft}/pillars/technology",
+        "editor",
+        {"base_revision": "1"},
+    ),
+    Rule("assessments.review", "GET", "/assessments/{draft}/review", "editor"),
+    Rule("assessments.submit", "POST", "/assessments/{draft}/submit", "editor"),
+    Rule("assessments.results", "GET", "/assessments/{submitted}/results", "viewer"),
+    Rule("assessments.reopen", "POST", "/assessments/{submitted}/reopen", "owner"),
+]
+
+
+def _assessments(session: Session, world: dict[str, Any]) -> None:
+    """A draft and a submitted assessment of the flagship questionnaire in {org}."""
+    from readiness.models import Organisation
+    from readiness.models import User
+    from readiness.services import assessments
+
+    questionnaire = flagship()
+    org = session.get(Organisation, world["org"])
+    owner = session.get(User, world["owner"])
+    draft = assessments.start_assessment(session, org, questionnaire, owner, "Draft")
+    done = assessments.start_assessment(session, org, questionnaire, owner, "Done")
+    assessments.submit(session, done, questionnaire, owner, confirm_incomplete=True)
+    world["draft"], world["submitted"] = draft.id, done.id
+
+
+# compare ({submitted} and {submitted2}: two submitted assessments of {org})
+RULES += [
+    Rule("compare.history", "GET", "/compare/history", "viewer", org_scoped=False),
+    Rule(
+        "compare.repeat", "POST", "/compare/repeat", "editor", {"title": "Again"}, org_scoped=False
+    ),
+    Rule("compare.compare", "GET", "/compare/?ids={submitted}&ids={submitted2}", "viewer"),
+    Rule("compare.report", "GET", "/compare/report.csv?ids={submitted}&ids={submitted2}", "viewer"),
+]
+
+
+def _second_submitted(session: Session, world: dict[str, Any]) -> None:
+    """A second submitted assessment of {org}, so that two can be compared."""
+    from readiness.models import Organisation
+    from readiness.models import User
+    from readiness.services import assessments
+
+    questionnaire = flagship()
+    org = session.get(Organisation, world["org"])
+    owner = session.get(User, world["owner"])
+    again = assessments.start_assessment(session, org, questionnaire, owner, "Again")
+    assessments.submit(session, again, questionnaire, owner, confirm_incomplete=True)
+    world["submitted2"] = again.id
+
+
+# Builders that add more IDs to the world: fn(session, world) -> None.
+WORLD_BUILDERS: list[Callable[[Session, dict[str, Any]], None]] = [_assessments, _second_submitted]
+
+
+# reports ({share_link}: a live share link of {submitted}; {share_token}: its token)
+RULES += [
+    Rule("reports.show", "GET", "/assessments/{submitted}/report", "viewer"),
+    Rule("reports.download", "GET", "/assessments/{submitted}/report.csv", "viewer"),
+    Rule("reports.share", "GET", "/assessments/{submitted}/share", "owner"),
+    Rule("reports.share", "POST", "/assessments/{submitted}/share", "owner", {"days": "7"}),
+    Rule("reports.revoke", "POST", "/assessments/{submitted}/share/{share_link}/revoke", "owner"),
+    Rule("reports.shared", "GET", "/shared/{share_token}", "public"),
+    Rule("reports.shared_pdf", "GET", "/shared/{share_token}/report.pdf", "public"),
+]
+
+
+def _share_link(session: Session, world: dict[str, Any]) -> None:
+    """A live share link of {submitted}, signed with the test app's secret key."""
+    from readiness.models import Assessment
+    from readiness.models import User
+    from readiness.services import share_links
+    from tests.conftest import test_config
+
+    secret = test_config("sqlite://")["SECRET_KEY"]
+    done = session.get(Assessment, world["submitted"])
+    owner = session.get(User, world["owner"])
+    link, token = share_links.create_share_link(session, done, owner, secret)
+    world["share_link"], world["share_token"] = link.id, token
+
+
+WORLD_BUILDERS.append(_share_link)
