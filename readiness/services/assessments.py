@@ -1,0 +1,365 @@
+"""Assessment use cases: start, draft saves with conflict detection, progress, submit, reopen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from readiness.domain.answers import DONT_KNOW_JSON
+from readiness.domain.answers import AnswerError
+from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import parse_value
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.results import result_document
+from readiness.domain.scoring import score
+from readiness.models import Answer
+from readiness.models import Assessment
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.models.base import utcnow
+from readiness.services.accounts import NotFound
+from readiness.services.accounts import require_role
+
+ANSWERED = "answered"
+NOT_APPLICABLE = "not_applicable"
+DONT_KNOW = "dont_know"
+
+
+class AssessmentError(Exception):
+    """Base of the assessment errors; the message is safe to show to the user."""
+
+
+class AssessmentLocked(AssessmentError):
+    """The assessment is submitted: its answers can no longer change until it is reopened."""
+
+
+class NotSubmitted(AssessmentError):
+    """The assessment is still a draft, so it has no result yet (or cannot be reopened)."""
+
+
+class IncompleteAssessment(AssessmentError):
+    """Questions are unanswered and the user has not confirmed submitting anyway."""
+
+    def __init__(self, unanswered: list[str]) -> None:
+        self.unanswered = unanswered
+        super().__init__(f"{len(unanswered)} questions are unanswered.")
+
+
+class InvalidAnswer(AssessmentError):
+    """A page answer does not fit its question (the form should have caught it)."""
+
+
+@dataclass(frozen=True)
+class PageAnswer:
+    """One question's input from a page: status (None: unanswered), value, comment and evidence."""
+
+    status: str | None = None
+    value: Any = None
+    comment: str = ""
+    evidence: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing given at all: no answer and no notes."""
+        return self.status is None and not self.comment and not self.evidence
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A question someone saved after the form was loaded; their value was kept, not yours."""
+
+    question_id: str
+    theirs: PageAnswer
+    yours: PageAnswer
+    who: str | None
+    when: datetime
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a draft save did: the questions written, the conflicts kept, the new revision."""
+
+    saved: list[str]
+    conflicts: list[Conflict]
+    revision: int
+
+
+@dataclass(frozen=True)
+class Count:
+    """Answered questions out of the total."""
+
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """The share answered, as a whole percentage."""
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered of total, per pillar and overall, and which questions are still open."""
+
+    overall: Count
+    pillars: dict[str, Count]
+    unanswered: list[str] = field(default_factory=list)
+
+
+def page_answer(answer: Answer | None) -> PageAnswer:
+    """The stored answer as page input (None: nothing stored)."""
+    if answer is None:
+        return PageAnswer()
+    status = answer.status
+    if status == ANSWERED and answer.value is None:
+        status = None  # a row holding only a comment or evidence
+    return PageAnswer(status, answer.value, answer.comment or "", answer.evidence or "")
+
+
+def get_assessment(session: Session, user: User, assessment_id: int, min_role: str) -> Assessment:
+    """The assessment if `user` has at least `min_role` in its organisation.
+
+    :raises NotFound: no such assessment, or the user is not a member of its organisation.
+    :raises Forbidden: the user's role is too low.
+    """
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("No such assessment.")
+    require_role(session, user, assessment.organisation_id, min_role)
+    return assessment
+
+
+def list_assessments(
+    session: Session, organisation_id: int, limit: int | None = None
+) -> list[Assessment]:
+    """The organisation's assessments, most recently changed first (at most `limit`)."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.organisation_id == organisation_id)
+            .options(selectinload(Assessment.created_by))
+            .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def start_assessment(
+    session: Session,
+    organisation: Organisation,
+    questionnaire: Questionnaire,
+    user: User,
+    title: str,
+    previous: Assessment | None = None,
+) -> Assessment:
+    """A new draft of `questionnaire` for the organisation (editors), with its profile copied."""
+    require_role(session, user, organisation.id, "editor")
+    if previous is not None and previous.organisation_id != organisation.id:
+        raise NotFound("No such assessment.")
+    assessment = Assessment(
+        organisation_id=organisation.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        title=title.strip()[:200],
+        status="draft",
+        profile=dict(organisation.profile or {}),
+        created_by_id=user.id,
+        revision=1,
+        previous_assessment_id=previous.id if previous is not None else None,
+    )
+    session.add(assessment)
+    session.commit()
+    return assessment
+
+
+def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
+    """Every stored answer of the assessment by question ID, in one query."""
+    rows = session.scalars(
+        select(Answer)
+        .where(Answer.assessment_id == assessment.id)
+        .options(selectinload(Answer.updated_by))
+    )
+    return {a.question_id: a for a in rows}
+
+
+def _check(questionnaire: Questionnaire, question_id: str, given: PageAnswer) -> None:
+    """Raise InvalidAnswer unless the page answer fits the question."""
+    question = questionnaire.question(question_id)
+    if question is None:
+        raise InvalidAnswer(f"question {question_id}: unknown question")
+    if given.status is None:
+        return
+    raw = {ANSWERED: given.value, NOT_APPLICABLE: None, DONT_KNOW: DONT_KNOW_JSON}.get(given.status)
+    if given.status not in (ANSWERED, NOT_APPLICABLE, DONT_KNOW) or (
+        given.status == ANSWERED and given.value is None
+    ):
+        raise InvalidAnswer(f"question {question_id}: no usable answer")
+    try:
+        parse_value(question, raw)
+    except AnswerError as exc:
+        raise InvalidAnswer(str(exc)) from None
+
+
+def save_answers(
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    page: Mapping[str, PageAnswer],
+    base_revision: int,
+    user: User,
+) -> SaveOutcome:
+    """Save a page of answers as a draft; answers saved by others since `base_revision` are kept.
+
+    A question whose stored answer is newer than the form (revision > base_revision) and differs
+    from the page's input is not overwritten: it is returned as a Conflict for the user to re-apply.
+    """
+    require_role(session, user, assessment.organisation_id, "editor")
+    if assessment.status != "draft":
+        raise AssessmentLocked("This assessment is submitted; reopen it to change answers.")
+    for question_id, given in page.items():
+        _check(questionnaire, question_id, given)
+    stored = load_answers(session, assessment)
+    new_revision = assessment.revision + 1
+    saved: list[str] = []
+    conflicts: list[Conflict] = []
+    for question_id, given in page.items():
+        answer = stored.get(question_id)
+        current = page_answer(answer)
+        if current == given:
+            continue
+        if answer is not None and answer.revision > base_revision:
+            who = answer.updated_by.name if answer.updated_by else None
+            conflicts.append(Conflict(question_id, current, given, who, answer.updated_at))
+            continue
+        if given.is_empty:
+            if answer is not None:
+                session.delete(answer)
+                saved.append(question_id)
+            continue
+        if answer is None:
+            answer = Answer(assessment_id=assessment.id, question_id=question_id)
+            session.add(answer)
+        answer.status = given.status or ANSWERED
+        answer.value = given.value if given.status == ANSWERED else None
+        answer.comment = given.comment
+        answer.evidence = given.evidence
+        answer.updated_by_id = user.id
+        answer.updated_at = utcnow()
+        answer.revision = new_revision
+        saved.append(question_id)
+    if saved:
+        assessment.revision = new_revision
+        assessment.updated_at = utcnow()
+    session.commit()
+    return SaveOutcome(saved, conflicts, assessment.revision)
+
+
+def progress(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> Progress:
+    """Answered of total per pillar and overall, from one query over the answered question IDs."""
+    answered_ids = set(
+        session.scalars(
+            select(Answer.question_id).where(
+                Answer.assessment_id == assessment.id,
+                or_(Answer.status != ANSWERED, Answer.value.is_not(None)),
+            )
+        )
+    )
+    pillars: dict[str, Count] = {}
+    unanswered: list[str] = []
+    for pillar in questionnaire.pillars:
+        questions = questionnaire.questions_of(pillar.id)
+        done = [q.id for q in questions if q.id in answered_ids]
+        unanswered.extend(q.id for q in questions if q.id not in answered_ids)
+        pillars[pillar.id] = Count(len(done), len(questions))
+    overall = Count(
+        sum(c.answered for c in pillars.values()), sum(c.total for c in pillars.values())
+    )
+    return Progress(overall, pillars, unanswered)
+
+
+def answer_set(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> AnswerSet:
+    """The domain AnswerSet of stored answers (rows holding only notes are unanswered)."""
+    values: dict[str, Any] = {}
+    comments: dict[str, str] = {}
+    for question_id, answer in answers.items():
+        question = questionnaire.question(question_id)
+        if question is None:
+            continue  # an answer to a question this version no longer has
+        given = page_answer(answer)
+        notes = "\n".join(t for t in (given.comment, given.evidence) if t)
+        if notes:
+            comments[question_id] = notes
+        if given.status is None:
+            continue
+        raw = {ANSWERED: given.value, NOT_APPLICABLE: None, DONT_KNOW: DONT_KNOW_JSON}
+        try:
+            values[question_id] = parse_value(question, raw[given.status])
+        except AnswerError as exc:
+            raise InvalidAnswer(str(exc)) from None
+    return AnswerSet(values, comments)
+
+
+def submit(
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    user: User,
+    confirm_incomplete: bool = False,
+) -> Assessment:
+    """Lock the answers, score them and store the result document in every questionnaire language.
+
+    :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
+    """
+    require_role(session, user, assessment.organisation_id, "editor")
+    if assessment.status != "draft":
+        raise AssessmentLocked("This assessment is already submitted.")
+    answers = load_answers(session, assessment)
+    answer_values = answer_set(questionnaire, answers)
+    missing = [q.id for q in questionnaire.questions if q.id not in answer_values]
+    if missing and not confirm_incomplete:
+        raise IncompleteAssessment(missing)
+    scorecard = score(questionnaire, answer_values)
+    profile = dict(assessment.profile or {})
+    assessment.result = {
+        lang: result_document(questionnaire, answer_values, profile, lang, scorecard=scorecard)
+        for lang in questionnaire.languages
+    }
+    assessment.status = "submitted"
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by_id = user.id
+    assessment.revision += 1
+    session.commit()
+    return assessment
+
+
+def stored_result(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """The result document stored at submit, in `lang` (else English, else any language).
+
+    :raises NotSubmitted: the assessment has no stored result.
+    """
+    documents = assessment.result or {}
+    if assessment.status != "submitted" or not documents:
+        raise NotSubmitted("This assessment has not been submitted yet.")
+    return documents.get(lang) or documents.get("en") or next(iter(documents.values()))
+
+
+def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
+    """Turn a submitted assessment back into a draft (owners only); its stored result is dropped."""
+    require_role(session, user, assessment.organisation_id, "owner")
+    if assessment.status != "submitted":
+        raise NotSubmitted("Only a submitted assessment can be reopened.")
+    assessment.status = "draft"
+    assessment.result = None
+    assessment.submitted_at = None
+    assessment.submitted_by_id = None
+    assessment.revision += 1
+    session.commit()
+    return assessment

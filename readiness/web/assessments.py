@@ -1,0 +1,282 @@
+"""Blueprint "assessments": list, start, fill a pillar per page, review, submit, reopen, results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from readiness.db import get_session
+from readiness.domain.questionnaire import Questionnaire
+from readiness.i18n import current_language
+from readiness.models import Assessment
+from readiness.services import accounts
+from readiness.services import assessments as service
+from readiness.services.comparisons import previous_answers
+from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.web.access import member_required
+from readiness.web.assessment_forms import StartForm
+from readiness.web.assessment_forms import SubmitForm
+from readiness.web.assessment_forms import answer_name
+from readiness.web.assessment_forms import build_section_form
+from readiness.web.assessment_forms import describe_answer
+from readiness.web.assessment_forms import describe_json
+from readiness.web.assessment_forms import field_names
+from readiness.web.assessment_forms import form_data
+from readiness.web.assessment_forms import page_answers
+from readiness.web.forms import ActionForm
+
+bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+
+
+def _lang() -> str:
+    return current_language()
+
+
+def _catalogue() -> Any:
+    return current_app.extensions["catalogue"]
+
+
+def _assessment(assessment_id: int, role: str) -> Assessment:
+    """The assessment if the user's role allows (404 for other organisations, 403 for low roles)."""
+    return service.get_assessment(get_session(), current_user, assessment_id, role)
+
+
+def _questionnaire(assessment: Assessment) -> Questionnaire:
+    try:
+        return _catalogue().get(assessment.questionnaire_id, assessment.questionnaire_version)
+    except UnknownQuestionnaire:
+        abort(404)
+
+
+def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, Any]:
+    pillars = [p.id for p in q.pillars]
+    index = pillars.index(pillar_id)
+    return {
+        "assessment": assessment,
+        "questionnaire": q,
+        "pillar": q.pillar(pillar_id),
+        "next_pillar": pillars[index + 1] if index + 1 < len(pillars) else None,
+        "progress": service.progress(get_session(), assessment, q),
+        "lang": _lang(),
+        "answer_name": answer_name,
+        "field_names": field_names,
+        "previous": _previous(assessment, q, pillar_id),
+    }
+
+
+def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, str]:
+    """What the assessment this one repeats answered to the pillar's questions, as text."""
+    earlier = previous_answers(get_session(), assessment)
+    return {
+        x.id: describe_answer(x, earlier[x.id], _lang())
+        for x in q.questions_of(pillar_id)
+        if x.id in earlier and earlier[x.id].status is not None
+    }
+
+
+def _stored_form(form_class: type, assessment: Assessment) -> Any:
+    stored = service.load_answers(get_session(), assessment)
+    data = form_data(form_class.questions, {k: service.page_answer(v) for k, v in stored.items()})
+    return form_class(formdata=None, data={**data, "base_revision": assessment.revision})
+
+
+def _conflict_rows(q: Questionnaire, conflicts: list[service.Conflict]) -> list[dict[str, str]]:
+    lang = _lang()
+    return [
+        {
+            "question": q.question(c.question_id).text.get(lang),
+            "anchor": answer_name(c.question_id),
+            "theirs": describe_answer(q.question(c.question_id), c.theirs, lang),
+            "yours": describe_answer(q.question(c.question_id), c.yours, lang),
+            "who": c.who or _("someone"),
+            "when": format_datetime(c.when),
+        }
+        for c in conflicts
+    ]
+
+
+@bp.app_template_global()
+def recent_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]:
+    """The organisation's latest assessments, for the dashboard (the caller is a member)."""
+    return service.list_assessments(get_session(), organisation_id, limit)
+
+
+@bp.route("/")
+@member_required("viewer")
+def index() -> str:
+    """The active organisation's assessments."""
+    items = service.list_assessments(get_session(), g.organisation.id)
+    titles = {q.key: q.title.get(_lang()) for q in _catalogue().all()}
+    return render_template("assessments/index.html", assessments=items, titles=titles)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@member_required("editor")
+def start() -> str | Response:
+    """Start an assessment: choose the questionnaire version."""
+    form = StartForm()
+    choices = [
+        (q.key, f"{q.title.get(_lang())} — {_('version')} {q.version}") for q in _catalogue().all()
+    ]
+    form.questionnaire.choices = [SelectChoice(key, label) for key, label in choices]
+    if not form.is_submitted():
+        form.questionnaire.data = choices[-1][0] if choices else None
+        form.title.data = _("Assessment of %(name)s", name=g.organisation.name)
+    if form.validate_on_submit():
+        qid, version = form.questionnaire.data.rsplit("@", 1)
+        q = _catalogue().get(qid, int(version))
+        assessment = service.start_assessment(
+            get_session(), g.organisation, q, current_user, form.title.data
+        )
+        flash(_("Assessment started. Your answers are saved as a draft on every page."), "success")
+        return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=q.pillars[0].id))
+    return render_template("assessments/start.html", form=form)
+
+
+@bp.route("/<int:assessment_id>")
+@login_required
+def show(assessment_id: int) -> Response:
+    """Open an assessment: its results once submitted, else its first pillar page."""
+    assessment = _assessment(assessment_id, "viewer")
+    if assessment.status == "submitted":
+        return redirect(url_for(".results", assessment_id=assessment_id))
+    first = _questionnaire(assessment).pillars[0].id
+    return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=first))
+
+
+@bp.route("/<int:assessment_id>/pillars/<pillar_id>", methods=["GET", "POST"])
+@login_required
+def fill(assessment_id: int, pillar_id: str) -> str | Response:
+    """One pillar's questions: shows the stored answers and saves a draft on submit."""
+    assessment = _assessment(assessment_id, "editor")
+    if assessment.status != "draft":
+        flash(_("This assessment is submitted; its answers are locked."), "info")
+        return redirect(url_for(".results", assessment_id=assessment_id))
+    q = _questionnaire(assessment)
+    if q.pillar(pillar_id) is None:
+        abort(404)
+    form_class = build_section_form(q, pillar_id, _lang())
+    form = form_class()
+    conflicts: list[dict[str, str]] = []
+    if form.validate_on_submit():
+        outcome = service.save_answers(
+            get_session(), assessment, q, page_answers(form), form.base_revision.data, current_user
+        )
+        if not outcome.conflicts:
+            flash(_("Draft saved."), "success")
+            nxt = _fill_context(assessment, q, pillar_id)["next_pillar"]
+            if form.save_next.data:
+                if nxt:
+                    return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=nxt))
+                return redirect(url_for(".review", assessment_id=assessment_id))
+            return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=pillar_id))
+        conflicts = _conflict_rows(q, outcome.conflicts)
+        form = _stored_form(form_class, assessment)
+    elif not form.is_submitted():
+        form = _stored_form(form_class, assessment)
+    context = _fill_context(assessment, q, pillar_id)
+    return render_template("assessments/fill.html", form=form, conflicts=conflicts, **context)
+
+
+@bp.route("/<int:assessment_id>/review")
+@login_required
+def review(assessment_id: int, form: SubmitForm | None = None) -> str | Response:
+    """What is still unanswered, with links, and the submit button."""
+    assessment = _assessment(assessment_id, "editor")
+    if assessment.status != "draft":
+        return redirect(url_for(".results", assessment_id=assessment_id))
+    q = _questionnaire(assessment)
+    progress = service.progress(get_session(), assessment, q)
+    form = form or SubmitForm(formdata=None)
+    return render_template(
+        "assessments/review.html",
+        assessment=assessment,
+        questionnaire=q,
+        progress=progress,
+        form=form,
+        lang=_lang(),
+        answer_name=answer_name,
+    )
+
+
+@bp.route("/<int:assessment_id>/submit", methods=["POST"])
+@login_required
+def submit(assessment_id: int) -> str | Response:
+    """Submit: lock the answers and store the scored result (confirmation needed if incomplete)."""
+    assessment = _assessment(assessment_id, "editor")
+    if assessment.status != "draft":
+        return redirect(url_for(".results", assessment_id=assessment_id))
+    q = _questionnaire(assessment)
+    form = SubmitForm()
+    form.incomplete = bool(service.progress(get_session(), assessment, q).unanswered)
+    if not form.validate_on_submit():
+        return review(assessment_id, form=form)
+    service.submit(get_session(), assessment, q, current_user, confirm_incomplete=True)
+    flash(_("Assessment submitted. Here are your results."), "success")
+    return redirect(url_for(".results", assessment_id=assessment_id))
+
+
+@bp.route("/<int:assessment_id>/reopen", methods=["POST"])
+@login_required
+def reopen(assessment_id: int) -> Response:
+    """Reopen a submitted assessment for changes (owners only)."""
+    assessment = _assessment(assessment_id, "owner")
+    if ActionForm().validate_on_submit() and assessment.status == "submitted":
+        service.reopen(get_session(), assessment, current_user)
+        flash(_("Assessment reopened: its answers can be changed again."), "success")
+    return redirect(url_for(".show", assessment_id=assessment_id))
+
+
+@bp.route("/<int:assessment_id>/results")
+@login_required
+def results(assessment_id: int) -> str | Response:
+    """The stored result: scores, levels, coverage, recommendations, roadmap, next steps."""
+    assessment = _assessment(assessment_id, "viewer")
+    if assessment.status != "submitted":
+        flash(_("This assessment has not been submitted yet, so it has no results."), "info")
+        return redirect(url_for(".index"))
+    q = _questionnaire(assessment)
+    doc = service.stored_result(assessment, _lang())
+    lang = _lang()
+    questions = {x.id: x.text.get(lang) for x in q.questions}
+    suggestions = {
+        pid: [
+            {
+                "question": questions.get(c["question"], c["question"]),
+                "current": _("(no answer)")
+                if c["status"] == "unanswered"
+                else describe_json(q.question(c["question"]), c["current"], lang),
+                "suggested": describe_json(q.question(c["question"]), c["suggested"], lang),
+            }
+            for c in lift["changes"]
+        ]
+        for pid, lift in doc["next_level"].items()
+    }
+    try:
+        accounts.require_role(get_session(), current_user, assessment.organisation_id, "owner")
+        can_reopen = True
+    except accounts.Forbidden:
+        can_reopen = False
+    return render_template(
+        "assessments/results.html",
+        assessment=assessment,
+        doc=doc,
+        suggestions=suggestions,
+        levels={lv.level: lv.name.get(lang) for lv in q.levels},
+        reopen_form=ActionForm(formdata=None),
+        can_reopen=can_reopen,
+    )

@@ -1,0 +1,132 @@
+"""The journey in Chromium: register, fill two pillars, come back days later, finish, submit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from readiness.domain.questionnaire import Question
+from readiness.domain.questionnaire import Questionnaire
+from readiness.web.assessment_forms import answer_name
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "mei@example.com"
+PASSWORD = "a long enough password"
+
+
+def answer(page: Any, question: Question) -> None:
+    """Answer one question through its controls (a middling answer of each type)."""
+    name = answer_name(question.id)
+    if question.type == "level":
+        page.check(f"#{name}-3")
+    elif question.type in ("single_choice", "yes_no"):
+        page.check(f"#{name}-0")
+    elif question.type == "multiple_choice":
+        page.check(f"#{name}-0")
+    else:
+        page.fill(
+            f"#{name}",
+            str(int((question.min or 0) + ((question.max or 10) - (question.min or 0)) / 4)),
+        )
+
+
+def fill_pillar(page: Any, questionnaire: Questionnaire, pillar_id: str) -> None:
+    """Answer every question of the current pillar page and save it, moving on."""
+    for question in questionnaire.questions_of(pillar_id):
+        answer(page, question)
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+
+
+def sign_in(page: Any, base: str) -> None:
+    """Sign in through the login page."""
+    page.goto(f"{base}/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser, screenshot):
+    base = live_server
+    questionnaire = live_app.extensions["catalogue"].get("smart-manufacturing-readiness")
+    pillars = [p.id for p in questionnaire.pillars]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    # First sitting: register, create the organisation, start, fill two pillars.
+    page.goto(f"{base}/register")
+    page.fill("#name", "Mei Lin")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.fill("#name", "Lin Precision Parts")
+    page.get_by_role("button", name="Create organisation").click()
+    page.goto(f"{base}/assessments/new")
+    page.fill("#title", "Readiness 2025")
+    page.get_by_role("button", name="Start assessment").click()
+    assert f"/pillars/{pillars[0]}" in page.url
+    screenshot(page, "01-fill-first-pillar")
+
+    # A wrong number keeps everything typed and says why beside the field.
+    number = next(q for q in questionnaire.questions_of(pillars[0]) if q.type == "number")
+    level = next(q for q in questionnaire.questions_of(pillars[0]) if q.type == "level")
+    answer(page, level)
+    page.fill(f"#{answer_name(number.id)}", "lots")
+    page.get_by_role("button", name="Save draft").click()
+    error = page.locator(f"#{answer_name(number.id)}-error")
+    assert "number" in error.inner_text()
+    assert page.input_value(f"#{answer_name(number.id)}") == "lots"
+    assert page.is_checked(f"#{answer_name(level.id)}-3")
+    screenshot(page, "02-validation-error")
+
+    fill_pillar(page, questionnaire, pillars[0])
+    assert f"/pillars/{pillars[1]}" in page.url
+    fill_pillar(page, questionnaire, pillars[1])
+    assert f"/pillars/{pillars[2]}" in page.url
+    page.get_by_role("button", name="Sign out").click()
+    context.clear_cookies()
+    context.close()
+
+    # Days later, in a fresh browser: the session is gone, sign in again, find the draft.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/assessments/")
+    assert "/login" in page.url
+    sign_in(page, base)
+    page.goto(f"{base}/")
+    screenshot(page, "03-dashboard-draft")
+    page.get_by_role("link", name="Readiness 2025").click()
+    nav = page.locator("nav.pillar-nav")
+    for pillar_id in pillars[:2]:
+        total = len(questionnaire.questions_of(pillar_id))
+        title = questionnaire.pillar(pillar_id).title.get("en")
+        item = nav.locator("li", has_text=title)
+        assert f"{total} of {total}" in item.inner_text()
+    for pillar_id in pillars[2:]:
+        nav.get_by_role("link", name=questionnaire.pillar(pillar_id).title.get("en")).click()
+        fill_pillar(page, questionnaire, pillar_id)
+    assert "/review" in page.url
+    assert "Every question is answered" in page.content()
+    screenshot(page, "04-review")
+
+    page.get_by_role("button", name="Submit assessment").click()
+    assert re.search(r"/assessments/\d+/results$", page.url)
+    assert page.get_by_role("heading", name="Overall readiness").is_visible()
+    assert page.get_by_role("heading", name="What would move us up").is_visible()
+    screenshot(page, "05-results")
+
+    # The same pages on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "06-results-phone")
+    page.goto(f"{base}/assessments/")
+    screenshot(page, "07-list-phone")
+    page.get_by_role("link", name="Results").click()
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, "the results page scrolls sideways on a phone"
+    context.close()

@@ -1,0 +1,230 @@
+"""Assessment services: draft saves, conflicts, progress, submit and reopen, on every backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from readiness.domain.loading import load_questionnaire
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.results import result_document
+from readiness.models import Assessment
+from readiness.services import accounts
+from readiness.services import assessments as service
+from readiness.services.assessments import PageAnswer
+from tests.assessment_data import MINI
+
+A = service.ANSWERED
+
+
+@pytest.fixture(scope="module")
+def mini() -> Questionnaire:
+    """The small test questionnaire: four pillars, one question of each type."""
+    return load_questionnaire(MINI)
+
+
+@pytest.fixture
+def team(db_session: Session, make_user: Any, make_org: Any) -> dict[str, Any]:
+    """An organisation with an owner, two editors and a viewer."""
+    owner, alice, bob, vera = (make_user(name=n) for n in ("Olga", "Alice", "Bob", "Vera"))
+    org = make_org(
+        owner=owner,
+        members={alice: "editor", bob: "editor", vera: "viewer"},
+        profile={"sector": "process"},
+    )
+    return {"org": org, "owner": owner, "alice": alice, "bob": bob, "vera": vera}
+
+
+@pytest.fixture
+def draft(db_session: Session, team: dict[str, Any], mini: Questionnaire) -> Assessment:
+    """A fresh draft of the mini questionnaire started by Alice."""
+    return service.start_assessment(db_session, team["org"], mini, team["alice"], "Spring check")
+
+
+def test_start_copies_profile_and_keeps_previous(db_session, team, mini, draft):
+    assert draft.status == "draft"
+    assert (draft.questionnaire_id, draft.questionnaire_version) == ("mini", 1)
+    assert draft.profile == {"sector": "process"}
+    again = service.start_assessment(
+        db_session, team["org"], mini, team["alice"], "Autumn", previous=draft
+    )
+    assert again.previous_assessment_id == draft.id
+
+
+def test_viewer_cannot_start(db_session, team, mini):
+    with pytest.raises(accounts.Forbidden):
+        service.start_assessment(db_session, team["org"], mini, team["vera"], "No")
+
+
+def test_draft_save_stores_every_kind_of_answer(db_session, team, mini, draft):
+    page = {
+        "technology.rd": PageAnswer(A, 3, "R&D plan", "budget 2024"),
+        "technology.patents": PageAnswer(A, False),
+        "data.governance": PageAnswer(A, "it"),
+        "infrastructure.network": PageAnswer(service.NOT_APPLICABLE),
+        "talent.training_hours": PageAnswer(A, 12.5),
+    }
+    outcome = service.save_answers(db_session, draft, mini, page, draft.revision, team["alice"])
+    assert sorted(outcome.saved) == sorted(page)
+    assert outcome.conflicts == []
+    stored = service.load_answers(db_session, draft)
+    assert {qid: service.page_answer(a) for qid, a in stored.items()} == page
+    assert stored["technology.rd"].updated_by_id == team["alice"].id
+
+
+def test_saving_unchanged_answers_changes_nothing(db_session, team, mini, draft):
+    page = {"technology.rd": PageAnswer(A, 2)}
+    first = service.save_answers(db_session, draft, mini, page, draft.revision, team["alice"])
+    second = service.save_answers(db_session, draft, mini, page, first.revision, team["alice"])
+    assert second.saved == [] and second.revision == first.revision
+
+
+def test_clearing_an_answer_deletes_it(db_session, team, mini, draft):
+    first = service.save_answers(
+        db_session, draft, mini, {"technology.rd": PageAnswer(A, 2)}, draft.revision, team["alice"]
+    )
+    service.save_answers(
+        db_session, draft, mini, {"technology.rd": PageAnswer()}, first.revision, team["alice"]
+    )
+    assert service.load_answers(db_session, draft) == {}
+
+
+def test_invalid_answer_is_refused(db_session, team, mini, draft):
+    with pytest.raises(service.InvalidAnswer, match="technology.rd"):
+        service.save_answers(
+            db_session, draft, mini, {"technology.rd": PageAnswer(A, 7)}, 1, team["alice"]
+        )
+    with pytest.raises(service.InvalidAnswer, match="not allowed"):
+        service.save_answers(
+            db_session,
+            draft,
+            mini,
+            {"data.governance": PageAnswer(service.DONT_KNOW)},
+            1,
+            team["alice"],
+        )
+
+
+def test_later_save_keeps_the_other_persons_answer_and_reports_the_conflict(
+    db_session, team, mini, draft
+):
+    base = draft.revision  # both load the page now
+    service.save_answers(
+        db_session, draft, mini, {"technology.rd": PageAnswer(A, 4)}, base, team["bob"]
+    )
+    outcome = service.save_answers(
+        db_session,
+        draft,
+        mini,
+        {"technology.rd": PageAnswer(A, 1), "technology.patents": PageAnswer(A, True)},
+        base,
+        team["alice"],
+    )
+    assert outcome.saved == ["technology.patents"]
+    [conflict] = outcome.conflicts
+    assert conflict.question_id == "technology.rd"
+    assert conflict.theirs.value == 4 and conflict.yours.value == 1
+    assert conflict.who == "Bob" and conflict.when is not None
+    stored = service.load_answers(db_session, draft)
+    assert stored["technology.rd"].value == 4
+    # Re-applied on the fresh revision, Alice's answer goes through.
+    again = service.save_answers(
+        db_session,
+        draft,
+        mini,
+        {"technology.rd": PageAnswer(A, 1)},
+        outcome.revision,
+        team["alice"],
+    )
+    assert (
+        again.conflicts == []
+        and service.load_answers(db_session, draft)["technology.rd"].value == 1
+    )
+
+
+def test_same_value_saved_twice_is_no_conflict(db_session, team, mini, draft):
+    base = draft.revision
+    page = {"technology.rd": PageAnswer(A, 4)}
+    service.save_answers(db_session, draft, mini, page, base, team["bob"])
+    assert service.save_answers(db_session, draft, mini, page, base, team["alice"]).conflicts == []
+
+
+def test_progress_counts_per_pillar_with_one_query(db_session, team, mini, draft):
+    service.save_answers(
+        db_session,
+        draft,
+        mini,
+        {
+            "technology.rd": PageAnswer(A, 2),
+            "technology.patents": PageAnswer(None, None, "only a note"),
+            "infrastructure.network": PageAnswer(service.NOT_APPLICABLE),
+        },
+        draft.revision,
+        team["alice"],
+    )
+    statements: list[str] = []
+    engine = db_session.get_bind()
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = service.progress(db_session, draft, mini)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert result.pillars["technology"] == service.Count(1, 2)
+    assert result.pillars["infrastructure"] == service.Count(1, 1)
+    assert result.pillars["data"] == service.Count(0, 1)
+    assert result.overall == service.Count(2, len(mini.questions))
+    assert set(result.unanswered) == {
+        "technology.patents",
+        "data.governance",
+        "talent.training_hours",
+    }
+
+
+def test_submit_refuses_incomplete_without_confirmation(db_session, team, mini, draft):
+    with pytest.raises(service.IncompleteAssessment) as info:
+        service.submit(db_session, draft, mini, team["alice"])
+    assert len(info.value.unanswered) == len(mini.questions)
+    assert draft.status == "draft"
+
+
+def test_submit_stores_the_result_in_every_language_and_locks(db_session, team, mini, draft):
+    page = {"technology.rd": PageAnswer(A, 3), "data.governance": PageAnswer(A, "owner_named")}
+    service.save_answers(db_session, draft, mini, page, draft.revision, team["alice"])
+    service.submit(db_session, draft, mini, team["alice"], confirm_incomplete=True)
+    db_session.expire_all()
+    stored = db_session.get(Assessment, draft.id)
+    assert stored.status == "submitted" and stored.submitted_by_id == team["alice"].id
+    answers = service.answer_set(mini, service.load_answers(db_session, stored))
+    for lang in mini.languages:
+        expected = result_document(mini, answers, {"sector": "process"}, lang)
+        assert stored.result[lang] == expected
+        assert service.stored_result(stored, lang)["lang"] == lang
+    with pytest.raises(service.AssessmentLocked):
+        service.save_answers(db_session, stored, mini, page, stored.revision, team["alice"])
+
+
+def test_only_owners_reopen(db_session, team, mini, draft):
+    service.submit(db_session, draft, mini, team["alice"], confirm_incomplete=True)
+    for who in ("alice", "vera"):
+        with pytest.raises(accounts.Forbidden):
+            service.reopen(db_session, draft, team[who])
+    service.reopen(db_session, draft, team["owner"])
+    assert draft.status == "draft" and draft.result is None
+    with pytest.raises(service.NotSubmitted):
+        service.stored_result(draft, "en")
+
+
+def test_other_organisation_cannot_see_the_assessment(db_session, make_user, draft):
+    stranger = make_user()
+    with pytest.raises(accounts.NotFound):
+        service.get_assessment(db_session, stranger, draft.id, "viewer")
+    with pytest.raises(accounts.NotFound):
+        service.get_assessment(db_session, stranger, draft.id + 1000, "viewer")

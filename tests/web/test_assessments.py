@@ -1,0 +1,281 @@
+"""Assessment pages: start, fill, validation, conflicts, review, submit, results, roles, queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readiness.models import Answer
+from readiness.models import Assessment
+from tests.assessment_data import write_questionnaires
+from tests.conftest import TEST_PASSWORD
+from tests.conftest import test_config
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Any) -> dict[str, Any]:
+    """The test app with the mini and big questionnaires."""
+    directory = write_questionnaires(tmp_path / "questionnaires")
+    return test_config(database_url, QUESTIONNAIRE_DIR=str(directory))
+
+
+@pytest.fixture
+def team(make_user: Any, make_org: Any) -> dict[str, Any]:
+    """An organisation with an owner, an editor and a viewer; plus a stranger with their own org."""
+    owner, editor, viewer, stranger = (make_user(name=n) for n in ("Olga", "Eddie", "Vera", "Sam"))
+    org = make_org(owner=owner, name="Acme", members={editor: "editor", viewer: "viewer"})
+    make_org(owner=stranger, name="Other")
+    return {"org": org, "owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger}
+
+
+@pytest.fixture
+def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
+    """A signed-in test client for a team member by role name."""
+
+    def sign_in(who: str) -> FlaskClient:
+        client = app.test_client()
+        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.text
+        return client
+
+    return sign_in
+
+
+def start(client: FlaskClient, key: str = "mini@1") -> int:
+    """Start an assessment through the page; returns its ID."""
+    response = client.post("/assessments/new", data={"questionnaire": key, "title": "Check"})
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/assessments/(\d+)/", response.location).group(1))
+
+
+def stored_answers(db_session: Session, assessment_id: int) -> dict[str, Answer]:
+    """The answers in the database, fresh."""
+    db_session.expire_all()
+    rows = db_session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+    return {a.question_id: a for a in rows}
+
+
+def test_index_lists_assessments_and_start_offers_versions(login):
+    client = login("editor")
+    page = client.get("/assessments/new")
+    assert page.status_code == 200
+    assert 'value="mini@1"' in page.text and 'value="big@1"' in page.text
+    assessment_id = start(client)
+    index = client.get("/assessments/")
+    assert "Check" in index.text and "Draft" in index.text
+    assert f"/assessments/{assessment_id}" in index.text
+
+
+def test_fill_page_shows_questions_levels_and_progress(login):
+    client = login("editor")
+    assessment_id = start(client)
+    page = client.get(f"/assessments/{assessment_id}/pillars/technology")
+    assert page.status_code == 200
+    assert "How mature is your R&amp;D?" in page.text
+    assert "3 — Budgeted." in page.text  # the level's description is the radio label
+    assert re.search(r'value="dk"> <span>Don(&#39;|\')t know', page.text)  # allowed here
+    assert 'name="q__technology__rd"' in page.text
+    assert 'name="comment__technology__rd"' in page.text
+    assert 'name="evidence__technology__patents"' not in page.text  # evidence: false
+    assert "0 of 5" in page.text and "0 of 2" in page.text
+    for pillar in ("data", "infrastructure", "talent"):
+        assert f"/assessments/{assessment_id}/pillars/{pillar}" in page.text
+
+
+def test_saving_a_page_stores_a_draft_and_moves_on(login, db_session):
+    client = login("editor")
+    assessment_id = start(client)
+    response = client.post(
+        f"/assessments/{assessment_id}/pillars/technology",
+        data={
+            "base_revision": "1",
+            "q__technology__rd": "dk",
+            "q__technology__patents": "yes",
+            "comment__technology__rd": "asked the lab",
+            "save_next": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"/assessments/{assessment_id}/pillars/data")
+    answers = stored_answers(db_session, assessment_id)
+    assert answers["technology.rd"].status == "dont_know"
+    assert answers["technology.rd"].comment == "asked the lab"
+    assert answers["technology.patents"].value is True
+    page = client.get(f"/assessments/{assessment_id}/pillars/technology")
+    assert "2 of 2" in page.text and "asked the lab" in page.text
+
+
+def test_multiple_choice_and_number_specials(login, db_session):
+    client = login("editor")
+    assessment_id = start(client)
+    client.post(
+        f"/assessments/{assessment_id}/pillars/infrastructure",
+        data={"base_revision": "1", "q__infrastructure__network": ["wired", "fiveg"]},
+    )
+    client.post(
+        f"/assessments/{assessment_id}/pillars/talent",
+        data={"base_revision": "2", "q__talent__training_hours": "12,5"},
+    )
+    answers = stored_answers(db_session, assessment_id)
+    assert answers["infrastructure.network"].value == ["wired", "fiveg"]
+    assert answers["talent.training_hours"].value == 12.5
+    both = client.post(
+        f"/assessments/{assessment_id}/pillars/infrastructure",
+        data={
+            "base_revision": "3",
+            "q__infrastructure__network": ["wifi"],
+            "special__infrastructure__network": "na",
+        },
+    )
+    assert "not both" in both.text
+    assert stored_answers(db_session, assessment_id)["infrastructure.network"].value == [
+        "wired",
+        "fiveg",
+    ]
+
+
+def test_validation_error_keeps_everything_typed(login, db_session):
+    client = login("editor")
+    assessment_id = start(client)
+    response = client.post(
+        f"/assessments/{assessment_id}/pillars/talent",
+        data={
+            "base_revision": "1",
+            "q__talent__training_hours": "lots",
+            "comment__talent__training_hours": "our HR figures",
+            "evidence__talent__training_hours": "HR report 2024",
+        },
+    )
+    assert response.status_code == 200
+    field = re.search(r'<div class="field\s+has-error">.*?</div>', response.text, re.S).group(0)
+    assert 'value="lots"' in field and "Please enter a number" in field
+    assert "our HR figures" in response.text and "HR report 2024" in response.text
+    out_of_range = client.post(
+        f"/assessments/{assessment_id}/pillars/talent",
+        data={"base_revision": "1", "q__talent__training_hours": "5000"},
+    )
+    assert "from 0 to 1000" in out_of_range.text and 'value="5000"' in out_of_range.text
+    assert stored_answers(db_session, assessment_id) == {}
+
+
+def test_conflict_is_explained_and_the_other_answer_kept(login, db_session):
+    editor, owner = login("editor"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    owner.post(url, data={"base_revision": "1", "q__technology__rd": "4"})
+    response = editor.post(url, data={"base_revision": "1", "q__technology__rd": "1"})
+    assert response.status_code == 200
+    assert "Someone else changed some answers" in response.text
+    assert "Olga" in response.text and "4 — Strategic." in response.text
+    assert "1 — Ad hoc." in response.text
+    assert stored_answers(db_session, assessment_id)["technology.rd"].value == 4
+
+
+def test_review_submit_and_results(login, db_session):
+    client = login("editor")
+    assessment_id = start(client)
+    client.post(
+        f"/assessments/{assessment_id}/pillars/technology",
+        data={"base_revision": "1", "q__technology__rd": "3", "q__technology__patents": "no"},
+    )
+    review = client.get(f"/assessments/{assessment_id}/review")
+    assert "Unanswered questions (3)" in review.text
+    assert f"/assessments/{assessment_id}/pillars/data#q__data__governance-q" in review.text
+    refused = client.post(f"/assessments/{assessment_id}/submit", data={})
+    assert refused.status_code == 200 and "Please confirm" in refused.text
+    done = client.post(f"/assessments/{assessment_id}/submit", data={"confirm_incomplete": "y"})
+    assert done.location.endswith(f"/assessments/{assessment_id}/results")
+    db_session.expire_all()
+    doc = db_session.get(Assessment, assessment_id).result["en"]
+    results = client.get(done.location)
+    assert results.status_code == 200
+    assert doc["overall"]["level_name"] in results.text
+    for pillar in doc["pillars"].values():
+        assert pillar["title"] in results.text
+    first = doc["recommendations"][0]
+    assert first["title"] in results.text and f"paper §{first['paper']}" in results.text
+    assert first["actions"][0]["text"] in results.text
+    assert "Months 0–6" in results.text and "What would move us up" in results.text
+    chinese = client.get(f"{done.location}?lang=zh")
+    assert (
+        db_session.get(Assessment, assessment_id).result["zh"]["pillars"]["data"]["title"]
+        in chinese.text
+    )
+    locked = client.get(f"/assessments/{assessment_id}/pillars/technology")
+    assert locked.status_code == 302 and locked.location.endswith("/results")
+
+
+def test_roles_viewer_reads_results_owner_reopens(login, db_session):
+    editor, viewer, owner = login("editor"), login("viewer"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}"
+    assert viewer.get(f"{url}/pillars/technology").status_code == 403
+    assert viewer.post(f"{url}/pillars/technology", data={"base_revision": "1"}).status_code == 403
+    assert viewer.get("/assessments/new").status_code == 403
+    assert viewer.post(f"{url}/submit", data={"confirm_incomplete": "y"}).status_code == 403
+    editor.post(f"{url}/submit", data={"confirm_incomplete": "y"})
+    assert viewer.get(f"{url}/results").status_code == 200
+    assert "Reopen" not in viewer.get(f"{url}/results").text
+    assert editor.post(f"{url}/reopen").status_code == 403
+    assert "Reopen" in owner.get(f"{url}/results").text
+    assert owner.post(f"{url}/reopen").status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Assessment, assessment_id).status == "draft"
+
+
+def test_other_organisation_gets_404(login):
+    assessment_id = start(login("editor"))
+    stranger = login("stranger")
+    for path in ("", "/pillars/technology", "/review", "/results"):
+        assert stranger.get(f"/assessments/{assessment_id}{path}").status_code == 404
+    for path in ("/submit", "/reopen", "/pillars/technology"):
+        assert stranger.post(f"/assessments/{assessment_id}{path}").status_code == 404
+    assert "Check" not in stranger.get("/assessments/").text
+
+
+def test_unknown_pillar_is_404(login):
+    client = login("editor")
+    assessment_id = start(client)
+    assert client.get(f"/assessments/{assessment_id}/pillars/nope").status_code == 404
+
+
+def _queries(app: Flask, client: FlaskClient, path: str) -> int:
+    engine = app.extensions["readiness.db"]["engine"]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queries_per_page_do_not_grow_with_questions(app, login, db_session):
+    client = login("editor")
+    small, big = start(client, "mini@1"), start(client, "big@1")
+    for assessment_id, extra in ((small, 0), (big, 30)):
+        answers = {"base_revision": "1", "q__technology__rd": "2"}
+        answers |= {f"q__technology__extra{n}": "3" for n in range(extra)}
+        client.post(f"/assessments/{assessment_id}/pillars/technology", data=answers)
+    assert len(stored_answers(db_session, big)) == 31
+    for page in ("pillars/technology", "review"):
+        assert _queries(app, client, f"/assessments/{small}/{page}") == _queries(
+            app, client, f"/assessments/{big}/{page}"
+        )
+    for assessment_id in (small, big):
+        client.post(f"/assessments/{assessment_id}/submit", data={"confirm_incomplete": "y"})
+    assert _queries(app, client, f"/assessments/{small}/results") == _queries(
+        app, client, f"/assessments/{big}/results"
+    )
