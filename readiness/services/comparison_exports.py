@@ -1,0 +1,129 @@
+"""Comparison downloads: a comparison or a series as CSV rows (formula-safe)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from readiness.domain.comparison import Comparison
+from readiness.domain.comparison import Delta
+from readiness.domain.comparison import rounded
+from readiness.domain.series import Series
+
+COMPARISON_HEADER = (
+    "section",
+    "id",
+    "before",
+    "after",
+    "change",
+    "level_before",
+    "level_after",
+    "level_change",
+    "trend",
+    "comparable",
+    "note",
+)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: lists as JSON, None as empty, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _safe(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _delta_row(section: str, d: Delta) -> list[Any]:
+    return [
+        section,
+        d.id,
+        rounded(d.before),
+        rounded(d.after),
+        rounded(d.change),
+        d.level_before,
+        d.level_after,
+        d.level_change,
+        d.trend,
+        d.comparable,
+        d.note,
+    ]
+
+
+def comparison_rows(comparison: Comparison) -> list[list[Any]]:
+    """One row per result, question and recommended measure (header first)."""
+    rows: list[list[Any]] = [list(COMPARISON_HEADER)]
+    rows.append(_delta_row("overall", comparison.overall))
+    rows += [_delta_row("pillar", d) for d in comparison.pillars]
+    rows += [_delta_row("challenge_area", d) for d in comparison.challenge_areas]
+    for q in comparison.questions:
+        rows.append(
+            [
+                "question",
+                q.id,
+                q.before,
+                q.after,
+                q.change,
+                q.level_before,
+                q.level_after,
+                "",
+                "",
+                q.change != "added" and q.change != "removed",
+                "",
+            ]
+        )
+    for m in comparison.measures:
+        rows.append(
+            [
+                "measure",
+                m.measure,
+                "",
+                "",
+                "",
+                m.level_before,
+                m.level_after,
+                "",
+                m.status,
+                "",
+                f"challenge area {m.challenge_area}, priority {m.priority}",
+            ]
+        )
+    return rows
+
+
+def series_rows(series: Series) -> list[list[Any]]:
+    """One row per result with a score column per assessment, then the net change (header first)."""
+    header = ["section", "id", *series.labels, "net_change", "trend", "comparable"]
+    rows: list[list[Any]] = [header]
+    for row in series.rows:
+        rows.append(
+            [
+                row.kind,
+                row.id,
+                *(rounded(s) for s in row.scores),
+                rounded(row.net.change),
+                row.net.trend,
+                all(s is None or s.comparable for s in row.steps),
+            ]
+        )
+    return rows
+
+
+def to_csv(rows: list[list[Any]]) -> str:
+    """Rows as CSV text (formula-safe cells, CRLF line ends as RFC 4180 asks)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([_safe(_cell(v)) for v in row])
+    return out.getvalue()

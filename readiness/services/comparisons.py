@@ -1,0 +1,256 @@
+"""Repeat assessments: an organisation's history, repeat with prefill, and comparisons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readiness.domain.answers import DONT_KNOW_JSON
+from readiness.domain.answers import AnswerError
+from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import parse_value
+from readiness.domain.comparison import Comparison
+from readiness.domain.comparison import compare
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.scoring import Scorecard
+from readiness.domain.scoring import score
+from readiness.domain.series import Series
+from readiness.domain.series import SeriesPoint
+from readiness.domain.series import compare_series
+from readiness.models import Answer
+from readiness.models import Assessment
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.models.base import utcnow
+from readiness.services.accounts import NotFound
+from readiness.services.accounts import require_role
+from readiness.services.assessments import AssessmentError
+from readiness.services.assessments import PageAnswer
+from readiness.services.assessments import answer_set
+from readiness.services.assessments import load_answers
+from readiness.services.assessments import page_answer
+from readiness.services.assessments import start_assessment
+from readiness.services.questionnaires import Catalogue
+from readiness.services.questionnaires import UnknownQuestionnaire
+
+MAX_COMPARED = 12  # assessments in one table over time
+
+
+class NothingToRepeat(AssessmentError):
+    """The organisation has no submitted assessment to repeat."""
+
+
+class NotComparable(AssessmentError):
+    """The chosen assessments cannot be compared (drafts, too few, or unknown questionnaires)."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A submitted assessment with its questionnaire, answers and scorecard."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire
+    answers: AnswerSet
+    scorecard: Scorecard
+
+    @property
+    def when(self) -> datetime:
+        """When it was submitted (else created)."""
+        return self.assessment.submitted_at or self.assessment.created_at
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One assessment of the history: what it was, its status, and its overall result if any."""
+
+    assessment: Assessment
+    when: datetime
+    questionnaire_title: str
+    scored: Scored | None
+
+
+def submitted_at_or_created(assessment: Assessment) -> datetime:
+    """The date an assessment stands for: its submission, else its creation."""
+    return assessment.submitted_at or assessment.created_at
+
+
+def scored(session: Session, assessment: Assessment, catalogue: Catalogue) -> Scored | None:
+    """Score a submitted assessment's stored answers (None: a draft or an unknown questionnaire).
+
+    Submitted answers are locked, so re-scoring them gives the stored result; re-scoring instead
+    of reading the stored display document keeps full precision for the comparison.
+    """
+    if assessment.status != "submitted":
+        return None
+    try:
+        questionnaire = catalogue.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    except UnknownQuestionnaire:
+        return None
+    rows = load_answers(session, assessment)
+    comments = {qid: row.comment for qid, row in rows.items() if row.comment}
+    answers = AnswerSet(answer_set(questionnaire, rows).values, comments)
+    return Scored(assessment, questionnaire, answers, score(questionnaire, answers))
+
+
+def history(
+    session: Session, organisation_id: int, catalogue: Catalogue, lang: str
+) -> list[HistoryRow]:
+    """The organisation's assessments, oldest first, with overall results of submitted ones."""
+    assessments = session.scalars(
+        select(Assessment).where(Assessment.organisation_id == organisation_id)
+    )
+    rows = []
+    for assessment in assessments:
+        try:
+            title = catalogue.get(
+                assessment.questionnaire_id, assessment.questionnaire_version
+            ).title.get(lang)
+        except UnknownQuestionnaire:
+            title = assessment.questionnaire_id
+        rows.append(
+            HistoryRow(
+                assessment,
+                submitted_at_or_created(assessment),
+                title,
+                scored(session, assessment, catalogue),
+            )
+        )
+    rows.sort(key=lambda r: (r.when, r.assessment.id))
+    return rows
+
+
+def latest_submitted(session: Session, organisation_id: int) -> Assessment | None:
+    """The organisation's most recently submitted assessment, or None."""
+    return session.scalars(
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _still_valid(questionnaire: Questionnaire, row: Answer) -> bool:
+    """Whether a stored answer fits the question of the same ID in `questionnaire`."""
+    question = questionnaire.question(row.question_id)
+    if question is None:
+        return False
+    raw = {"not_applicable": None, "dont_know": DONT_KNOW_JSON}.get(row.status, row.value)
+    if row.status == "answered" and row.value is None:
+        return True  # a row holding only a comment or evidence
+    try:
+        parse_value(question, raw)
+    except AnswerError:
+        return False
+    return True
+
+
+def repeat_assessment(
+    session: Session,
+    organisation: Organisation,
+    user: User,
+    catalogue: Catalogue,
+    title: str,
+    version: int | None = None,
+) -> tuple[Assessment, list[str]]:
+    """A new draft prefilled from the latest submitted assessment (editors).
+
+    Answers, comments and evidence are copied by question ID where the question still exists in
+    the new version (the latest, unless `version` is given) and the old answer still fits it.
+    Returns the draft and the IDs of the old answers that were not copied.
+
+    :raises NothingToRepeat: the organisation has no submitted assessment.
+    """
+    require_role(session, user, organisation.id, "editor")
+    previous = latest_submitted(session, organisation.id)
+    if previous is None:
+        raise NothingToRepeat("There is no submitted assessment to repeat yet.")
+    try:
+        questionnaire = catalogue.get(previous.questionnaire_id, version)
+    except UnknownQuestionnaire as exc:
+        raise NothingToRepeat(str(exc)) from None
+    draft = start_assessment(session, organisation, questionnaire, user, title, previous=previous)
+    skipped = []
+    for row in load_answers(session, previous).values():
+        if not _still_valid(questionnaire, row):
+            skipped.append(row.question_id)
+            continue
+        session.add(
+            Answer(
+                assessment_id=draft.id,
+                question_id=row.question_id,
+                value=row.value,
+                status=row.status,
+                comment=row.comment or "",
+                evidence=row.evidence or "",
+                updated_by_id=user.id,
+                updated_at=utcnow(),
+                revision=draft.revision,
+            )
+        )
+    session.commit()
+    return draft, sorted(skipped)
+
+
+def previous_answers(session: Session, assessment: Assessment) -> dict[str, PageAnswer]:
+    """What the assessment this one repeats answered, by question ID (empty if none)."""
+    if assessment.previous_assessment_id is None:
+        return {}
+    previous = session.get(Assessment, assessment.previous_assessment_id)
+    if previous is None:
+        return {}
+    return {qid: page_answer(row) for qid, row in load_answers(session, previous).items()}
+
+
+def chosen_assessments(
+    session: Session, user: User, organisation_id: int, ids: Sequence[int], catalogue: Catalogue
+) -> list[Scored]:
+    """The chosen submitted assessments of one organisation, oldest first.
+
+    :raises NotFound: an ID is not an assessment of the organisation (or the user is no member).
+    :raises NotComparable: fewer than two, more than MAX_COMPARED, drafts or unknown versions.
+    """
+    require_role(session, user, organisation_id, "viewer")
+    unique = list(dict.fromkeys(ids))
+    if len(unique) < 2:
+        raise NotComparable("Choose at least two assessments to compare.")
+    if len(unique) > MAX_COMPARED:
+        raise NotComparable(f"Choose at most {MAX_COMPARED} assessments to compare.")
+    result = []
+    for assessment_id in unique:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None or assessment.organisation_id != organisation_id:
+            raise NotFound("No such assessment.")
+        item = scored(session, assessment, catalogue)
+        if item is None:
+            raise NotComparable(
+                f"“{assessment.title}” is not submitted (or its questionnaire is missing)."
+            )
+        result.append(item)
+    result.sort(key=lambda s: (s.when, s.assessment.id))
+    return result
+
+
+def compare_pair(before: Scored, after: Scored) -> Comparison:
+    """The domain comparison of two scored assessments."""
+    return compare(
+        before.questionnaire,
+        before.scorecard,
+        before.answers,
+        after.questionnaire,
+        after.scorecard,
+        after.answers,
+    )
+
+
+def series_of(items: Sequence[Scored], labels: Sequence[str]) -> Series:
+    """The table over time of several scored assessments (labels: one per assessment)."""
+    return compare_series(
+        [
+            SeriesPoint(label, s.questionnaire, s.scorecard)
+            for s, label in zip(items, labels, strict=True)
+        ]
+    )

@@ -1,0 +1,206 @@
+"""Blueprint "compare": history of assessments, repeat with prefill, comparison pages and report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget
+
+from readiness.db import get_session
+from readiness.i18n import current_language
+from readiness.services import comparisons as service
+from readiness.services.comparison_exports import comparison_rows
+from readiness.services.comparison_exports import series_rows
+from readiness.services.comparison_exports import to_csv
+from readiness.services.comparison_render import render_comparison_html
+from readiness.services.comparison_render import render_comparison_pdf
+from readiness.services.comparison_view import pair_view
+from readiness.services.comparison_view import series_view
+from readiness.services.comparison_view import trend_chart
+from readiness.web.access import member_required
+
+bp = Blueprint("compare", __name__, url_prefix="/compare")
+DOWNLOADS = {"html": "text/html", "pdf": "application/pdf", "csv": "text/csv"}
+
+
+class ChooseForm(FlaskForm):
+    """Choose two or more submitted assessments (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    ids = SelectMultipleField(
+        _l("Assessments to compare"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    submit = SubmitField(_l("Compare"))
+
+    def validate_ids(self, field: SelectMultipleField) -> None:
+        """At least two assessments."""
+        if len(set(field.data or ())) < 2:
+            raise ValidationError(_("Choose at least two assessments to compare."))
+
+
+class RepeatForm(FlaskForm):
+    """Repeat the latest submitted assessment as a new, prefilled draft."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    submit = SubmitField(_l("Repeat the assessment"))
+
+
+def _lang() -> str:
+    return current_language()
+
+
+def _catalogue() -> Any:
+    return current_app.extensions["catalogue"]
+
+
+def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> ChooseForm:
+    form = ChooseForm(formdata=formdata)
+    form.ids.choices = [
+        (r.assessment.id, f"{r.when:%Y-%m-%d} · {r.assessment.title}") for r in rows if r.scored
+    ]
+    return form
+
+
+@bp.route("/history")
+@member_required("viewer")
+def history() -> str:
+    """The organisation's assessments over time: table, trend chart, repeat and compare."""
+    rows = service.history(get_session(), g.organisation.id, _catalogue(), _lang())
+    submitted = [r.scored for r in rows if r.scored]
+    repeat_form = RepeatForm(formdata=None)
+    repeat_form.title.data = _("Repeat assessment of %(name)s", name=g.organisation.name)
+    return render_template(
+        "compare/history.html",
+        rows=rows,
+        chart=trend_chart(submitted, _lang()),
+        choose_form=_choose_form(rows),
+        repeat_form=repeat_form,
+        can_repeat=g.membership.role in ("editor", "owner") and bool(submitted),
+        lang=_lang(),
+    )
+
+
+@bp.route("/repeat", methods=["POST"])
+@member_required("editor")
+def repeat() -> Response:
+    """Start a new draft prefilled from the latest submitted assessment."""
+    form = RepeatForm()
+    if not form.validate_on_submit():
+        flash(_("Give the new assessment a title (at most 200 characters)."), "error")
+        return redirect(url_for(".history"))
+    try:
+        draft, skipped = service.repeat_assessment(
+            get_session(), g.organisation, current_user, _catalogue(), form.title.data
+        )
+    except service.NothingToRepeat:
+        flash(_("There is no submitted assessment to repeat yet."), "error")
+        return redirect(url_for(".history"))
+    flash(
+        _("New assessment started with last time's answers filled in. Check and update them."),
+        "success",
+    )
+    if skipped:
+        flash(
+            _("%(n)d earlier answers were not copied: their questions changed.", n=len(skipped)),
+            "info",
+        )
+    first = _catalogue().get(draft.questionnaire_id, draft.questionnaire_version).pillars[0].id
+    return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
+
+
+def _chosen() -> list[service.Scored] | None:
+    """The assessments named by ?ids=…, oldest first (None after flashing why they cannot be)."""
+    rows = service.history(get_session(), g.organisation.id, _catalogue(), _lang())
+    known = {r.assessment.id for r in rows}
+    asked = request.args.getlist("ids", type=int)
+    if any(i not in known for i in asked):
+        abort(404)  # another organisation's assessment, or none at all
+    form = _choose_form(rows, request.args)
+    if not form.validate():
+        for error in form.ids.errors:
+            flash(str(error), "error")
+        return None
+    try:
+        return service.chosen_assessments(
+            get_session(), current_user, g.organisation.id, form.ids.data, _catalogue()
+        )
+    except service.NotComparable:
+        flash(_("Choose two or more submitted assessments to compare."), "error")
+        return None
+
+
+def _downloads(ids: list[int]) -> list[tuple[str, str]]:
+    return [
+        (label, url_for(".report", fmt=fmt, ids=ids))
+        for fmt, label in (("html", "HTML"), ("pdf", "PDF"), ("csv", "CSV"))
+    ]
+
+
+@bp.route("/")
+@member_required("viewer")
+def compare() -> str | Response:
+    """Two assessments side by side, or more than two as a table over time."""
+    items = _chosen()
+    if items is None:
+        return redirect(url_for(".history"))
+    ids = [s.assessment.id for s in items]
+    org = g.organisation.name
+    if len(items) == 2:
+        view = pair_view(items[0], items[1], _lang(), org)
+        return render_template("compare/pair.html", view=view, downloads=_downloads(ids))
+    view = series_view(items, _lang(), org)
+    return render_template("compare/series.html", view=view, downloads=_downloads(ids))
+
+
+@bp.route("/report.<fmt>")
+@member_required("viewer")
+def report(fmt: str) -> Response:
+    """The comparison report as an HTML file, a PDF or CSV."""
+    if fmt not in DOWNLOADS:
+        return Response(status=404)
+    items = _chosen()
+    if items is None:
+        return redirect(url_for(".history"))
+    org, lang = g.organisation.name, _lang()
+    view = (
+        pair_view(items[0], items[1], lang, org)
+        if len(items) == 2
+        else series_view(items, lang, org)
+    )
+    if fmt == "csv":
+        rows = comparison_rows(view.comparison) if len(items) == 2 else series_rows(view.series)
+        body: str | bytes = "\ufeff" + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
+    elif fmt == "pdf":
+        body = render_comparison_pdf(view)
+    else:
+        body = render_comparison_html(view)
+    name = f"comparison-{'-'.join(str(s.assessment.id) for s in items)}.{fmt}"
+    response = Response(body, mimetype=DOWNLOADS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
