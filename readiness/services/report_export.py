@@ -1,0 +1,396 @@
+"""Report exports: CSV and JSON of answers and scores, an Excel workbook, an editable Word file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flask_babel import gettext as _
+
+from readiness.i18n import use_language
+from readiness.services.report_render import render_html
+from readiness.services.report_render import render_pdf
+from readiness.services.reports import Ranked
+from readiness.services.reports import ReportData
+
+CSV_COLUMNS = (
+    "kind",
+    "id",
+    "pillar",
+    "title",
+    "status",
+    "answer",
+    "answer_text",
+    "score",
+    "level",
+    "level_name",
+    "comment",
+    "evidence",
+)
+CJK_FONT = "Noto Sans CJK SC"
+# format -> (label, MIME type); the formats `readiness report` and the download links offer
+FORMATS = {
+    "pdf": ("PDF", "application/pdf"),
+    "html": ("HTML", "text/html; charset=utf-8"),
+    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": ("CSV", "text/csv; charset=utf-8"),
+    "json": ("JSON", "application/json"),
+}
+
+
+def render_format(data: ReportData, fmt: str) -> bytes:
+    """The report in one of FORMATS, as the bytes of a file (HTML standalone, CSS inlined)."""
+    if fmt == "pdf":
+        return render_pdf(data)
+    if fmt == "docx":
+        return to_docx(data)
+    if fmt == "xlsx":
+        return to_xlsx(data)
+    builders = {"html": render_html, "csv": to_csv, "json": to_json}
+    if fmt not in builders:
+        raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
+    return builders[fmt](data).encode("utf-8")
+
+
+def _json_cell(value: Any) -> str:
+    """An answer's JSON form as one cell ('' for none)."""
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _result_row(kind: str, result: Ranked, pillar: str = "") -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "id": result.id,
+        "pillar": pillar,
+        "title": result.title,
+        "status": "",
+        "answer": "",
+        "answer_text": "",
+        "score": "" if result.score is None else result.score,
+        "level": "" if result.level is None else result.level,
+        "level_name": result.level_name or "",
+        "comment": "",
+        "evidence": "",
+    }
+
+
+def score_rows(data: ReportData) -> list[dict[str, Any]]:
+    """One row per question, pillar, challenge area and the overall result (CSV columns)."""
+    rows = []
+    for section in data.pillars:
+        for q in section.questions:
+            rows.append(
+                {
+                    "kind": "question",
+                    "id": q.id,
+                    "pillar": section.result.id,
+                    "title": q.text,
+                    "status": q.status,
+                    "answer": _json_cell(q.answer),
+                    "answer_text": q.answer_text,
+                    "score": "" if q.score is None else q.score,
+                    "level": "" if q.level is None else q.level,
+                    "level_name": "",
+                    "comment": q.comment,
+                    "evidence": q.evidence,
+                }
+            )
+    rows.extend(_result_row("pillar", s.result, s.result.id) for s in data.pillars)
+    rows.extend(_result_row("challenge_area", a) for a in data.areas)
+    rows.append(_result_row("overall", data.overall))
+    return rows
+
+
+def to_csv(data: ReportData) -> str:
+    """Answers and scores as CSV (UTF-8 with a BOM so that Excel shows Chinese correctly)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(score_rows(data))
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_json(data: ReportData) -> str:
+    """Answers, comments, evidence and the full result document as JSON."""
+    answers = {}
+    for section in data.pillars:
+        for q in section.questions:
+            if q.status == "unanswered" and not (q.comment or q.evidence):
+                continue
+            value = "dont_know" if q.status == "dont_know" else q.answer
+            answers[q.id] = {
+                "value": value,
+                "status": q.status,
+                "comment": q.comment,
+                "evidence": q.evidence,
+            }
+    document = {
+        "organisation": data.organisation,
+        "date": data.date.isoformat(),
+        "filled_in_by": data.filled_in_by,
+        "lang": data.lang,
+        "questionnaire": {
+            "id": data.questionnaire_id,
+            "version": data.questionnaire_version,
+            "title": data.questionnaire_title,
+        },
+        "answers": answers,
+        "result": data.document,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def to_xlsx(data: ReportData) -> bytes:
+    """An Excel workbook: sheets Answers, Scores and Recommendations, in the report language."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+    from openpyxl.styles import Font
+
+    with use_language(data.lang):
+        book = Workbook()
+        answers = book.active
+        answers.title = _("Answers")
+        answers.append(
+            [
+                _("Pillar"),
+                _("Question ID"),
+                _("Question"),
+                _("Answer"),
+                _("Status"),
+                _("Score"),
+                _("Level"),
+                _("Comment"),
+                _("Evidence"),
+            ]
+        )
+        for section in data.pillars:
+            for q in section.questions:
+                answers.append(
+                    [
+                        section.result.title,
+                        q.id,
+                        q.text,
+                        q.answer_text,
+                        q.status,
+                        q.score,
+                        q.level,
+                        q.comment,
+                        q.evidence,
+                    ]
+                )
+        scores = book.create_sheet(_("Scores"))
+        scores.append([_("Kind"), _("ID"), _("Title"), _("Score"), _("Level"), _("Level name")])
+        for kind, result in (
+            *((_("Pillar"), s.result) for s in data.pillars),
+            *((_("Challenge area"), a) for a in data.areas),
+            (_("Overall"), data.overall),
+        ):
+            scores.append(
+                [kind, result.id, result.title, result.score, result.level, result.level_name]
+            )
+        recs = book.create_sheet(_("Recommendations"))
+        recs.append(
+            [
+                _("Priority"),
+                _("Measure"),
+                _("Title"),
+                _("Paper section"),
+                _("Challenge area"),
+                _("Score"),
+                _("Level"),
+                _("Weighted gap"),
+                _("Actions"),
+            ]
+        )
+        for rec in data.recommendations:
+            recs.append(
+                [
+                    rec["priority"],
+                    rec["measure"],
+                    rec["title"],
+                    rec["paper"],
+                    f"{rec['challenge_area']} {rec['challenge_area_title']}",
+                    rec["score"],
+                    rec["level"],
+                    rec["gap"],
+                    "\n".join(a["text"] for a in rec["actions"]),
+                ]
+            )
+        for sheet in (answers, scores, recs):
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max(len(str(c.value or "")) for c in column)
+                sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
+                for c in column[1:]:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _level_text(result: Ranked) -> str:
+    if result.level is None:
+        return _("not applicable")
+    score = "" if result.score is None else f" ({result.score:.1f})"
+    return f"{result.level} · {result.level_name}{score}"
+
+
+def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
+    """A bordered table with a bold header row."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = "" if value is None else str(value)
+
+
+def _cjk_styles(doc: Any) -> None:
+    """Give the document's styles an East-Asian font so Chinese text renders in Word."""
+    from docx.oxml.ns import qn
+
+    for style in doc.styles:
+        element = getattr(style, "element", None)
+        if element is None or style.type != 1:  # paragraph styles only
+            continue
+        rpr = element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(fonts)
+        fonts.set(qn("w:eastAsia"), CJK_FONT)
+
+
+def to_docx(data: ReportData) -> bytes:
+    """An editable Word report with the report's sections (the radar charts are left out)."""
+    from docx import Document
+
+    with use_language(data.lang):
+        doc = Document()
+        _cjk_styles(doc)
+        doc.add_heading(data.organisation or _("Readiness report"), level=0)
+        doc.add_paragraph(data.questionnaire_title)
+        _table(
+            doc,
+            [_("Item"), _("Value")],
+            [
+                [_("Organisation"), data.organisation or "—"],
+                [_("Date"), data.date.isoformat()],
+                [
+                    _("Questionnaire"),
+                    f"{data.questionnaire_title} ({data.questionnaire_id}, "
+                    f"{_('version')} {data.questionnaire_version})",
+                ],
+                [_("Filled in by"), data.filled_in_by or "—"],
+            ],
+        )
+        doc.add_heading(_("Executive summary"), level=1)
+        doc.add_paragraph(f"{_('Overall level')}: {_level_text(data.overall)}")
+        doc.add_paragraph(data.overall_description)
+        doc.add_paragraph(f"{_('Coverage')}: {data.coverage_percent:.0f}%")
+        _table(
+            doc,
+            [_("Item"), _("Result")],
+            [
+                [label, f"{r.title} — {_level_text(r)}" if r else "—"]
+                for label, r in (
+                    (_("Strongest pillar"), data.strongest_pillar),
+                    (_("Weakest pillar"), data.weakest_pillar),
+                    (_("Strongest challenge area"), data.strongest_area),
+                    (_("Weakest challenge area"), data.weakest_area),
+                )
+            ],
+        )
+        doc.add_heading(_("The three most urgent measures"), level=2)
+        for rec in data.urgent:
+            doc.add_paragraph(
+                f"{rec['measure']} {rec['title']} — {rec['challenge_area']} "
+                f"{rec['challenge_area_title']}",
+                style="List Number",
+            )
+        doc.add_heading(_("Pillars and challenge areas"), level=1)
+        _table(
+            doc,
+            [_("Pillar / challenge area"), _("Level")],
+            [
+                [r.title, _level_text(r)]
+                for r in (*(s.result for s in data.pillars), *data.areas, data.overall)
+            ],
+        )
+        doc.add_heading(_("Answers by pillar"), level=1)
+        for section in data.pillars:
+            doc.add_heading(f"{section.result.title} — {_level_text(section.result)}", level=2)
+            _table(
+                doc,
+                [_("Question"), _("Answer"), _("Level"), _("Comment"), _("Evidence")],
+                [
+                    [
+                        q.text,
+                        q.answer_text,
+                        "—" if q.level is None else q.level,
+                        q.comment,
+                        q.evidence,
+                    ]
+                    for q in section.questions
+                ],
+            )
+        doc.add_heading(_("Gap analysis"), level=1)
+        _table(
+            doc,
+            [_("Priority"), _("Challenge area"), _("Score"), _("Level"), _("Weighted gap")],
+            [
+                [
+                    r["priority"],
+                    f"{r['challenge_area']} {r['challenge_area_title']}",
+                    r["score"],
+                    r["level"],
+                    r["gap"],
+                ]
+                for r in data.recommendations
+            ],
+        )
+        doc.add_heading(_("Recommendations"), level=1)
+        for rec in data.recommendations:
+            doc.add_heading(f"{rec['priority']}. {rec['title']}", level=2)
+            doc.add_paragraph(
+                f"{_('Source paper')} §{rec['paper']} · {rec['challenge_area']} "
+                f"{rec['challenge_area_title']}"
+            )
+            for action in rec["actions"]:
+                doc.add_paragraph(action["text"], style="List Bullet")
+        doc.add_heading(_("Roadmap"), level=1)
+        for horizon in data.roadmap:
+            start, end = horizon["months"]
+            doc.add_heading(_("%(start)s–%(end)s months", start=start, end=end), level=2)
+            for step in horizon["steps"]:
+                actions = "; ".join(a["text"] for a in step["actions"])
+                doc.add_paragraph(
+                    f"{step['measure']} {step['title']}: {actions}", style="List Bullet"
+                )
+        doc.add_heading(_("Methodology"), level=1)
+        doc.add_paragraph(
+            _(
+                "Scores run from 0 to 100 and levels from 0 to 5. Not-applicable answers leave the "
+                "result; don't-know and unanswered questions count as 0; coverage is the share of "
+                "questions with any answer. The full rules are in the HTML and PDF report."
+            )
+        )
+        _table(
+            doc,
+            [_("Level"), _("Name"), _("Minimum score"), _("What it means")],
+            [
+                [lv["level"], lv["name"], f"{lv['min_score']:g}", lv["description"]]
+                for lv in data.levels
+            ],
+        )
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,86 @@
+"""Rendering a report to HTML (the shared template) and to PDF with WeasyPrint, with a PDF cache."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from readiness.i18n import use_language
+from readiness.services.reports import ReportData
+
+TEMPLATE = "reports/report.html"
+CSS_PATH = Path("css") / "report.css"
+
+log = logging.getLogger(__name__)
+
+
+def report_css() -> str:
+    """The report stylesheet's text (inlined into PDFs and standalone HTML files)."""
+    return (Path(current_app.static_folder or "static") / CSS_PATH).read_text(encoding="utf-8")
+
+
+def render_html(
+    data: ReportData, *, standalone: bool = True, toolbar: Mapping[str, Any] | None = None
+) -> str:
+    """The report as an HTML document in the report's language.
+
+    standalone=True inlines the stylesheet (files, PDF); False links it (the web page, whose
+    Content-Security-Policy forbids inline styles). Needs an app context.
+    """
+    template = current_app.jinja_env.get_template(TEMPLATE)
+    with use_language(data.lang):
+        return template.render(
+            data=data, inline_css=report_css() if standalone else None, toolbar=toolbar
+        )
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as an A4 PDF (page numbers, running header, table of contents with pages)."""
+    # Imported here: WeasyPrint loads Pango and fonts, which only PDF rendering needs.
+    from weasyprint import HTML
+
+    html = render_html(data, standalone=True)
+    base = current_app.static_folder or "."
+    return HTML(string=html, base_url=str(base)).write_pdf()
+
+
+def cache_dir() -> Path:
+    """Where rendered PDFs are kept: REPORT_CACHE_DIR, else instance/reports."""
+    configured = current_app.config.get("REPORT_CACHE_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "reports"
+
+
+def cache_key(assessment_id: int, submitted_at: datetime | None, lang: str, extra: str = "") -> str:
+    """A file name unique to one submission of one assessment in one language."""
+    stamp = submitted_at.strftime("%Y%m%dT%H%M%S%f") if submitted_at else "draft"
+    digest = hashlib.sha256(extra.encode("utf-8")).hexdigest()[:12]
+    return f"assessment-{assessment_id}-{stamp}-{lang}-{digest}.pdf"
+
+
+def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = None) -> bytes:
+    """The PDF stored under `key`, building and storing it on first use (atomic write)."""
+    directory = directory or cache_dir()
+    path = directory / key
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = build()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only instance folder must not break the download
+        log.warning("could not cache report PDF %s: %s", path, exc)
+    return pdf

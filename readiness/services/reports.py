@@ -1,0 +1,320 @@
+"""Report data: everything a readiness report shows, from the domain result, in one language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from readiness.domain.answers import AnswerSet
+from readiness.domain.charts import Series
+from readiness.domain.charts import radar_svg
+from readiness.domain.questionnaire import Question
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.results import result_document
+from readiness.i18n import use_language
+from readiness.models import Assessment
+from readiness.services import assessments
+
+URGENT_COUNT = 3  # measures named in the executive summary
+
+
+class ReportUnavailable(Exception):
+    """The assessment has no report yet (it is not submitted)."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A pillar, challenge area or the overall result as the report shows it."""
+
+    id: str
+    title: str
+    score: float | None
+    level: int | None
+    level_name: str | None
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question with the answer given, as text in the report language, and its notes."""
+
+    id: str
+    text: str
+    answer: Any  # the JSON form of the answer (None when unanswered or not applicable)
+    answer_text: str
+    status: str
+    score: float | None
+    level: int | None
+    comment: str = ""
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class PillarSection:
+    """A pillar's result and every question of it."""
+
+    result: Ranked
+    description: str
+    questions: tuple[QuestionRow, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, texts already in `lang`; every format renders from this."""
+
+    lang: str
+    organisation: str
+    date: date
+    filled_in_by: str
+    questionnaire_id: str
+    questionnaire_version: int
+    questionnaire_title: str
+    source: str
+    overall: Ranked
+    overall_description: str
+    coverage_percent: float
+    confidence: str | None
+    strongest_pillar: Ranked | None
+    weakest_pillar: Ranked | None
+    strongest_area: Ranked | None
+    weakest_area: Ranked | None
+    urgent: tuple[dict[str, Any], ...]
+    pillar_chart: str
+    area_chart: str
+    pillars: tuple[PillarSection, ...]
+    areas: tuple[Ranked, ...]
+    recommendations: tuple[dict[str, Any], ...]
+    roadmap: tuple[dict[str, Any], ...]
+    levels: tuple[dict[str, Any], ...]
+    profile: tuple[tuple[str, str], ...]
+    unanswered: int
+    document: dict[str, Any] = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        """The report's title line: organisation and questionnaire."""
+        return (
+            f"{self.organisation} · {self.questionnaire_title}"
+            if self.organisation
+            else (self.questionnaire_title)
+        )
+
+
+def _ranked(rid: str, data: Mapping[str, Any], title: str) -> Ranked:
+    return Ranked(rid, title, data.get("score"), data.get("level"), data.get("level_name"))
+
+
+def answer_text(question: Question, answer: Any, status: str, lang: str) -> str:
+    """An answer (its JSON form) as a sentence in `lang`: option texts, level description, unit."""
+    if status == "unanswered":
+        return _("Not answered")
+    if status == "not_applicable":
+        return _("Not applicable")
+    if status == "dont_know":
+        return _("Don't know")
+    if question.type == "level":
+        description = next((d.text.get(lang) for d in question.levels if d.level == answer), "")
+        return f"{answer} – {description}" if description else str(answer)
+    if question.type == "single_choice":
+        option = question.option(str(answer))
+        return option.text.get(lang) if option else str(answer)
+    if question.type == "multiple_choice":
+        chosen = [o.text.get(lang) for o in question.options if o.id in (answer or ())]
+        return "; ".join(chosen) if chosen else _("None of these")
+    if question.type == "number":
+        unit = question.unit.get(lang)
+        number = f"{answer:g}" if isinstance(answer, float) else str(answer)
+        return f"{number} {unit}".strip()
+    if question.type == "yes_no":
+        return _("Yes") if answer else _("No")
+    return str(answer)
+
+
+def _extremes(results: list[Ranked]) -> tuple[Ranked | None, Ranked | None]:
+    """The strongest and the weakest of the applicable results (first in order on ties)."""
+    applicable = [r for r in results if r.score is not None]
+    if not applicable:
+        return None, None
+    strongest = max(applicable, key=lambda r: (r.score, -applicable.index(r)))
+    weakest = min(applicable, key=lambda r: (r.score, applicable.index(r)))
+    return strongest, weakest
+
+
+def _chart(results: Iterable[Ranked], title: str) -> str:
+    """A radar chart of the results' levels (solid) and the next level to aim for (dashed)."""
+    results = list(results)
+    labels = [r.title if r.level is not None else f"{r.title} ({_('n/a')})" for r in results]
+    current = tuple(float(r.level) if r.level is not None else None for r in results)
+    target = tuple(float(min(r.level + 1, 5)) if r.level is not None else None for r in results)
+    series = [Series(_("Current level"), current), Series(_("Next level"), target)]
+    return radar_svg(labels, series, max_value=5, rings=5, title=title)
+
+
+def _roadmap(questionnaire: Questionnaire, document: Mapping[str, Any], lang: str) -> list[dict]:
+    """The roadmap of the result document with measure and challenge-area titles added."""
+    horizons = []
+    for horizon in document["roadmap"]:
+        steps = []
+        for step in horizon["steps"]:
+            measure = questionnaire.measure(step["measure"])
+            area = questionnaire.challenge_area(step["challenge_area"])
+            steps.append(
+                {
+                    **step,
+                    "title": measure.title.get(lang) if measure else step["measure"],
+                    "challenge_area_title": area.title.get(lang) if area else "",
+                }
+            )
+        horizons.append({**horizon, "steps": steps})
+    return horizons
+
+
+def _profile_rows(questionnaire: Questionnaire, profile: Mapping[str, Any], lang: str) -> list:
+    """The company profile as (question, answer text) rows."""
+    rows = []
+    for spec in questionnaire.profile:
+        value = profile.get(spec.id)
+        if value is None or value == "":
+            continue
+        if spec.type == "single_choice":
+            option = next((o for o in spec.options if o.id == value), None)
+            text = option.text.get(lang) if option else str(value)
+        elif spec.type == "yes_no":
+            text = _("Yes") if value else _("No")
+        else:
+            text = str(value)
+        rows.append((spec.text.get(lang), text))
+    return rows
+
+
+def report_data(
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    profile: Mapping[str, Any],
+    *,
+    lang: str = "en",
+    organisation: str = "",
+    when: date | None = None,
+    filled_in_by: str = "",
+    document: dict[str, Any] | None = None,
+    evidence: Mapping[str, str] | None = None,
+) -> ReportData:
+    """Build the report in `lang` from the stored result document, or scored afresh without one."""
+    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    evidence = evidence or {}
+    with use_language(lang):
+        if document is None:
+            document = result_document(questionnaire, answers, profile, lang)
+        pillars = [
+            _ranked(p.id, document["pillars"][p.id], p.title.get(lang))
+            for p in questionnaire.pillars
+            if p.id in document["pillars"]
+        ]
+        areas = [
+            _ranked(a.id, document["challenge_areas"][a.id], f"{a.id} {a.title.get(lang)}")
+            for a in questionnaire.challenge_areas
+            if a.id in document["challenge_areas"]
+        ]
+        sections = []
+        for pillar, ranked in zip(questionnaire.pillars, pillars, strict=False):
+            rows = []
+            for question in questionnaire.questions_of(pillar.id):
+                qr = document["questions"].get(question.id, {})
+                status = qr.get("status", "unanswered")
+                rows.append(
+                    QuestionRow(
+                        id=question.id,
+                        text=question.text.get(lang),
+                        answer=qr.get("answer"),
+                        answer_text=answer_text(question, qr.get("answer"), status, lang),
+                        status=status,
+                        score=None if status == "not_applicable" else qr.get("score"),
+                        level=None if status == "not_applicable" else qr.get("level"),
+                        comment=answers.comments.get(question.id, ""),
+                        evidence=evidence.get(question.id, ""),
+                    )
+                )
+            sections.append(PillarSection(ranked, pillar.description.get(lang), tuple(rows)))
+        overall = _ranked("overall", document["overall"], _("Overall"))
+        strongest_pillar, weakest_pillar = _extremes(pillars)
+        strongest_area, weakest_area = _extremes(areas)
+        level = overall.level if overall.level is not None else 0
+        return ReportData(
+            lang=lang,
+            organisation=organisation,
+            date=when or date.today(),
+            filled_in_by=filled_in_by,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            questionnaire_title=questionnaire.title.get(lang),
+            source=questionnaire.source.get(lang),
+            overall=overall,
+            overall_description=questionnaire.level(level).description.get(lang),
+            coverage_percent=round(document["coverage"] * 100, 1),
+            confidence=document["confidence"],
+            strongest_pillar=strongest_pillar,
+            weakest_pillar=weakest_pillar,
+            strongest_area=strongest_area,
+            weakest_area=weakest_area,
+            urgent=tuple(document["recommendations"][:URGENT_COUNT]),
+            pillar_chart=_chart(pillars, _("Levels of the pillars")),
+            area_chart=_chart(areas, _("Levels of the challenge areas")),
+            pillars=tuple(sections),
+            areas=tuple(areas),
+            recommendations=tuple(document["recommendations"]),
+            roadmap=tuple(_roadmap(questionnaire, document, lang)),
+            levels=tuple(
+                {
+                    "level": lv.level,
+                    "min_score": lv.min_score,
+                    "name": lv.name.get(lang),
+                    "description": lv.description.get(lang),
+                }
+                for lv in questionnaire.levels
+            ),
+            profile=tuple(_profile_rows(questionnaire, profile, lang)),
+            unanswered=len(document["unanswered"]),
+            document=document,
+        )
+
+
+# --- stored assessments ----------------------------------------------------------------------
+
+
+def assessment_answers(
+    session: Session, questionnaire: Questionnaire, assessment: Assessment
+) -> tuple[AnswerSet, dict[str, str]]:
+    """The stored answers of an assessment with their comments, and the evidence texts apart."""
+    rows = assessments.load_answers(session, assessment)
+    values = assessments.answer_set(questionnaire, rows).values
+    comments = {qid: row.comment for qid, row in rows.items() if row.comment}
+    evidence = {qid: row.evidence for qid, row in rows.items() if row.evidence}
+    return AnswerSet(values, comments), evidence
+
+
+def assessment_report_data(
+    session: Session, questionnaire: Questionnaire, assessment: Assessment, lang: str
+) -> ReportData:
+    """The report of a submitted assessment from its stored result; ReportUnavailable for drafts."""
+    if assessment.status != "submitted":
+        raise ReportUnavailable(f"assessment {assessment.id} is not submitted yet")
+    answers, evidence = assessment_answers(session, questionnaire, assessment)
+    person = assessment.submitted_by or assessment.created_by
+    stored = (assessment.result or {}).get(lang)
+    return report_data(
+        questionnaire,
+        answers,
+        assessment.profile or {},
+        lang=lang,
+        organisation=assessment.organisation.name,
+        when=assessment.submitted_at.date() if assessment.submitted_at else None,
+        filled_in_by=person.name if person else "",
+        document=stored if isinstance(stored, dict) else None,
+        evidence=evidence,
+    )
