@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test system-deps translations lint bench clean
+.PHONY: run test system-deps translations messages lint bench clean
 
 $(BIN)/readiness: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ system-deps:
 	fi
 
 translations: $(BIN)/readiness
-	@if [ -d readiness/translations ]; then $(BIN)/pybabel compile -f -q -d readiness/translations; fi
+	@if [ -d readiness/translations ]; then $(BIN)/pybabel -q compile -f -d readiness/translations; fi
+
+# After adding or changing interface strings: extract, update both catalogs, list what needs translating.
+messages: $(BIN)/readiness
+	$(BIN)/python tools/update_messages.py
 
 run: $(BIN)/readiness system-deps translations
 	READINESS_ENV=development $(BIN)/readiness db upgrade
