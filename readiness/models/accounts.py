@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 ROLES = ("viewer", "editor", "owner")  # in rising order of rights
 
 
+def new_session_token() -> str:
+    """A fresh random session token; replacing a user's token signs out all their sessions."""
+    return secrets.token_hex(16)
+
+
 def _role_check() -> CheckConstraint:
     return CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role")
 
@@ -40,6 +46,9 @@ class User(CreatedAtMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(10))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the ID Flask-Login keeps in sessions and remember cookies (Flask-Login's
+    # "alternative tokens"): a new token ends every session that carries the old one.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -51,8 +60,8 @@ class User(CreatedAtMixin, Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """The user ID as Flask-Login stores it in the session."""
-        return str(self.id)
+        """What Flask-Login stores in the session: the user ID and the current session token."""
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -24,6 +24,7 @@ from readiness.models import Invitation
 from readiness.models import Membership
 from readiness.models import Organisation
 from readiness.models import User
+from readiness.models.accounts import new_session_token
 from readiness.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -128,11 +129,15 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Replace the user's password after checking the current one."""
+    """Replace the user's password after checking the current one; every session ends.
+
+    The caller signs the current session in again with the new session token.
+    """
     if not check_password_hash(user.password_hash, current):
         raise InvalidCredentials("The current password is wrong.")
     _check_password(new)
     user.password_hash = hash_password(new)
+    user.session_token = new_session_token()  # ends the user's other sessions
     session.commit()
 
 
@@ -156,6 +161,17 @@ def make_reset_token(user: User, secret_key: str) -> str:
     return _reset_serializer(secret_key).dumps({"u": user.id, "p": _password_fingerprint(user)})
 
 
+def user_for_session_id(session: Session, session_id: str) -> User | None:
+    """The user of a Flask-Login session ID ("<user id>:<session token>") while it is valid."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
 def user_for_reset_token(
     session: Session, token: str, secret_key: str, max_age: int = RESET_MAX_AGE
 ) -> User:
@@ -175,10 +191,11 @@ def user_for_reset_token(
 def reset_password(
     session: Session, token: str, new_password: str, secret_key: str, max_age: int = RESET_MAX_AGE
 ) -> User:
-    """Set a new password with a reset token; the token is spent by the change."""
+    """Set a new password with a reset token; the token is spent and every session ends."""
     user = user_for_reset_token(session, token, secret_key, max_age)
     _check_password(new_password)
     user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()  # a stolen session must not outlive the reset
     session.commit()
     return user
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -85,11 +86,16 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    """What a draft save did: the questions written, the conflicts kept, the new revision."""
+    """What a draft save did: the questions written, the conflicts kept, the new revision.
+
+    `page_revision` is the revision the page's form continues from: the new revision, unless
+    a held-back question changed since the form was loaded (then its conflict stays detectable).
+    """
 
     saved: list[str]
     conflicts: list[Conflict]
     revision: int
+    page_revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -215,11 +221,13 @@ def save_answers(
     page: Mapping[str, PageAnswer],
     base_revision: int,
     user: User,
+    held_back: Collection[str] = (),
 ) -> SaveOutcome:
     """Save a page of answers as a draft; answers saved by others since `base_revision` are kept.
 
     A question whose stored answer is newer than the form (revision > base_revision) and differs
     from the page's input is not overwritten: it is returned as a Conflict for the user to re-apply.
+    `held_back` names the page's questions left out of `page` because their input is invalid.
     """
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
@@ -255,11 +263,15 @@ def save_answers(
         answer.updated_at = utcnow()
         answer.revision = new_revision
         saved.append(question_id)
+    changed_meanwhile = any(
+        stored[q].revision > base_revision for q in held_back if q in stored and q not in page
+    )
     if saved:
         assessment.revision = new_revision
         assessment.updated_at = utcnow()
     session.commit()
-    return SaveOutcome(saved, conflicts, assessment.revision)
+    page_revision = base_revision if changed_meanwhile else assessment.revision
+    return SaveOutcome(saved, conflicts, assessment.revision, page_revision)
 
 
 def progress(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> Progress:

@@ -51,12 +51,9 @@ def wants_json() -> bool:
     )
 
 
-def _load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: the signed-in user from the session's ID."""
-    try:
-        return get_session().get(User, int(user_id))
-    except ValueError:
-        return None
+def _load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the user whose ID and current session token the session holds."""
+    return accounts.user_for_session_id(get_session(), session_id)
 
 
 def _unauthorized() -> Response:

@@ -36,7 +36,9 @@ from readiness.web.assessment_forms import describe_answer
 from readiness.web.assessment_forms import describe_json
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
+from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
+from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -109,6 +111,30 @@ def _conflict_rows(q: Questionnaire, conflicts: list[service.Conflict]) -> list[
     ]
 
 
+def _save_valid_part(
+    form: Any, form_class: type, assessment: Assessment, q: Questionnaire
+) -> tuple[list[dict[str, str]], dict[str, int]]:
+    """Save the valid answers of a page with errors; the invalid ones stay in the form as typed.
+
+    Conflicting answers are shown as stored (theirs), like after a full save. Returns the
+    conflict rows and the counts of answers saved and still needing correction.
+    """
+    held_back = invalid_questions(form)
+    valid = valid_page_answers(form)
+    outcome = service.save_answers(
+        get_session(), assessment, q, valid, form.base_revision.data, current_user, held_back
+    )
+    form.base_revision.data = outcome.page_revision
+    form.base_revision.raw_data = [str(outcome.page_revision)]
+    conflicted = {c.question_id for c in outcome.conflicts}
+    if conflicted:
+        stored = _stored_form(form_class, assessment)
+        for name in (n for qid in conflicted for n in field_names(qid).values() if n in form):
+            form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
+    saved = sum(1 for qid, given in valid.items() if not given.is_empty and qid not in conflicted)
+    return _conflict_rows(q, outcome.conflicts), {"saved": saved, "invalid": len(held_back)}
+
+
 @bp.app_template_global()
 def recent_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]:
     """The organisation's latest assessments, for the dashboard (the caller is a member)."""
@@ -172,6 +198,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     form_class = build_section_form(q, pillar_id, _lang())
     form = form_class()
     conflicts: list[dict[str, str]] = []
+    partial: dict[str, int] | None = None
     if form.validate_on_submit():
         outcome = service.save_answers(
             get_session(), assessment, q, page_answers(form), form.base_revision.data, current_user
@@ -188,8 +215,12 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         form = _stored_form(form_class, assessment)
     elif not form.is_submitted():
         form = _stored_form(form_class, assessment)
+    elif not {"csrf_token", "base_revision"} & set(form.errors):
+        conflicts, partial = _save_valid_part(form, form_class, assessment, q)
     context = _fill_context(assessment, q, pillar_id)
-    return render_template("assessments/fill.html", form=form, conflicts=conflicts, **context)
+    return render_template(
+        "assessments/fill.html", form=form, conflicts=conflicts, partial=partial, **context
+    )
 
 
 @bp.route("/<int:assessment_id>/review")

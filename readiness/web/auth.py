@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
+from flask_login.config import COOKIE_NAME
 from werkzeug.wrappers import Response
 
 from readiness.db import get_session
@@ -111,14 +112,20 @@ def change_password() -> Response | str:
     """Change one's own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            accounts.change_password(
-                get_session(), current_user, form.current.data, form.password.data
-            )
+            accounts.change_password(get_session(), user, form.current.data, form.password.data)
         except accounts.InvalidCredentials:
             form.current.errors.append(_("The current password is wrong."))
         else:
-            flash(_("Your password has been changed."), "success")
+            # The change ended every session of the user; this one continues with the new token.
+            remembered = (
+                current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            )
+            login_user(user, remember=remembered and current_app.config["REMEMBER_ME_ENABLED"])
+            flash(
+                _("Your password has been changed. You were signed out everywhere else."), "success"
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
 

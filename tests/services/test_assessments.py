@@ -152,6 +152,35 @@ def test_same_value_saved_twice_is_no_conflict(db_session, team, mini, draft):
     assert service.save_answers(db_session, draft, mini, page, base, team["alice"]).conflicts == []
 
 
+@pytest.mark.parametrize("touched_meanwhile", [False, True])
+def test_partial_save_tells_which_revision_the_page_continues_from(
+    db_session, team, mini, draft, touched_meanwhile: bool
+):
+    base = draft.revision
+    if touched_meanwhile:  # Bob answers the question Alice typed something invalid into
+        service.save_answers(
+            db_session, draft, mini, {"technology.rd": PageAnswer(A, 4)}, base, team["bob"]
+        )
+    outcome = service.save_answers(
+        db_session,
+        draft,
+        mini,
+        {"technology.patents": PageAnswer(A, True)},
+        base,
+        team["alice"],
+        held_back=["technology.rd"],
+    )
+    assert outcome.saved == ["technology.patents"] and outcome.conflicts == []
+    assert outcome.revision == draft.revision
+    # A question changed by someone else since the form was loaded keeps the page on its old
+    # revision, so that saving the corrected answer later is still checked against theirs.
+    assert outcome.page_revision == (base if touched_meanwhile else draft.revision)
+    stored = service.load_answers(db_session, draft)
+    assert (stored["technology.rd"].value if "technology.rd" in stored else None) == (
+        4 if touched_meanwhile else None
+    )
+
+
 def test_progress_counts_per_pillar_with_one_query(db_session, team, mini, draft):
     service.save_answers(
         db_session,

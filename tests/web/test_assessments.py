@@ -279,3 +279,89 @@ def test_queries_per_page_do_not_grow_with_questions(app, login, db_session):
     assert _queries(app, client, f"/assessments/{small}/results") == _queries(
         app, client, f"/assessments/{big}/results"
     )
+
+
+def _hidden_revision(html: str) -> str:
+    """The base revision the page's form carries."""
+    return re.search(r'name="base_revision"[^>]*value="(\d+)"', html).group(1)
+
+
+def test_validation_error_saves_the_valid_answers_of_the_page(login, db_session):
+    client = login("editor")
+    assessment_id = start(client, "big@1")
+    too_long = "x" * 5001
+    data = {"base_revision": "1", "q__technology__patents": "yes"}
+    data |= {f"q__technology__extra{n}": "2" for n in range(9)}
+    data |= {"q__technology__rd": "3", "comment__technology__rd": too_long}
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    response = client.post(url, data=data)
+    assert response.status_code == 200
+    answers = stored_answers(db_session, assessment_id)
+    assert set(answers) == {"technology.patents"} | {f"technology.extra{n}" for n in range(9)}
+    assert answers["technology.patents"].value is True and answers["technology.extra8"].value == 2
+    assert "technology.rd" not in answers  # held back as a whole, with its comment
+    assert "Saved 10 answers on this page." in response.text
+    assert "1 needs correcting before it can be saved" in response.text
+    assert "nothing on this page was saved" not in response.text
+    field = re.search(r'<div class="field\s+has-error">.*?</div>', response.text, re.S).group(0)
+    assert too_long in field and "5000" in field
+    assert re.search(r'<input checked[^>]*name="q__technology__rd"[^>]*value="3"', response.text)
+    assert "10 of 32" in response.text  # the progress counts what was saved
+    # Corrected and saved again from the page as shown: no conflict with one's own draft.
+    fixed = data | {"base_revision": _hidden_revision(response.text), "comment__technology__rd": ""}
+    assert _hidden_revision(response.text) == "2"
+    assert client.post(url, data=fixed).status_code == 302
+    assert stored_answers(db_session, assessment_id)["technology.rd"].value == 3
+
+
+def test_validation_error_with_a_conflict_keeps_theirs_and_the_typed_value(login, db_session):
+    editor, owner = login("editor"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    owner.post(url, data={"base_revision": "1", "q__technology__patents": "no"})
+    response = editor.post(
+        url,
+        data={
+            "base_revision": "1",
+            "q__technology__patents": "yes",
+            "q__technology__rd": "2",
+            "comment__technology__rd": "y" * 5001,
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone else changed some answers" in response.text and "Olga" in response.text
+    assert "Saved 0 answers on this page." in response.text
+    assert re.search(
+        r'<input checked[^>]*name="q__technology__patents"[^>]*value="no"', response.text
+    )
+    assert "y" * 5001 in response.text
+    answers = stored_answers(db_session, assessment_id)
+    assert answers["technology.patents"].value is False and "technology.rd" not in answers
+
+
+def test_validation_error_in_a_question_changed_meanwhile_keeps_the_old_revision(login, db_session):
+    editor, owner = login("editor"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    owner.post(url, data={"base_revision": "1", "q__technology__rd": "4"})
+    data = {"base_revision": "1", "q__technology__rd": "2", "comment__technology__rd": "z" * 5001}
+    response = editor.post(url, data=data | {"q__technology__patents": "yes"})
+    assert "Saved 1 answer on this page." in response.text
+    assert _hidden_revision(response.text) == "1"
+    # The corrected answer still meets the owner's newer one as a conflict, not silently over it.
+    again = editor.post(
+        url, data=data | {"comment__technology__rd": "", "q__technology__patents": "yes"}
+    )
+    assert "Someone else changed some answers" in again.text
+    assert stored_answers(db_session, assessment_id)["technology.rd"].value == 4
+
+
+def test_page_without_its_revision_saves_nothing(login, db_session):
+    client = login("editor")
+    assessment_id = start(client)
+    response = client.post(
+        f"/assessments/{assessment_id}/pillars/technology", data={"q__technology__patents": "yes"}
+    )
+    assert response.status_code == 200
+    assert "nothing on this page was saved" in response.text
+    assert stored_answers(db_session, assessment_id) == {}

@@ -180,3 +180,81 @@ def test_accept_language_picks_chinese(client) -> None:
     assert b'lang="zh-Hans"' in page.data
     page = client.get("/", headers={"Accept-Language": "fr"})
     assert b'lang="en"' in page.data
+
+
+def _signed_in_client(app, email: str = "ada@example.com", password: str = DEFAULT_PASSWORD):
+    """Another browser: a fresh test client signed in as `email`."""
+    other = app.test_client()
+    response = other.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302
+    assert other.get("/account/password").status_code == 200
+    return other
+
+
+def test_changing_password_ends_other_sessions_but_not_this_one(app, client, auth, make_user):
+    make_user(email="ada@example.com")
+    auth.login()
+    stolen = _signed_in_client(app)
+    new = "a brand new one"
+    response = client.post(
+        "/account/password", data={"current": DEFAULT_PASSWORD, "password": new, "confirm": new}
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200  # this session continues with the new token
+    assert b"signed out everywhere else" in page.data
+    assert client.get("/account/password").status_code == 200
+    refused = stolen.get("/account/password")
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    # Signing in again with the new password works in the other browser.
+    assert _signed_in_client(app, password=new).get("/account/password").status_code == 200
+
+
+def test_failed_password_change_keeps_other_sessions(app, client, auth, make_user):
+    make_user(email="ada@example.com")
+    auth.login()
+    other = _signed_in_client(app)
+    response = client.post(
+        "/account/password",
+        data={
+            "current": "wrong one!!",
+            "password": "a brand new one",
+            "confirm": "a brand new one",
+        },
+    )
+    assert response.status_code == 200
+    assert other.get("/account/password").status_code == 200
+
+
+def test_password_reset_ends_every_session(app, client, make_user, caplog):
+    make_user(email="ada@example.com")
+    stolen = _signed_in_client(app)
+    with caplog.at_level(logging.WARNING, logger="readiness.services.mail"):
+        client.post("/forgot-password", data={"email": "ada@example.com"})
+    path = re.search(r"http://localhost(/reset-password/\S+)", caplog.text).group(1)
+    response = client.post(path, data={"password": "fresh password!", "confirm": "fresh password!"})
+    assert response.status_code == 302
+    refused = stolen.get("/account/password")
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+
+
+def test_remember_cookie_dies_with_the_password_but_follows_this_session(
+    make_app, make_user
+) -> None:
+    app = make_app(REMEMBER_ME_ENABLED=True)
+    make_user(email="ada@example.com")
+    browsers = [app.test_client() for _ in range(2)]
+    for browser in browsers:
+        data = {"email": "ada@example.com", "password": DEFAULT_PASSWORD, "remember": "y"}
+        assert browser.post("/login", data=data).status_code == 302
+        assert browser.get_cookie("remember_token") is not None
+    mine, stolen = browsers
+    new = "a brand new one"
+    response = mine.post(
+        "/account/password", data={"current": DEFAULT_PASSWORD, "password": new, "confirm": new}
+    )
+    assert response.status_code == 302
+    for browser in browsers:
+        browser.delete_cookie("session")  # the browser closed: only the remember cookie is left
+    assert mine.get("/account/password").status_code == 200
+    assert stolen.get("/account/password").status_code == 302
