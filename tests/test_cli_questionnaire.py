@@ -131,7 +131,9 @@ def test_export_prints_the_latest_version_as_json(cli_app: Flask) -> None:
         "id": "owner_named",
         "text": {"en": "A named owner", "zh": "指定负责人"},
         "score": 4.0,
+        "exclusive": False,
     }
+    assert gov["gate_level"] == 1
     hours = questions["talent.training_hours"]
     assert (hours["min"], hours["max"], hours["unit"]["en"]) == (0, 1000, "hours")
     assert hours["bands"][1] == {"min": 8, "score": 1}

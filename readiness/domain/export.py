@@ -60,6 +60,7 @@ def question_to_dict(question: Question) -> dict[str, Any]:
         "not_applicable_allowed": question.not_applicable,
         "dont_know_allowed": question.dont_know,
         "evidence": question.evidence,
+        "gate_level": question.gate_level,
     }
     if question.type == "level":
         out["levels"] = [d.level for d in question.levels]
@@ -87,4 +88,5 @@ def _option(option: Option, scored: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"id": option.id, "text": text_dict(option.text)}
     if scored:
         out["score"] = option.score
+        out["exclusive"] = option.exclusive
     return out

@@ -8,6 +8,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from readiness.domain.messages import N_
+from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
 from readiness.domain.problems import Problem
 from readiness.domain.problems import QuestionnaireError
@@ -81,7 +83,8 @@ def _layout_problem(path: Path, questionnaire: Questionnaire) -> Problem | None:
     """A file in a catalogue directory must be `<id>/<version>.yaml`."""
     expected = f"{questionnaire.id}/{questionnaire.version}.yaml"
     if f"{path.parent.name}/{path.name}" != expected:
-        return Problem(str(path), "top level", f"id and version say the file must be {expected}")
+        message = Message(N_("id and version say the file must be %(path)s"), path=expected)
+        return Problem(str(path), Message(N_("top level")), message)
     return None
 
 
@@ -153,8 +156,12 @@ def _text(value: Mapping[str, str] | None) -> Text:
 
 
 def _aggregation(raw: Mapping[str, Any]) -> Aggregation:
-    """An Aggregation from `{method, threshold?}`."""
-    return Aggregation(method=raw["method"], threshold=float(raw.get("threshold", 0.8)))
+    """An Aggregation from `{method, threshold?, max_lead?}`."""
+    return Aggregation(
+        method=raw["method"],
+        threshold=float(raw.get("threshold", 0.8)),
+        max_lead=raw.get("max_lead"),
+    )
 
 
 def _measure(raw: Mapping[str, Any]) -> Measure:
@@ -198,7 +205,8 @@ def _question(raw: Mapping[str, Any]) -> Question:
             for lv in raw.get("levels", ())
         ),
         options=tuple(
-            Option(o["id"], _text(o["text"]), float(o["score"])) for o in raw.get("options", ())
+            Option(o["id"], _text(o["text"]), float(o["score"]), o.get("exclusive", False))
+            for o in raw.get("options", ())
         ),
         max_score=None if max_score is None else float(max_score),
         unit=_text(raw.get("unit")),
@@ -206,4 +214,5 @@ def _question(raw: Mapping[str, Any]) -> Question:
         max=None if high is None else float(high),
         bands=tuple(Band(float(b["min"]), float(b["score"])) for b in raw.get("bands", ())),
         yes_scores=raw.get("yes_scores", True),
+        gate_level=raw.get("gate_level", 1),
     )

@@ -1,4 +1,4 @@
-"""The questionnaire model: frozen dataclasses for questionnaires, pillars, questions and measures."""
+"""The questionnaire model: frozen dataclasses for questionnaires, pillars, questions, measures."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ class Aggregation:
 
     method: str
     threshold: float = 0.8
+    max_lead: int | None = None  # the level is at most the lowest part's level + max_lead
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Option:
     id: str
     text: Text
     score: float = 0.0
+    exclusive: bool = False  # cannot be chosen together with any other option
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class Question:
     max: float | None = None
     bands: tuple[Band, ...] = ()
     yes_scores: bool = True
+    gate_level: int = 1  # a requirement from this level on (gates gate_level..5) when gated
 
     def option(self, option_id: str) -> Option | None:
         """The option with `option_id`, or None."""

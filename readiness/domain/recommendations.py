@@ -225,8 +225,13 @@ def _candidate_answers(question: Question, current: AnswerValue | None) -> list[
     if question.type == "single_choice":
         return [o.id for o in question.options]
     if question.type == "multiple_choice":
-        chosen = set(current) if isinstance(current, tuple) else set()
-        extra = sorted((o for o in question.options if o.id not in chosen), key=lambda o: -o.score)
+        # an exclusive option ("none of these") cannot be combined: build on the others only
+        alone = {o.id for o in question.options if o.exclusive}
+        chosen = set(current) - alone if isinstance(current, tuple) else set()
+        extra = sorted(
+            (o for o in question.options if o.id not in chosen and o.id not in alone),
+            key=lambda o: -o.score,
+        )
         answers = []
         for option in [None, *extra]:
             if option is not None:
@@ -257,32 +262,38 @@ def lift(
 
     weighted_mean: raise to full marks the questions with the largest weight x (1 - fraction)
     first (each change adds that much, so the largest first needs the fewest); gated: raise the
-    heaviest questions below the next level to it; minimum: raise every question below it. Each
-    step is re-scored, so the suggestion is checked against the real scoring.
+    heaviest questions below the next level that count towards its gate (gate_level <= it) to
+    it; minimum: raise every question below it. With a max_lead cap m, every question below
+    the next level - m must rise first (the cap needs them all). Each step is re-scored, so the
+    suggestion is checked against the real scoring.
     """
     result = scorecard.pillars[pillar_id]
-    method = questionnaire.scoring.pillar.method
+    rule = questionnaire.scoring.pillar
+    method = rule.method
     if not result.applicable or result.level >= TOP_LEVEL:
         why = "not applicable" if not result.applicable else "already at the top level"
         return Lift(pillar_id, result.level, None, False, (), result.score, result.level, why)
     target = result.level + 1
+    floor = -1 if rule.max_lead is None or method == "minimum" else target - rule.max_lead
     order = {q.id: i for i, q in enumerate(questionnaire.questions)}
-    candidates: list[tuple[tuple[float, int], Question, AnswerValue]] = []
+    candidates: list[tuple[tuple[int, float, int], Question, AnswerValue]] = []
     for question in questionnaire.questions_of(pillar_id):
         qr = scorecard.questions[question.id]
         if qr.status == NOT_APPLICABLE_STATUS:
             continue  # changing N/A would change the denominator, not raise an answer
         current = answers.get(question.id)
+        needed = 0 if qr.level < floor else 1  # 0: the cap needs it, so it goes first
         if method == "weighted_mean":
             if qr.fraction >= 1:
                 continue
-            key = (-question.weight * (1 - qr.fraction), order[question.id])
+            key = (needed, -question.weight * (1 - qr.fraction), order[question.id])
             suggestion = answer_for_level(question, TOP_LEVEL, current)
         else:
-            if qr.level >= target:
+            counts = method == "minimum" or question.gate_level <= target
+            if qr.level >= target or not (counts or needed == 0):
                 continue
-            key = (-question.weight, order[question.id])
-            suggestion = answer_for_level(question, target, current)
+            key = (needed, -question.weight, order[question.id])
+            suggestion = answer_for_level(question, target if counts else floor, current)
         if suggestion is not None:
             candidates.append((key, question, suggestion))
     candidates.sort(key=lambda c: c[0])

@@ -162,6 +162,7 @@ class Part:
     score: float | None  # None: not applicable, left out of the result
     level: int | None
     dont_know: bool = False
+    gate_level: int = 1  # in a gated rule, the part counts towards gates gate_level..5 only
 
 
 def level_for_score(levels: Sequence[Level], score: float) -> int:
@@ -179,14 +180,51 @@ def _mean_text(parts: Sequence[Part], total: float, mean: float) -> str:
     return f"({terms}) / {_fmt(total)} = {mean:.1f}"
 
 
-def _gated_level(parts: Sequence[Part], total: float, threshold: float) -> tuple[int, list[float]]:
-    shares = [sum(p.weight for p in parts if p.level >= k) / total for k in range(6)]
+def _gated_level(parts: Sequence[Part], threshold: float) -> tuple[int, list[float | None]]:
+    """The gated level and, per gate k, the weight share at level >= k of the parts it counts.
+
+    Gate k counts the parts with gate_level <= k (the requirements of levels 1..k); a gate that
+    counts no part is passed, as no requirement of that level can be missed.
+    """
+    shares: list[float | None] = []
+    for k in range(6):
+        counted = [p for p in parts if p.gate_level <= k]
+        total = sum(p.weight for p in counted)
+        shares.append(sum(p.weight for p in counted if p.level >= k) / total if total else None)
     level = 0
     for k in range(1, 6):
-        if shares[k] + EPSILON < threshold:
+        share = shares[k]
+        if share is not None and share + EPSILON < threshold:
             break
         level = k
     return level, shares
+
+
+def _share_text(parts: Sequence[Part], shares: Sequence[float | None]) -> str:
+    text = ", ".join(
+        f"≥{k}: " + ("no part, passed" if shares[k] is None else f"{shares[k]:.0%}")
+        for k in range(1, 6)
+    )
+    limited = sorted(f"{p.id} ≥{p.gate_level}" for p in parts if p.gate_level > 1)
+    if limited:
+        text += f" (gate k counts only parts with gate level ≤ k: {', '.join(limited)})"
+    return text
+
+
+def _cap(parts: Sequence[Part], rule: Aggregation, level: int) -> tuple[int, str]:
+    """The level after the rule's max_lead cap, and a sentence on the cap ('' if none)."""
+    if rule.max_lead is None:
+        return level, ""
+    lowest = min(parts, key=lambda p: (p.level, p.id))
+    cap = lowest.level + rule.max_lead
+    if level <= cap:
+        return level, (
+            f"; cap: at most the lowest part level {lowest.level} ({lowest.id}) + "
+            f"{rule.max_lead} = {cap}, not binding"
+        )
+    return cap, (
+        f"; capped at the lowest part level {lowest.level} ({lowest.id}) + {rule.max_lead} = {cap}"
+    )
 
 
 def aggregate(
@@ -210,20 +248,22 @@ def aggregate(
     mean = min(100.0, max(0.0, mean))
     contributions = {p.id: p.weight * p.score / total for p in used}
     if rule.method == "gated":
-        level, shares = _gated_level(used, total, rule.threshold)
-        share_text = ", ".join(f"≥{k}: {shares[k]:.0%}" for k in range(1, 6))
+        gated, shares = _gated_level(used, rule.threshold)
+        level, cap_text = _cap(used, rule, gated)
         text = (
             f"weighted mean {_mean_text(used, total, mean)}; gated at {rule.threshold:.0%}: "
-            f"weight share of parts at level {share_text}; level {level} ({names[level]}) is "
-            f"the highest level that it and every lower level reach"
+            f"weight share of parts at level {_share_text(used, shares)}; level {gated} "
+            f"({names[gated]}) is the highest level that it and every lower level reach"
+            f"{cap_text}"
         )
         return mean, level, text, contributions
     if rule.method != "weighted_mean":
         raise ValueError(f"unknown aggregation method {rule.method!r}")
-    level = level_for_score(levels, mean)
+    by_score = level_for_score(levels, mean)
+    level, cap_text = _cap(used, rule, by_score)
     text = (
-        f"weighted mean {_mean_text(used, total, mean)}; level {level} ({names[level]}) "
-        f"because {mean:.1f} ≥ {_fmt(levels[level].min_score)}"
+        f"weighted mean {_mean_text(used, total, mean)}; level {by_score} ({names[by_score]}) "
+        f"because {mean:.1f} ≥ {_fmt(levels[by_score].min_score)}{cap_text}"
     )
     return mean, level, text, contributions
 
@@ -311,7 +351,7 @@ def score_question(
     )
 
 
-def _question_part(qr: QuestionResult, weight: float) -> Part:
+def _question_part(qr: QuestionResult, weight: float, gate_level: int = 1) -> Part:
     applicable = qr.status != NOT_APPLICABLE_STATUS
     return Part(
         id=qr.question_id,
@@ -321,6 +361,7 @@ def _question_part(qr: QuestionResult, weight: float) -> Part:
         score=qr.score if applicable else None,
         level=qr.level if applicable else None,
         dont_know=qr.status == DONT_KNOW_STATUS,
+        gate_level=gate_level,
     )
 
 
@@ -333,13 +374,14 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
     pillars: dict[str, Result] = {}
     for pillar in questionnaire.pillars:
         parts = [
-            _question_part(questions[q.id], q.weight) for q in questionnaire.questions_of(pillar.id)
+            _question_part(questions[q.id], q.weight, q.gate_level)
+            for q in questionnaire.questions_of(pillar.id)
         ]
         pillars[pillar.id] = _result(pillar.id, parts, rules.pillar, questionnaire)
     areas: dict[str, Result] = {}
     for area in questionnaire.challenge_areas:
         parts = [
-            _question_part(questions[q.id], q.weight * q.challenge_areas[area.id])
+            _question_part(questions[q.id], q.weight * q.challenge_areas[area.id], q.gate_level)
             for q in questionnaire.questions
             if area.id in q.challenge_areas
         ]

@@ -144,7 +144,7 @@ def multi_question(qid: str, pillar: str, **kw: Any) -> Question:
 
 
 def worked_example() -> Questionnaire:
-    """The questionnaire of docs/methodology.md §5 (worked example)."""
+    """The questionnaire of docs/methodology.md §6 (worked example)."""
     automation = Question(
         id="technology.automation",
         pillar="technology",
@@ -199,7 +199,23 @@ def doc_block(name: str) -> Any:
 
 WM, GATED, MINIMUM = Aggregation("weighted_mean"), Aggregation("gated", 0.8), Aggregation("minimum")
 KINDS = ("level", "single_choice", "multiple_choice", "number", "yes_no")
-RULES = st.sampled_from([WM, GATED, MINIMUM, Aggregation("gated", 0.5), Aggregation("gated", 1.0)])
+GATED_LEAD, WM_LEAD = (
+    Aggregation("gated", 0.8, max_lead=1),
+    Aggregation("weighted_mean", max_lead=0),
+)
+RULES = st.sampled_from(
+    [
+        WM,
+        GATED,
+        MINIMUM,
+        Aggregation("gated", 0.5),
+        Aggregation("gated", 1.0),
+        GATED_LEAD,
+        WM_LEAD,
+        Aggregation("gated", 0.75, max_lead=0),
+        Aggregation("weighted_mean", max_lead=2),
+    ]
+)
 
 
 @st.composite
@@ -217,6 +233,7 @@ def questionnaires(draw, rule: st.SearchStrategy = RULES) -> Questionnaire:
             ),
             "not_applicable": draw(st.booleans()),
             "dont_know": draw(st.booleans()),
+            "gate_level": draw(st.sampled_from([1, 1, 1, 2, 3, 4, 5])),
         }
         pillar = draw(st.sampled_from(["technology", "data"]))
         qid = f"{pillar}.q{i}"

@@ -233,3 +233,22 @@ def test_a_mutated_file_loads_or_raises_questionnaire_error(
         load_questionnaire(path)
     except QuestionnaireError as exc:
         assert all(p.line is None or p.line >= 1 for p in exc.problems)
+
+
+def test_gate_level_max_lead_and_exclusive_load_and_export(mini_raw: dict[str, Any]) -> None:
+    network = next(q for q in mini_raw["questions"] if q["id"] == "infrastructure.network")
+    network["gate_level"] = 3
+    network["options"][2]["exclusive"] = True
+    mini_raw["scoring"]["overall"]["max_lead"] = 1
+    built = from_mapping(mini_raw, "in-memory")
+    question = built.question("infrastructure.network")
+    assert question.gate_level == 3 and built.question("technology.rd").gate_level == 1
+    assert [o.exclusive for o in question.options] == [False, False, True]
+    assert (built.scoring.overall.max_lead, built.scoring.pillar.max_lead) == (1, None)
+    exported = {q["id"]: q for q in questionnaire_to_dict(built)["questions"]}
+    assert exported["infrastructure.network"]["gate_level"] == 3
+    assert [o["exclusive"] for o in exported["infrastructure.network"]["options"]] == [
+        False,
+        False,
+        True,
+    ]

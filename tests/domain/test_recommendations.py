@@ -10,8 +10,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from questionnaire_builders import GATED
+from questionnaire_builders import GATED_LEAD
 from questionnaire_builders import MINIMUM
 from questionnaire_builders import WM
+from questionnaire_builders import WM_LEAD
 from questionnaire_builders import doc_block
 from questionnaire_builders import q
 from questionnaire_builders import questionnaire
@@ -176,7 +178,9 @@ def test_lift_golden(answers, method, expected_changes, new_level) -> None:
     assert lift.target_level == card.pillars["technology"].level + 1
 
 
-@pytest.mark.parametrize("rule", [WM, GATED, MINIMUM], ids=lambda r: r.method)
+@pytest.mark.parametrize(
+    "rule", [WM, GATED, MINIMUM, GATED_LEAD, WM_LEAD], ids=lambda r: f"{r.method}-{r.max_lead}"
+)
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_lift_reaches_the_next_level_with_the_fewest_changes(rule, data) -> None:
@@ -188,6 +192,10 @@ def test_lift_reaches_the_next_level_with_the_fewest_changes(rule, data) -> None
         if not result.applicable or result.level == 5:
             assert not lift.changes
             continue
+        movable = [
+            x for x in qn.questions_of(pillar.id) if card.questions[x.id].status != "not_applicable"
+        ]
+        # a gate that counts no applicable question is passed, so the next level is reachable
         assert lift.reachable
         changed = answers.replace(
             {
@@ -197,9 +205,39 @@ def test_lift_reaches_the_next_level_with_the_fewest_changes(rule, data) -> None
         )
         assert score(qn, changed).pillars[pillar.id].level >= result.level + 1
         # no smaller set of changes, even to full marks, reaches the next level
-        movable = [
-            x for x in qn.questions_of(pillar.id) if card.questions[x.id].status != "not_applicable"
-        ]
         for subset in itertools.combinations(movable, len(lift.changes) - 1):
             best = {x.id: answer_for_level(x, 5, answers.get(x.id)) for x in subset}
             assert score(qn, answers.replace(best)).pillars[pillar.id].level <= result.level
+
+
+@pytest.mark.parametrize(
+    ("rule", "answers", "expected_changes", "new_level"),
+    [
+        # gated, c is a requirement from level 3: at 1 it does not hold back gates 1-2 (a and b
+        # at 5); gate 3 counts a, b, c: 3/4 < 80% -> raise c to 3 (gate 4: 3/4 -> level 3)
+        (GATED, (5, 5, 1), {"technology.c": 3}, 3),
+        # gated, b (w2, from level 1) at 1: gate 1 met, gate 2 counts a, b: 1/3 < 80% -> raise b
+        # to 2; gate 3 counts c (at 5) too: 2/4 -> level 2
+        (GATED, (5, 1, 5), {"technology.b": 2}, 2),
+        # gated + max_lead 1: c at 1 caps gated level 2 at 1 + 1 = 2; level 3 needs c at 3
+        (GATED_LEAD, (5, 5, 1), {"technology.c": 3}, 3),
+        # weighted mean 3 + max_lead 0: the lowest question (c at 3) caps the level; mean
+        # (100 + 200 + 60) / 4 = 90 -> level 5 by score, capped at 3; raise c first
+        (WM_LEAD, (5, 5, 3), {"technology.c": 5}, 5),
+    ],
+)
+def test_lift_golden_with_gate_levels_and_cap(rule, answers, expected_changes, new_level) -> None:
+    qn = questionnaire(
+        [
+            q("technology.a", "technology"),
+            q("technology.b", "technology", weight=2),
+            q("technology.c", "technology", gate_level=3),
+        ],
+        pillars=("technology",),
+        pillar_rule=rule,
+    )
+    raw = dict(zip(("technology.a", "technology.b", "technology.c"), answers, strict=True))
+    card = score(qn, parse_answers(qn, raw))
+    lift = recommend(qn, card, {}).next_level["technology"]
+    assert {c.question_id: c.suggested for c in lift.changes} == expected_changes
+    assert lift.reachable and lift.new_level == new_level

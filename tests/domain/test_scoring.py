@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from questionnaire_builders import GATED
+from questionnaire_builders import GATED_LEAD
 from questionnaire_builders import MINIMUM
 from questionnaire_builders import WM
+from questionnaire_builders import WM_LEAD
 from questionnaire_builders import doc_block
 from questionnaire_builders import possible_answers
 from questionnaire_builders import q
@@ -24,8 +27,10 @@ from readiness.domain.answers import NOT_APPLICABLE
 from readiness.domain.answers import AnswerSet
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import points
+from readiness.domain.loading import load_questionnaire
 from readiness.domain.questionnaire import Aggregation
 from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.recommendations import answer_for_level
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
 
@@ -185,7 +190,9 @@ def test_bounds(case) -> None:
     assert 0 <= card.coverage <= 1
 
 
-@pytest.mark.parametrize("rule", [WM, GATED, MINIMUM], ids=lambda r: r.method)
+@pytest.mark.parametrize(
+    "rule", [WM, GATED, MINIMUM, GATED_LEAD, WM_LEAD], ids=lambda r: f"{r.method}-{r.max_lead}"
+)
 @settings(max_examples=150)
 @given(data=st.data())
 def test_monotonic_raising_one_answer_never_lowers_anything(rule, data) -> None:
@@ -252,3 +259,138 @@ def test_dont_know_never_raises_confidence(case, data) -> None:
         if was.applicable:
             assert now.dont_know_share >= was.dont_know_share - 1e-12, name
             assert CONFIDENCE_RANK[now.confidence] <= CONFIDENCE_RANK[was.confidence], name
+
+
+def gate_questions(rule: Aggregation, overall: Aggregation = WM) -> Questionnaire:
+    """technology.a (w1, N/A allowed): a level question, a requirement from level 1 (default);
+    technology.b (w1): yes/no ("a named security owner"), a requirement from level 2;
+    technology.c (w2, N/A allowed): a level question, a requirement from level 3;
+    data.d: one level question. Gate 1 counts a; gate 2 a and b; gates 3-5 a, b and c.
+    """
+    return questionnaire(
+        [
+            q("technology.a", "technology", not_applicable=True),
+            q("technology.b", "technology", "yes_no", gate_level=2),
+            q("technology.c", "technology", weight=2, gate_level=3, not_applicable=True),
+            q("data.d", "data"),
+        ],
+        pillar_rule=rule,
+        overall_rule=overall,
+    )
+
+
+# (answers a/b/c, technology score, technology level) under gated 80%
+GATE_GOLDEN = [
+    # every requirement met: every gate 100% -> level 5
+    ((5, True, 5), 100.0, 5),
+    # b "no" (level 0), a level-2 requirement: gate 1 counts a alone (at 5) and is met, so
+    # level 1 is reached; gate 2 counts a and b: 1/2 < 80% -> b blocks levels 2-5
+    ((5, False, 5), (100 + 0 + 200) / 4, 1),
+    # c at 2, a level-3 requirement: gates 1-2 (a, b) are met; gate 3 counts a, b, c: 2/4 < 80%
+    ((5, True, 2), (100 + 100 + 2 * 40) / 4, 2),
+    # c at 3: gate 3 is met (4/4); gate 4: a and b carry 2/4 < 80% -> level 3
+    ((5, True, 3), (100 + 100 + 2 * 60) / 4, 3),
+    # a at 0: gate 1 counts a alone: 0% -> level 0, though the mean is 75
+    ((0, True, 5), (0 + 100 + 200) / 4, 0),
+    # a not applicable: gate 1 counts no part and is passed (nothing of level 1 to miss);
+    # gate 2 counts b alone, "no": 0% -> level 1
+    ((None, False, 5), (0 + 200) / 3, 1),
+    ((None, True, 5), 100.0, 5),
+    # c not applicable: gates 3-5 count a and b, both at 5 -> level 5
+    ((5, True, None), 100.0, 5),
+]
+
+
+@pytest.mark.parametrize(("values", "expected_score", "expected_level"), GATE_GOLDEN)
+def test_gate_level_golden(values, expected_score, expected_level) -> None:
+    qn = gate_questions(GATED)
+    raw = dict(zip(("technology.a", "technology.b", "technology.c"), values, strict=True))
+    pillar = score(qn, parse_answers(qn, raw)).pillars["technology"]
+    assert pillar.score == pytest.approx(expected_score)
+    assert pillar.level == expected_level
+    listed = "technology.b ≥2" + (", technology.c ≥3" if values[2] is not None else ")")
+    assert f"gate k counts only parts with gate level ≤ k: {listed}" in pillar.rule
+    assert "technology.a ≥" not in pillar.rule  # a requirement from level 1 is not listed
+    if values[0] is None:
+        assert "≥1: no part, passed" in pillar.rule
+
+
+def test_no_applicable_part_is_still_not_applicable() -> None:
+    """A gate of no part is passed, but a result with no applicable part has no level."""
+    qn = questionnaire(
+        [
+            q("technology.a", "technology", gate_level=3, not_applicable=True),
+            q("technology.b", "technology", "yes_no", gate_level=2, not_applicable=True),
+            q("data.d", "data"),
+        ],
+        pillar_rule=GATED,
+    )
+    raw = {"technology.a": None, "technology.b": None, "data.d": 4}
+    card = score(qn, parse_answers(qn, raw))
+    assert not card.pillars["technology"].applicable and card.pillars["technology"].level is None
+    assert card.pillars["data"].level == 4
+
+
+# (rule, technology answers a/b/c, data answer, overall level): pillars weigh 1 each
+LEAD_GOLDEN = [
+    # technology gated level 5 (see above), data at 0: gated 80% overall -> 0
+    (GATED, (5, True, 5), 0, 0),
+    # weighted mean (100 + 20) / 2 = 60 -> level 3; data at level 1 caps it at 1 + 1 = 2
+    (Aggregation("weighted_mean", max_lead=1), (5, True, 5), 1, 2),
+    (Aggregation("weighted_mean"), (5, True, 5), 1, 3),
+    # gated 50%: technology alone carries every gate -> 5; data at 0 caps it at 0 + 1 = 1
+    (Aggregation("gated", 0.5, max_lead=1), (5, True, 5), 0, 1),
+    (Aggregation("gated", 0.5), (5, True, 5), 0, 5),
+    # max_lead 0: the firm is at its weakest pillar's level
+    (Aggregation("gated", 0.5, max_lead=0), (5, True, 5), 3, 3),
+]
+
+
+@pytest.mark.parametrize(("overall", "tech", "data", "expected_level"), LEAD_GOLDEN)
+def test_max_lead_golden(overall, tech, data, expected_level) -> None:
+    qn = gate_questions(GATED, overall)
+    raw = dict(zip(("technology.a", "technology.b", "technology.c"), tech, strict=True))
+    card = score(qn, parse_answers(qn, {**raw, "data.d": data}))
+    assert card.overall.level == expected_level
+    lowest = min(r.level for r in card.pillars.values())
+    if overall.max_lead is not None:
+        assert card.overall.level <= lowest + overall.max_lead
+        assert f"+ {overall.max_lead} =" in card.overall.rule
+
+
+def test_max_lead_ignores_not_applicable_parts() -> None:
+    qn = questionnaire(
+        [q("technology.a", "technology"), q("data.d", "data", not_applicable=True)],
+        overall_rule=Aggregation("gated", 0.8, max_lead=0),
+    )
+    card = score(qn, parse_answers(qn, {"technology.a": 4, "data.d": None}))
+    assert not card.pillars["data"].applicable
+    assert card.overall.level == 4
+
+
+FLAGSHIP = (
+    Path(__file__).resolve().parents[2] / "questionnaires/smart-manufacturing-readiness/1.yaml"
+)
+
+
+def test_audit_case_top_answers_with_every_yes_no_as_no() -> None:
+    """The audit: a lagging pillar can no longer sit under a level-5 firm."""
+    qn = load_questionnaire(FLAGSHIP)
+    values = {x.id: False if x.type == "yes_no" else answer_for_level(x, 5) for x in qn.questions}
+    card = score(qn, AnswerSet(values))
+    levels = {pid: r.level for pid, r in card.pillars.items()}
+    assert card.overall.level <= min(levels.values()) + 1
+    assert not (levels["data"] == 0 and card.overall.level == 5)
+    assert "capped at the lowest part level" in card.overall.rule
+    # by hand, data (weight 13): master data (from level 2), classification (from 3) and
+    # AI-ready (from 4) "no": gate 2 counts 11 -> 10/11, gate 3: 10/12 = 83%, gate 4: 10/13 =
+    # 77% < 80% -> level 3, not 0; the firm is capped at 3 + 1 = 4
+    assert levels["data"] == 3 and card.pillars["data"].score == pytest.approx(1000 / 13)
+    assert card.overall.level == 4
+    # with every yes/no answered "yes" (the good answer) the firm is at the top again
+    good = {x.id: answer_for_level(x, 5) for x in qn.questions}
+    top = score(qn, AnswerSet(good))
+    assert top.overall.level == 5 and all(r.level == 5 for r in top.pillars.values())
+    # the flagship declares gate levels on yes/no questions and the overall cap
+    assert qn.question("infrastructure.security_owner").gate_level == 2
+    assert qn.scoring.overall.max_lead == 1
