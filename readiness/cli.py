@@ -16,9 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from readiness import create_app
 from readiness import migrate
-from readiness.config import DEFAULTS
+from readiness.cli_errors import CliError
+from readiness.cli_errors import cli_text
+from readiness.cli_errors import unknown_questionnaire
 from readiness.config import INSTANCE_PATH
 from readiness.config import database_url
+from readiness.config import questionnaire_dir
 from readiness.db import get_sessionmaker
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
@@ -108,7 +111,7 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
         except QuestionnaireError as exc:
             failed = True
             for problem in exc.problems:
-                click.echo(str(problem))
+                click.echo(cli_text(problem))
             continue
         click.echo(
             _(
@@ -129,7 +132,7 @@ def questionnaire_list() -> None:
     for q in catalogue.all():
         click.echo(f"{q.id}\t{q.version}\t{q.title.get('en')}\t{q.title.get('zh')}")
     for problem in catalogue.problems:
-        click.echo(str(problem), err=True)
+        click.echo(cli_text(problem), err=True)
 
 
 @questionnaire_group.command("export", with_appcontext=False)
@@ -140,12 +143,12 @@ def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
     try:
         questionnaire = _catalogue().get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(unknown_questionnaire(exc)) from None
     click.echo(json.dumps(questionnaire_to_dict(questionnaire), ensure_ascii=False, indent=2))
 
 
 def _catalogue() -> Catalogue:
-    """The app's catalogue; without a usable app, the questionnaires of the default directory."""
+    """The app's catalogue; without a usable app, QUESTIONNAIRE_DIR's (needs no SECRET_KEY)."""
     if current_app:
         catalogue = current_app.extensions.get("catalogue")
         if isinstance(catalogue, Catalogue):
@@ -160,7 +163,7 @@ def _catalogue() -> Catalogue:
         if app is not None:
             with app.app_context():
                 return _catalogue()
-    return Catalogue.load(DEFAULTS["QUESTIONNAIRE_DIR"])
+    return Catalogue.load(questionnaire_dir())
 
 
 # --- scoring commands (owner: scoring and recommendations) --------------------------------------
@@ -181,11 +184,13 @@ def score_command(
         raw_answers, raw_profile = parse_answer_file(text)
         answers = parse_answers(questionnaire, raw_answers)
         profile = parse_profile(questionnaire, raw_profile)
-    except (UnknownQuestionnaire, AnswerError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except UnknownQuestionnaire as exc:
+        raise CliError(unknown_questionnaire(exc)) from None
+    except AnswerError as exc:
+        raise CliError(cli_text(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-        raise click.ClickException(
+        raise CliError(
             _("cannot read %(path)s: %(reason)s", path=answers_file, reason=reason)
         ) from None
     document = result_document(questionnaire, answers, profile, lang)
@@ -202,12 +207,10 @@ def _answers_from_file(questionnaire: Questionnaire, path: Path) -> AnswerSet:
         parse_profile(questionnaire, raw_profile)
         return parse_answers(questionnaire, raw_answers)
     except AnswerError as exc:
-        raise click.ClickException(f"{path}: {exc}") from None
+        raise CliError(f"{path}: {cli_text(exc)}") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-        raise click.ClickException(
-            _("cannot read %(path)s: %(reason)s", path=path, reason=reason)
-        ) from None
+        raise CliError(_("cannot read %(path)s: %(reason)s", path=path, reason=reason)) from None
 
 
 @cli.command("compare", with_appcontext=False)
@@ -235,7 +238,7 @@ def compare_command(
 ) -> None:
     """Compare two answers files (before, after): score and level changes as JSON, CSV or PDF."""
     if fmt == "pdf" and output is None:
-        raise click.UsageError("--format pdf needs -o FILE")
+        raise click.UsageError(_("--format pdf needs -o FILE"))
     if len(versions) > 2:
         raise click.UsageError(_("give --version at most twice (before, after)"))
     try:
@@ -243,7 +246,7 @@ def compare_command(
         before_q = catalogue.get(questionnaire_id, versions[0] if versions else None)
         after_q = catalogue.get(questionnaire_id, versions[-1] if versions else None)
     except UnknownQuestionnaire as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(unknown_questionnaire(exc)) from None
     before = _answers_from_file(before_q, before_file)
     after = _answers_from_file(after_q, after_file)
     comparison = compare(
@@ -264,7 +267,7 @@ def compare_command(
     try:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        raise click.ClickException(
+        raise CliError(
             _("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc)
         ) from None
 
@@ -287,7 +290,9 @@ def _write_comparison_pdf(
     try:
         output.write_bytes(pdf)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise CliError(
+            _("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc)
+        ) from None
 
 
 # --- report commands (owner: reports) -----------------------------------------------------------
@@ -305,8 +310,13 @@ def _report_app() -> Flask:
 
 
 def _file_report(
-    app: Flask, path: Path, questionnaire_id: str, version: int | None, lang: str,
-    organisation: str, filled_in_by: str,
+    app: Flask,
+    path: Path,
+    questionnaire_id: str,
+    version: int | None,
+    lang: str,
+    organisation: str,
+    filled_in_by: str,
 ) -> ReportData:
     """The report of an answers file, parsed with the same one-line errors as `readiness score`."""
     try:
@@ -314,15 +324,19 @@ def _file_report(
         raw_answers, raw_profile = parse_answer_file(path.read_text(encoding="utf-8"))
         answers = parse_answers(questionnaire, raw_answers)
         profile = parse_profile(questionnaire, raw_profile)
-    except (UnknownQuestionnaire, AnswerError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except UnknownQuestionnaire as exc:
+        raise CliError(unknown_questionnaire(exc)) from None
+    except AnswerError as exc:
+        raise CliError(cli_text(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-        raise click.ClickException(
-            _("cannot read %(path)s: %(reason)s", path=path, reason=reason)
-        ) from None
+        raise CliError(_("cannot read %(path)s: %(reason)s", path=path, reason=reason)) from None
     return report_data(
-        questionnaire, answers, profile, lang=lang, organisation=organisation,
+        questionnaire,
+        answers,
+        profile,
+        lang=lang,
+        organisation=organisation,
         filled_in_by=filled_in_by,
     )
 
@@ -334,18 +348,23 @@ def _stored_report(app: Flask, assessment_id: int, lang: str) -> ReportData:
             assessment = session.get(Assessment, assessment_id)
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            raise click.ClickException(
-                f"cannot read the database ({reason}); is it set up (`readiness db upgrade`)?"
+            raise CliError(
+                _(
+                    "cannot read the database (%(reason)s); is it set up (`readiness db upgrade`)?",
+                    reason=reason,
+                )
             ) from None
         if assessment is None:
-            raise click.ClickException(f"no assessment {assessment_id}")
+            raise CliError(_("no assessment %(id)d", id=assessment_id))
         try:
             questionnaire = app.extensions["catalogue"].get(
                 assessment.questionnaire_id, assessment.questionnaire_version
             )
             return assessment_report_data(session, questionnaire, assessment, lang)
-        except (UnknownQuestionnaire, ReportUnavailable) as exc:
-            raise click.ClickException(str(exc)) from None
+        except UnknownQuestionnaire as exc:
+            raise CliError(unknown_questionnaire(exc)) from None
+        except ReportUnavailable as exc:
+            raise CliError(str(exc)) from None
 
 
 @cli.command("report", with_appcontext=False)
@@ -353,34 +372,46 @@ def _stored_report(app: Flask, assessment_id: int, lang: str) -> ReportData:
 @click.option("--questionnaire", "questionnaire_id", help="Questionnaire ID (answers files).")
 @click.option("--version", "version", type=int, default=None, help="Default: the latest.")
 @click.option("--assessment", "assessment_id", type=int, help="A stored, submitted assessment.")
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="pdf",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="pdf", show_default=True
+)
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--organisation", default="", help="Organisation named on the cover (answers files).")
 @click.option("--by", "filled_in_by", default="", help="Who filled it in (answers files).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def report_command(
-    answers_file: Path | None, questionnaire_id: str | None, version: int | None,
-    assessment_id: int | None, fmt: str, lang: str, organisation: str, filled_in_by: str,
+    answers_file: Path | None,
+    questionnaire_id: str | None,
+    version: int | None,
+    assessment_id: int | None,
+    fmt: str,
+    lang: str,
+    organisation: str,
+    filled_in_by: str,
     output: Path,
 ) -> None:
     """Write the report of ANSWERS_FILE (with --questionnaire) or of --assessment N to -o FILE."""
     if (answers_file is None) == (assessment_id is None):
-        raise click.UsageError("give either ANSWERS_FILE (with --questionnaire) or --assessment N")
+        raise click.UsageError(
+            _("give either ANSWERS_FILE (with --questionnaire) or --assessment N")
+        )
     if answers_file is not None and not questionnaire_id:
-        raise click.UsageError("ANSWERS_FILE needs --questionnaire ID")
+        raise click.UsageError(_("ANSWERS_FILE needs --questionnaire ID"))
     app = _report_app()
     with app.app_context():
         if answers_file is not None:
-            data = _file_report(app, answers_file, questionnaire_id or "", version, lang,
-                                organisation, filled_in_by)
+            data = _file_report(
+                app, answers_file, questionnaire_id or "", version, lang, organisation, filled_in_by
+            )
         else:
             data = _stored_report(app, assessment_id or 0, lang)
         body = render_format(data, fmt)
     try:
         output.write_bytes(body)
     except OSError as exc:
-        raise click.ClickException(
+        raise CliError(
             _("cannot write %(path)s: %(reason)s", path=output, reason=exc.strerror or exc)
         ) from None
-    click.echo(f"{output}: {fmt} report, {len(body)} bytes")
+    click.echo(
+        _("%(path)s: %(format)s report, %(size)d bytes", path=output, format=fmt, size=len(body))
+    )

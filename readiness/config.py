@@ -84,6 +84,12 @@ def database_url(
     return environ.get("DATABASE_URL") or default_database_url(instance_path)
 
 
+def questionnaire_dir(environ: Mapping[str, str] | None = None) -> str:
+    """QUESTIONNAIRE_DIR from the environment, else the built-in questionnaires folder."""
+    environ = os.environ if environ is None else environ
+    return environ.get("QUESTIONNAIRE_DIR") or DEFAULTS["QUESTIONNAIRE_DIR"]
+
+
 def _convert(raw: str, kind: type) -> Any:
     if kind is bool:
         return raw.strip().lower() in ("1", "true", "yes", "on")

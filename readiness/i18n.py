@@ -24,9 +24,11 @@ from flask import request
 from flask import session
 from flask_babel import force_locale
 from flask_babel import get_locale
+from flask_babel import gettext
 from flask_login import current_user
 
 from readiness.config import DEFAULTS
+from readiness.domain.messages import localise_message
 from readiness.domain.questionnaire import Text
 from readiness.extensions import babel
 
@@ -80,6 +82,11 @@ def localise(text: Text | Mapping[str, str] | str | None) -> str:
     if isinstance(text, Mapping):
         return Text(text).get(current_language())
     return str(text)
+
+
+def message_text(value: object) -> str:
+    """A domain message (Message, Problem, AnswerError …) in the current language."""
+    return localise_message(value, gettext)
 
 
 def cli_language(environ: Mapping[str, str] | None = None) -> str:
@@ -150,4 +157,5 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_query_language)
     app.add_template_global(localise)
     app.add_template_filter(localise)
+    app.add_template_filter(message_text)
     app.add_template_global(current_language)

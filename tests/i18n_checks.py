@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from readiness.config import ROOT
@@ -40,6 +41,15 @@ def catalog_paths() -> list[Path]:
     return sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 
 
+def compile_catalogs() -> None:
+    """Compile stale .po catalogs to .mo, as `make translations` does (no .mo is committed)."""
+    for path in catalog_paths():
+        mo = path.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < path.stat().st_mtime:
+            with mo.open("wb") as f:
+                write_mo(f, read_catalog(path))
+
+
 def read_catalog(path: Path) -> Catalog:
     """A .po or .pot file as a babel Catalog."""
     with path.open("rb") as f:
@@ -65,6 +75,8 @@ def extract_messages(output: Path) -> Catalog:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "N_",
             "-o",
             str(output),
             str(ROOT),

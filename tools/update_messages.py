@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "readiness" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 PYBABEL = str(Path(sys.executable).parent / "pybabel")
-# The keywords of lazy strings, besides pybabel's defaults (_, gettext, ngettext …).
-EXTRACT = [PYBABEL, "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext"]
+# Keywords besides pybabel's defaults (_, gettext …): lazy strings, and N_ for the domain's
+# message templates (readiness/domain/messages.py).
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "N_"]
+EXTRACT = [PYBABEL, "-q", "extract", "-F", "babel.cfg", *KEYWORDS]
 EXTRACT_OPTIONS = ["--no-location", "--sort-output", "--project=Readiness", "--version=0.1"]
 
 

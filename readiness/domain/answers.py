@@ -10,10 +10,35 @@ from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 
+from readiness.domain.messages import N_
+from readiness.domain.messages import Gettext
+from readiness.domain.messages import Message
+from readiness.domain.messages import localise_message
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 
 DONT_KNOW_JSON = "dont_know"
+# messages used in more than one place
+_UNKNOWN_OPTION = N_("unknown option %(option)s")
+_COMMENT_NOT_TEXT = N_("comment must be text, got %(kind)s")
+_ANSWERS_NOT_OBJECT = N_('"answers" must be an object, got %(kind)s')
+# The json module's reasons (English only) as translatable messages; the English is unchanged.
+JSON_REASONS = {
+    "Expecting value": N_("Expecting value"),
+    "Extra data": N_("Extra data"),
+    "Expecting property name enclosed in double quotes": N_(
+        "Expecting property name enclosed in double quotes"
+    ),
+    "Expecting ':' delimiter": N_("Expecting ':' delimiter"),
+    "Expecting ',' delimiter": N_("Expecting ',' delimiter"),
+    "Unterminated string starting at": N_("Unterminated string starting at"),
+    "Invalid \\uXXXX escape": N_("Invalid \\uXXXX escape"),
+    "Invalid \\escape": N_("Invalid \\escape"),
+    "Invalid control character at": N_("Invalid control character at"),
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": N_(
+        "Unexpected UTF-8 BOM (decode using utf-8-sig)"
+    ),
+}
 
 
 class _Sentinel:
@@ -37,12 +62,25 @@ AnswerValue = int | float | str | tuple[str, ...] | bool | _Sentinel
 
 
 class AnswerError(ValueError):
-    """An answer (or an answer file) is unusable; str() is one line naming the question."""
+    """An answer (or an answer file) is unusable; str() is one line naming the question.
 
-    def __init__(self, question_id: str | None, message: str) -> None:
+    `message` is a %-template (marked with N_) filled in with `params`; `localised(gettext)`
+    gives the line in another language, str() the English.
+    """
+
+    def __init__(self, question_id: str | None, message: str, **params: Any) -> None:
         self.question_id = question_id
-        self.message = message
-        super().__init__(f"question {question_id}: {message}" if question_id else message)
+        self.message = message if isinstance(message, Message) else Message(message, **params)
+        self.text = (
+            Message(N_("question %(id)s: %(message)s"), id=question_id, message=self.message)
+            if question_id
+            else self.message
+        )
+        super().__init__(self.text)
+
+    def localised(self, gettext: Gettext) -> str:
+        """The one-line message translated by `gettext`."""
+        return localise_message(self.text, gettext)
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -82,15 +120,15 @@ def _is_number(value: object) -> bool:
 def _kind(value: object) -> str:
     """A short, user-facing name for the JSON type of `value`."""
     if isinstance(value, bool):
-        return "true/false"
+        return Message(N_("true/false"))
     if _is_number(value):
-        return "a number"
+        return Message(N_("a number"))
     if isinstance(value, str):
-        return "text"
+        return Message(N_("text"))
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return Message(N_("a list"))
     if isinstance(value, Mapping):
-        return "an object"
+        return Message(N_("an object"))
     return type(value).__name__
 
 
@@ -99,52 +137,71 @@ def parse_value(question: Question, raw: object) -> AnswerValue:
     qid = question.id
     if raw is None:
         if not question.not_applicable:
-            raise AnswerError(qid, "'not applicable' (null) is not allowed for this question")
+            raise AnswerError(qid, N_("'not applicable' (null) is not allowed for this question"))
         return NOT_APPLICABLE
     if raw == DONT_KNOW_JSON and not (question.type == "single_choice" and question.option(raw)):
         if not question.dont_know:
-            raise AnswerError(qid, "'dont_know' is not allowed for this question")
+            raise AnswerError(qid, N_("'dont_know' is not allowed for this question"))
         return DONT_KNOW
     kind = question.type
     if kind == "level":
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise AnswerError(qid, f"expected a level 0-5 (a whole number), got {_kind(raw)}")
+            raise AnswerError(
+                qid, N_("expected a level 0-5 (a whole number), got %(kind)s"), kind=_kind(raw)
+            )
         if not 0 <= raw <= 5:
-            raise AnswerError(qid, f"level must be between 0 and 5 (got {raw})")
+            raise AnswerError(qid, N_("level must be between 0 and 5 (got %(value)s)"), value=raw)
         return raw
     if kind == "single_choice":
         if not isinstance(raw, str):
-            raise AnswerError(qid, f"expected an option ID, got {_kind(raw)}")
+            raise AnswerError(qid, N_("expected an option ID, got %(kind)s"), kind=_kind(raw))
         if question.option(raw) is None:
-            raise AnswerError(qid, f"unknown option {raw!r}")
+            raise AnswerError(qid, _UNKNOWN_OPTION, option=repr(raw))
         return raw
     if kind == "multiple_choice":
         if not isinstance(raw, (list, tuple)):
-            raise AnswerError(qid, f"expected a list of option IDs, got {_kind(raw)}")
+            raise AnswerError(
+                qid, N_("expected a list of option IDs, got %(kind)s"), kind=_kind(raw)
+            )
         chosen: set[str] = set()
         for item in raw:
             if not isinstance(item, str):
-                raise AnswerError(qid, f"expected option IDs in the list, got {_kind(item)}")
+                raise AnswerError(
+                    qid, N_("expected option IDs in the list, got %(kind)s"), kind=_kind(item)
+                )
             if question.option(item) is None:
-                raise AnswerError(qid, f"unknown option {item!r}")
+                raise AnswerError(qid, _UNKNOWN_OPTION, option=repr(item))
             if item in chosen:
-                raise AnswerError(qid, f"option {item!r} is chosen twice")
+                raise AnswerError(qid, N_("option %(option)s is chosen twice"), option=repr(item))
             chosen.add(item)
+        alone = next((o.id for o in question.options if o.exclusive and o.id in chosen), None)
+        if alone is not None and len(chosen) > 1:
+            raise AnswerError(
+                qid,
+                N_("option %(option)s cannot be chosen together with other options"),
+                option=repr(alone),
+            )
         return tuple(o.id for o in question.options if o.id in chosen)
     if kind == "number":
         if not _is_number(raw):
-            raise AnswerError(qid, f"expected a number, got {_kind(raw)}")
+            raise AnswerError(qid, N_("expected a number, got %(kind)s"), kind=_kind(raw))
         if not math.isfinite(raw):
-            raise AnswerError(qid, f"expected a finite number, got {raw}")
+            raise AnswerError(qid, N_("expected a finite number, got %(value)s"), value=raw)
         low, high = question.min, question.max
         if (low is not None and raw < low) or (high is not None and raw > high):
-            raise AnswerError(qid, f"{raw} is out of range ({low} to {high})")
+            raise AnswerError(
+                qid,
+                N_("%(value)s is out of range (%(low)s to %(high)s)"),
+                value=raw,
+                low=low,
+                high=high,
+            )
         return raw
     if kind == "yes_no":
         if not isinstance(raw, bool):
-            raise AnswerError(qid, f"expected true or false, got {_kind(raw)}")
+            raise AnswerError(qid, N_("expected true or false, got %(kind)s"), kind=_kind(raw))
         return raw
-    raise AnswerError(qid, f"unknown question type {kind!r}")
+    raise AnswerError(qid, N_("unknown question type %(type)s"), type=repr(kind))
 
 
 def parse_answers(
@@ -158,22 +215,24 @@ def parse_answers(
     ({"comment": "text"} alone: a comment on a question not answered yet).
     """
     if not isinstance(raw_answers, Mapping):
-        raise AnswerError(None, f'"answers" must be an object, got {_kind(raw_answers)}')
+        raise AnswerError(None, _ANSWERS_NOT_OBJECT, kind=_kind(raw_answers))
     values: dict[str, AnswerValue] = {}
     notes: dict[str, str] = {}
     for qid, raw in raw_answers.items():
         question = questionnaire.question(qid) if isinstance(qid, str) else None
         if question is None:
-            raise AnswerError(str(qid), f"unknown question (not in {questionnaire.key})")
+            raise AnswerError(
+                str(qid), N_("unknown question (not in %(key)s)"), key=questionnaire.key
+            )
         if isinstance(raw, Mapping):
             if set(raw) - {"value", "comment"} or not raw:
                 raise AnswerError(
-                    qid, 'an object answer has "value" and/or "comment", nothing else'
+                    qid, N_('an object answer has "value" and/or "comment", nothing else')
                 )
             comment = raw.get("comment")
             if comment is not None:
                 if not isinstance(comment, str):
-                    raise AnswerError(qid, f"comment must be text, got {_kind(comment)}")
+                    raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(comment))
                 notes[qid] = comment
             if "value" not in raw:
                 continue  # a comment on a question not answered yet
@@ -182,10 +241,12 @@ def parse_answers(
     for qid, comment in (comments or {}).items():
         if questionnaire.question(qid) is None:
             raise AnswerError(
-                str(qid), f"comment for an unknown question (not in {questionnaire.key})"
+                str(qid),
+                N_("comment for an unknown question (not in %(key)s)"),
+                key=questionnaire.key,
             )
         if not isinstance(comment, str):
-            raise AnswerError(qid, f"comment must be text, got {_kind(comment)}")
+            raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(comment))
         notes[qid] = comment
     return AnswerSet(values, notes)
 
@@ -215,23 +276,47 @@ def answers_to_json(answer_set: AnswerSet) -> dict[str, Any]:
     return result
 
 
+def _json_reason(reason: str) -> str:
+    """The json module's reason for refusing a text, as a translatable message where known."""
+    known = JSON_REASONS.get(reason)
+    if known is not None:
+        return Message(known)
+    # the pure-Python decoder names the character: "Invalid \\escape: 'x'"
+    if reason.startswith("Invalid \\escape: "):
+        message = Message(N_("Invalid \\escape: %(escape)s"), escape=reason.split(": ", 1)[1])
+        return message if message == reason else reason
+    return reason
+
+
 def parse_answer_file(text: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """The raw "answers" and "profile" of an answer file's text; raises AnswerError."""
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        raise AnswerError(None, f"the answers file is not valid JSON: {detail}{where}") from None
+        if isinstance(exc, json.JSONDecodeError):
+            template = N_(
+                "the answers file is not valid JSON: %(detail)s (line %(line)d, column %(column)d)"
+            )
+            detail = _json_reason(exc.msg)
+            raise AnswerError(
+                None, template, detail=detail, line=exc.lineno, column=exc.colno
+            ) from None
+        raise AnswerError(
+            None, N_("the answers file is not valid JSON: nested too deeply")
+        ) from None
     if not isinstance(data, dict):
-        raise AnswerError(None, f"the answers file must hold a JSON object, got {_kind(data)}")
+        raise AnswerError(
+            None, N_("the answers file must hold a JSON object, got %(kind)s"), kind=_kind(data)
+        )
     if "answers" not in data:
-        raise AnswerError(None, 'the answers file has no "answers" object')
+        raise AnswerError(None, N_('the answers file has no "answers" object'))
     answers, profile = data["answers"], data.get("profile") or {}
     if not isinstance(answers, dict):
-        raise AnswerError(None, f'"answers" must be an object, got {_kind(answers)}')
+        raise AnswerError(None, _ANSWERS_NOT_OBJECT, kind=_kind(answers))
     if not isinstance(profile, dict):
-        raise AnswerError(None, f'"profile" must be an object, got {_kind(profile)}')
+        raise AnswerError(
+            None, N_('"profile" must be an object, got %(kind)s'), kind=_kind(profile)
+        )
     return answers, profile
 
 
@@ -242,17 +327,22 @@ def parse_profile(questionnaire: Questionnaire, raw_profile: Mapping[str, Any]) 
     for fid, value in raw_profile.items():
         spec = fields.get(fid)
         if spec is None:
-            raise AnswerError(None, f"profile field {fid}: unknown field")
+            raise AnswerError(None, N_("profile field %(id)s: unknown field"), id=fid)
         if value is None:
             continue
         if spec.type == "single_choice" and (
             not isinstance(value, str) or value not in {o.id for o in spec.options}
         ):
-            raise AnswerError(None, f"profile field {fid}: unknown option {value!r}")
+            raise AnswerError(
+                None,
+                N_("profile field %(id)s: unknown option %(option)s"),
+                id=fid,
+                option=repr(value),
+            )
         if spec.type == "yes_no" and not isinstance(value, bool):
-            raise AnswerError(None, f"profile field {fid}: expected true or false")
+            raise AnswerError(None, N_("profile field %(id)s: expected true or false"), id=fid)
         if spec.type == "text" and not isinstance(value, str):
-            raise AnswerError(None, f"profile field {fid}: expected text")
+            raise AnswerError(None, N_("profile field %(id)s: expected text"), id=fid)
         profile[fid] = value
     return profile
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from readiness.domain.messages import N_
+from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
 from readiness.domain.problems import Reporter
 
 TEXT_KEYS = frozenset({"title", "description", "source", "name", "text", "help", "summary", "unit"})
 YES_NO_OPTIONS = ("yes", "no")
+# how an entry of each list is named when its ID is used twice
+DUPLICATE_WORDS = {
+    "questions": N_("question"),
+    "pillars": N_("pillar"),
+    "challenge_areas": N_("challenge area"),
+    "measures": N_("measure"),
+    "profile": N_("profile field"),
+    "options": N_("option"),
+    "actions": N_("action"),
+}
 
 
 def cross_check(raw: dict[str, Any], report: Reporter) -> None:
@@ -24,7 +36,11 @@ def cross_check(raw: dict[str, Any], report: Reporter) -> None:
     for index, area in _entries(raw, "challenge_areas"):
         measure = area.get("measure")
         if isinstance(measure, str) and measure not in measures:
-            report.add(("challenge_areas", index, "measure"), f"unknown measure '{measure}'", False)
+            report.add(
+                ("challenge_areas", index, "measure"),
+                Message(N_("unknown measure '%(id)s'"), id=measure),
+                False,
+            )
     for index, question in _entries(raw, "questions"):
         _check_question(question, ("questions", index), pillars, areas, report)
     profile = {f["id"]: f for _, f in _entries(raw, "profile") if isinstance(f.get("id"), str)}
@@ -69,10 +85,16 @@ def _check_translations(raw: dict[str, Any], report: Reporter) -> None:
                 if key in TEXT_KEYS and isinstance(child, dict):
                     for lang in languages:
                         if lang not in child:
-                            report.add((*path, key), f"has no '{lang}' translation")
+                            report.add(
+                                (*path, key),
+                                Message(N_("has no '%(lang)s' translation"), lang=lang),
+                            )
                     for lang in child:
                         if lang not in languages:
-                            report.add((*path, key), f"has a '{lang}' text, not in languages")
+                            report.add(
+                                (*path, key),
+                                Message(N_("has a '%(lang)s' text, not in languages"), lang=lang),
+                            )
                 elif key not in ("when", "challenge_areas"):
                     walk(child, (*path, key))
         elif isinstance(value, list):
@@ -102,10 +124,17 @@ def _unique(container: Any, key: str, path: PathT, report: Reporter) -> None:
         if not isinstance(ident, str):
             continue
         if ident in first:
-            what = key.rstrip("s").replace("_", " ") if key != "profile" else "profile field"
+            what = DUPLICATE_WORDS.get(key)
+            what = Message(what) if what else key.rstrip("s").replace("_", " ")
             report.add(
                 (*path, key, index),
-                f"duplicate {what} ID '{ident}' (also {key}[{first[ident]}])",
+                Message(
+                    N_("duplicate %(what)s ID '%(id)s' (also %(key)s[%(index)d])"),
+                    what=what,
+                    id=ident,
+                    key=key,
+                    index=first[ident],
+                ),
                 subject=False,
                 at=(*path, key, index, "id"),
             )
@@ -119,18 +148,26 @@ def _check_levels(raw: dict[str, Any], report: Reporter) -> None:
         number = level.get("level")
         if isinstance(number, int) and not isinstance(number, bool) and number != index:
             report.add(
-                ("levels", index, "level"), f"must be {index}: levels are listed 0 to 5 in order"
+                ("levels", index, "level"),
+                Message(N_("must be %(n)d: levels are listed 0 to 5 in order"), n=index),
             )
         score = _number(level.get("min_score"))
         if score is None:
             previous = None
             continue
         if index == 0 and score != 0:
-            report.add(("levels", index, "min_score"), f"must be 0 for level 0 (got {score:g})")
+            report.add(
+                ("levels", index, "min_score"),
+                Message(N_("must be 0 for level 0 (got %(score)g)"), score=score),
+            )
         if previous is not None and score <= previous:
             report.add(
                 ("levels", index, "min_score"),
-                f"must be greater than the previous level's ({score:g} <= {previous:g})",
+                Message(
+                    N_("must be greater than the previous level's (%(score)g <= %(previous)g)"),
+                    score=score,
+                    previous=previous,
+                ),
             )
         previous = score
 
@@ -143,7 +180,9 @@ def _check_scoring(raw: dict[str, Any], report: Reporter) -> None:
         high = _number(confidence.get("high", 0.9))
         medium = _number(confidence.get("medium", 0.7))
         if high is not None and medium is not None and medium > high:
-            report.add(("scoring", "dont_know_confidence"), "medium must not exceed high")
+            report.add(
+                ("scoring", "dont_know_confidence"), Message(N_("medium must not exceed high"))
+            )
 
 
 def _check_question(
@@ -152,12 +191,16 @@ def _check_question(
     """References, level descriptions, reachable scores and bands of one question."""
     pillar = question.get("pillar")
     if isinstance(pillar, str) and pillar not in pillars:
-        report.add((*path, "pillar"), f"unknown pillar '{pillar}'", False)
+        report.add((*path, "pillar"), Message(N_("unknown pillar '%(id)s'"), id=pillar), False)
     mapping = question.get("challenge_areas")
     if isinstance(mapping, dict):
         for area in mapping:
             if isinstance(area, str) and area not in areas:
-                report.add((*path, "challenge_areas"), f"unknown challenge area '{area}'", False)
+                report.add(
+                    (*path, "challenge_areas"),
+                    Message(N_("unknown challenge area '%(id)s'"), id=area),
+                    False,
+                )
     kind = question.get("type")
     if kind == "level":
         _check_level_descriptions(question, path, report)
@@ -174,7 +217,10 @@ def _check_level_descriptions(question: dict[str, Any], path: PathT, report: Rep
         if isinstance(number, int) and not isinstance(number, bool) and number != index:
             report.add(
                 (*path, "levels", index, "level"),
-                f"must be {index}: a level question describes levels 0 to 5 in order",
+                Message(
+                    N_("must be %(n)d: a level question describes levels 0 to 5 in order"),
+                    n=index,
+                ),
             )
 
 
@@ -188,14 +234,24 @@ def _check_choice(question: dict[str, Any], path: PathT, report: Reporter) -> No
     if question.get("type") == "single_choice" and max(numbers) < max_score:
         report.add(
             (*path, "max_score"),
-            f"no option reaches max_score {max_score:g} (the best scores {max(numbers):g})",
+            Message(
+                N_("no option reaches max_score %(max_score)g (the best scores %(best)g)"),
+                max_score=max_score,
+                best=max(numbers),
+            ),
             False,
         )
     if question.get("type") == "multiple_choice" and sum(numbers) < max_score:
         report.add(
             (*path, "max_score"),
-            f"the options together cannot reach max_score {max_score:g} "
-            f"(they add up to {sum(numbers):g})",
+            Message(
+                N_(
+                    "the options together cannot reach max_score %(max_score)g "
+                    "(they add up to %(total)g)"
+                ),
+                max_score=max_score,
+                total=sum(numbers),
+            ),
             False,
         )
 
@@ -204,13 +260,20 @@ def _check_bands(question: dict[str, Any], path: PathT, report: Reporter) -> Non
     """A number question has min < max and ascending bands from min that can score."""
     low, high = _number(question.get("min")), _number(question.get("max"))
     if low is not None and high is not None and low >= high:
-        report.add((*path, "min"), f"must be less than max ({low:g} >= {high:g})")
+        report.add(
+            (*path, "min"),
+            Message(N_("must be less than max (%(low)g >= %(high)g)"), low=low, high=high),
+        )
     bands = list(_entries(question, "bands"))
     starts = [(i, _number(b.get("min"))) for i, b in bands]
     if starts and low is not None and starts[0][1] is not None and starts[0][1] != low:
         report.add(
             (*path, "bands", starts[0][0], "min"),
-            f"must equal the question's min {low:g} (got {starts[0][1]:g})",
+            Message(
+                N_("must equal the question's min %(low)g (got %(value)g)"),
+                low=low,
+                value=starts[0][1],
+            ),
         )
     previous: float | None = None
     for index, start in starts:
@@ -219,15 +282,22 @@ def _check_bands(question: dict[str, Any], path: PathT, report: Reporter) -> Non
         if previous is not None and start <= previous:
             report.add(
                 (*path, "bands", index, "min"),
-                f"bands out of order: {start:g} does not come after {previous:g}",
+                Message(
+                    N_("bands out of order: %(start)g does not come after %(previous)g"),
+                    start=start,
+                    previous=previous,
+                ),
                 False,
             )
         if high is not None and start > high:
-            report.add((*path, "bands", index, "min"), f"must not exceed max {high:g}")
+            report.add(
+                (*path, "bands", index, "min"),
+                Message(N_("must not exceed max %(high)g"), high=high),
+            )
         previous = start
     scores = [_number(b.get("score")) for _, b in bands]
     if bands and None not in scores and max(s for s in scores if s is not None) <= 0:
-        report.add((*path, "bands"), "must contain a band with a score above 0")
+        report.add((*path, "bands"), Message(N_("must contain a band with a score above 0")))
 
 
 def _check_actions(
@@ -243,7 +313,7 @@ def _check_actions(
         where = (*path, "actions", index)
         pillar = action.get("pillar")
         if isinstance(pillar, str) and pillar not in pillars:
-            report.add((*where, "pillar"), f"unknown pillar '{pillar}'", False)
+            report.add((*where, "pillar"), Message(N_("unknown pillar '%(id)s'"), id=pillar), False)
         when = action.get("when")
         if "when" not in action and isinstance(action.get("from_level"), int):
             generic.add(action["from_level"])
@@ -255,7 +325,10 @@ def _check_actions(
         levels = ", ".join(map(str, missing))
         report.add(
             (*path, "actions"),
-            f"no action without `when` for from_level {levels} (every firm needs advice)",
+            Message(
+                N_("no action without `when` for from_level %(levels)s (every firm needs advice)"),
+                levels=levels,
+            ),
             False,
         )
 
@@ -266,11 +339,15 @@ def _check_when(
     """An action's `when` names a choice profile field and some of its options."""
     field = profile.get(field_id)
     if field is None:
-        report.add(path, f"unknown profile field '{field_id}'", False)
+        report.add(path, Message(N_("unknown profile field '%(id)s'"), id=field_id), False)
         return
     kind = field.get("type")
     if kind == "text":
-        report.add(path, f"profile field '{field_id}' is free text; `when` cannot use it", False)
+        report.add(
+            path,
+            Message(N_("profile field '%(id)s' is free text; `when` cannot use it"), id=field_id),
+            False,
+        )
         return
     if kind == "yes_no":
         known: set[Any] = set(YES_NO_OPTIONS)
@@ -278,4 +355,12 @@ def _check_when(
         known = {o["id"] for _, o in _entries(field, "options") if isinstance(o.get("id"), str)}
     for option in options if isinstance(options, list) else []:
         if isinstance(option, str) and option not in known:
-            report.add(path, f"unknown option '{option}' of profile field '{field_id}'", False)
+            report.add(
+                path,
+                Message(
+                    N_("unknown option '%(option)s' of profile field '%(id)s'"),
+                    option=option,
+                    id=field_id,
+                ),
+                False,
+            )

@@ -7,16 +7,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from readiness.domain.messages import N_
+from readiness.domain.messages import Gettext
+from readiness.domain.messages import Message
+from readiness.domain.messages import localise_message
+
 PathT = tuple[str | int, ...]
 
 # where an entity of each top-level list is named in a problem's location
 SECTIONS = {
-    "questions": "question",
-    "pillars": "pillar",
-    "challenge_areas": "challenge area",
-    "measures": "measure",
-    "profile": "profile field",
-    "levels": "level",
+    "questions": N_("question %(id)s"),
+    "pillars": N_("pillar %(id)s"),
+    "challenge_areas": N_("challenge area %(id)s"),
+    "measures": N_("measure %(id)s"),
+    "profile": N_("profile field %(id)s"),
+    "levels": N_("level %(id)s"),
 }
 # messages starting with these read on from their subject: "weight must be greater than 0"
 PREDICATES = ("must ", "is ", "has ")
@@ -27,15 +32,34 @@ class Problem:
     """One thing wrong with a questionnaire file: where it is and what is wrong."""
 
     file: str
-    location: str
-    message: str
+    location: str  # a Message (see readiness.domain.messages) where the domain made it
+    message: str  # likewise
     line: int | None = None
 
     def __str__(self) -> str:
         suffix = ""
-        if self.line is not None and self.location != f"line {self.line}":
+        if self._line_apart():
             suffix = f" (line {self.line})"
         return _one_line(f"{self.file}: {self.location}: {self.message}{suffix}")
+
+    def localised(self, gettext: Gettext) -> str:
+        """The one-line problem translated by `gettext` (str() is the English)."""
+        line = Message(
+            N_("%(file)s: %(location)s: %(message)s"),
+            file=self.file,
+            location=self.location,
+            message=self.message,
+        )
+        text = localise_message(line, gettext)
+        if self._line_apart():
+            text = localise_message(
+                Message(N_("%(problem)s (line %(line)d)"), problem=text, line=self.line), gettext
+            )
+        return _one_line(text)
+
+    def _line_apart(self) -> bool:
+        """Whether the line number is shown after the message (not already the location)."""
+        return self.line is not None and self.location != f"line {self.line}"
 
 
 class QuestionnaireError(Exception):
@@ -44,6 +68,10 @@ class QuestionnaireError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def localised(self, gettext: Gettext) -> str:
+        """Every problem translated by `gettext`, one a line."""
+        return "\n".join(p.localised(gettext) for p in self.problems)
 
 
 class Reporter:
@@ -60,8 +88,13 @@ class Reporter:
         location, rest = locate(self.raw, path)
         sub = render_path(rest)
         if subject and sub:
-            joiner = " " if message.startswith(PREDICATES) else ": "
-            message = f"{sub}{joiner}{message}"
+            # the sub-path is a key of the file, never translated: no need to extract these
+            joined = (
+                "%(path)s %(message)s"
+                if message.startswith(PREDICATES)
+                else "%(path)s: %(message)s"
+            )
+            message = Message(joined, path=sub, message=message)
         line = self.line_of(path if at is None else at)
         self.problems.append(Problem(self.source, location, message, line))
 
@@ -84,22 +117,27 @@ def _one_line(text: str) -> str:
 def locate(raw: Any, path: PathT) -> tuple[str, PathT]:
     """The entity a path lies in ("question tech.x", "scoring", ...) and the path inside it."""
     if not path:
-        return "top level", ()
+        return Message(N_("top level")), ()
     head = path[0]
     if head in SECTIONS and len(path) >= 2 and isinstance(path[1], int):
         item = _item(raw, head, path[1])
         # levels are named by position: level n must be the n-th entry
         label = str(path[1]) if head == "levels" else _label(item, "id", path[1])
-        location = f"{SECTIONS[head]} {label}"
+        location = Message(SECTIONS[head], id=label)
         rest = path[2:]
         if head == "measures" and len(rest) >= 2 and rest[0] == "actions":
             if isinstance(rest[1], int):
                 action = _item(item, "actions", rest[1])
-                return f"{location} action {_label(action, 'id', rest[1])}", rest[2:]
+                where = Message(
+                    N_("%(measure)s action %(id)s"),
+                    measure=location,
+                    id=_label(action, "id", rest[1]),
+                )
+                return where, rest[2:]
         return location, rest
     if head == "scoring":
-        return "scoring", path[1:]
-    return "top level", path
+        return Message(N_("scoring")), path[1:]
+    return Message(N_("top level")), path
 
 
 def render_path(path: PathT) -> str:
@@ -115,16 +153,16 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "nothing"
+        return Message(N_("nothing"))
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
     if isinstance(value, dict):
-        return "a mapping"
+        return Message(N_("a mapping"))
     if isinstance(value, list):
-        return "a list"
+        return Message(N_("a list"))
     if isinstance(value, int | float):
         return repr(value)
-    return f"a {type(value).__name__}"
+    return Message(N_("a %(type)s"), type=type(value).__name__)
 
 
 def _item(raw: Any, key: str, index: int) -> Any:

@@ -14,6 +14,8 @@ from yaml.nodes import Node
 from yaml.nodes import ScalarNode
 from yaml.nodes import SequenceNode
 
+from readiness.domain.messages import N_
+from readiness.domain.messages import Message
 from readiness.domain.problems import Problem
 from readiness.domain.problems import QuestionnaireError
 
@@ -21,6 +23,8 @@ MAX_BYTES = 1024 * 1024  # files above 1 MiB are refused before parsing
 MAX_ALIAS_EXPANSION = 100_000  # nodes that aliases may add to a document
 
 Path_ = tuple[str | int, ...]
+_FILE = Message(N_("file"))  # the location of a problem of the whole file
+_NOT_YAML = N_("not valid YAML: %(reason)s")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class ReadResult:
 class _AliasBomb(yaml.YAMLError):
     """Aliases would expand the document beyond the budget, or refer to themselves."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: Message, line: int) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -55,13 +59,19 @@ class _BudgetLoader(yaml.SafeLoader):
             event = self.peek_event()
             line = event.start_mark.line + 1
             if event.anchor in self._open_anchors:
-                raise _AliasBomb(f"alias *{event.anchor} refers to itself", line)
+                raise _AliasBomb(
+                    Message(N_("alias *%(anchor)s refers to itself"), anchor=event.anchor), line
+                )
             node = self.anchors.get(event.anchor)
             if node is not None:
                 self._expanded += self._size(node)
                 if self._expanded > MAX_ALIAS_EXPANSION:
                     raise _AliasBomb(
-                        f"aliases expand too far (more than {MAX_ALIAS_EXPANSION} nodes)", line
+                        Message(
+                            N_("aliases expand too far (more than %(limit)d nodes)"),
+                            limit=MAX_ALIAS_EXPANSION,
+                        ),
+                        line,
                     )
             return super().compose_node(parent, index)
         anchor = getattr(self.peek_event(), "anchor", None)
@@ -93,16 +103,22 @@ def read_questionnaire_file(path: str | Path) -> ReadResult:
     try:
         p = Path(path)
         if not p.is_file():
-            raise _fatal(source, "file", "no such file" if not p.exists() else "not a file")
+            reason = N_("no such file") if not p.exists() else N_("not a file")
+            raise _fatal(source, _FILE, Message(reason))
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise _fatal(source, "file", f"file too big ({size} bytes; the limit is 1 MiB)")
+            raise _fatal(
+                source,
+                _FILE,
+                Message(N_("file too big (%(size)d bytes; the limit is 1 MiB)"), size=size),
+            )
         with p.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise _fatal(source, "file", f"cannot read the file: {exc.strerror or exc}") from None
+        reason = Message(N_("cannot read the file: %(reason)s"), reason=exc.strerror or exc)
+        raise _fatal(source, _FILE, reason) from None
     if len(data) > MAX_BYTES:
-        raise _fatal(source, "file", "file too big (the limit is 1 MiB)")
+        raise _fatal(source, _FILE, Message(N_("file too big (the limit is 1 MiB)")))
     return parse_yaml(data, source)
 
 
@@ -110,12 +126,12 @@ def parse_yaml(data: bytes | str, source: str) -> ReadResult:
     """Parse a YAML document safely; raise QuestionnaireError for input that is not usable YAML."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise _fatal(source, "file", "file too big (the limit is 1 MiB)")
+            raise _fatal(source, _FILE, Message(N_("file too big (the limit is 1 MiB)")))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise _fatal(source, f"line {line}", "not UTF-8 text") from None
+            raise _fatal(source, _line(line), Message(N_("not UTF-8 text"))) from None
     else:
         text = data
     try:
@@ -123,31 +139,38 @@ def parse_yaml(data: bytes | str, source: str) -> ReadResult:
         try:
             node = loader.get_single_node()
             if node is None:
-                raise _fatal(source, "file", "the file is empty; expected a mapping")
+                empty = Message(N_("the file is empty; expected a mapping"))
+                raise _fatal(source, _FILE, empty)
             lines: dict[Path_, int] = {}
             duplicates = _walk(node, (), lines, set(), source)
             value = loader.construct_document(node)
         finally:
             loader.dispose()
     except _AliasBomb as exc:
-        raise _fatal(source, f"line {exc.line}", exc.message) from None
+        raise _fatal(source, _line(exc.line), exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}" if mark is not None else "file"
+        where = _line(mark.line + 1) if mark is not None else _FILE
         reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise _fatal(source, where, f"not valid YAML: {reason}") from None
+        raise _fatal(source, where, Message(_NOT_YAML, reason=reason)) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise _fatal(source, f"line {line}", f"not valid YAML: {exc.reason}") from None
+        raise _fatal(source, _line(line), Message(_NOT_YAML, reason=exc.reason)) from None
     except yaml.YAMLError as exc:
-        raise _fatal(source, "file", f"not valid YAML: {exc}") from None
+        raise _fatal(source, _FILE, Message(_NOT_YAML, reason=exc)) from None
     except RecursionError:
-        raise _fatal(source, "file", "the document is nested too deeply") from None
+        deep = Message(N_("the document is nested too deeply"))
+        raise _fatal(source, _FILE, deep) from None
     except (ValueError, TypeError, OverflowError) as exc:
-        raise _fatal(source, "file", f"a value cannot be read: {exc}") from None
+        unreadable = Message(N_("a value cannot be read: %(reason)s"), reason=exc)
+        raise _fatal(source, _FILE, unreadable) from None
     if not isinstance(value, dict):
-        kind = "a list" if isinstance(value, list) else f"a {type(value).__name__}"
-        raise _fatal(source, "line 1", f"the document must be a mapping, not {kind}")
+        if isinstance(value, list):
+            kind = Message(N_("a list"))
+        else:
+            kind = Message(N_("a %(type)s"), type=type(value).__name__)
+        not_mapping = Message(N_("the document must be a mapping, not %(kind)s"), kind=kind)
+        raise _fatal(source, _line(1), not_mapping)
     return ReadResult(value, lines, tuple(duplicates))
 
 
@@ -170,16 +193,20 @@ def _walk(
             if isinstance(key, ScalarNode):
                 marker = (key.tag, key.value)
                 if marker in first_line and key.value != "<<":
-                    problems.append(
-                        Problem(
-                            source,
-                            f"line {line}",
-                            f"duplicate key '{key.value}' (first on line {first_line[marker]})",
-                        )
+                    duplicate = Message(
+                        N_("duplicate key '%(key)s' (first on line %(first)d)"),
+                        key=key.value,
+                        first=first_line[marker],
                     )
+                    problems.append(Problem(source, _line(line), duplicate))
                 first_line.setdefault(marker, line)
                 problems += _walk(child, (*path, key.value), lines, seen, source)
     return problems
+
+
+def _line(number: int) -> Message:
+    """The location of a problem that only a line number can place."""
+    return Message(N_("line %(line)d"), line=number)
 
 
 def _fatal(source: str, location: str, message: str) -> QuestionnaireError:

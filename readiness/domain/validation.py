@@ -12,6 +12,8 @@ from typing import Any
 import jsonschema
 
 from readiness.domain.checks import cross_check
+from readiness.domain.messages import N_
+from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
 from readiness.domain.problems import Problem
 from readiness.domain.problems import QuestionnaireError
@@ -23,22 +25,31 @@ __all__ = ["Problem", "QuestionnaireError", "validate", "schema_validator"]
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.json"
 
 TYPE_WORDS = {
-    "string": "a text",
-    "object": "a mapping",
-    "array": "a list",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "null": "empty",
+    "string": N_("a text"),
+    "object": N_("a mapping"),
+    "array": N_("a list"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
 }
 # keys that only some question or profile-field types allow
 TYPED_KEYS = ("levels", "options", "max_score", "unit", "min", "max", "bands", "yes_scores")
 PATTERN_WORDS = {
-    "^[a-z0-9][a-z0-9-]*$": "lower-case letters, digits and '-'",
-    "^[a-z][a-z0-9_]*$": "a lower-case letter followed by lower-case letters, digits and '_'",
-    "^[a-z][a-z0-9_.]*$": "a lower-case letter followed by lower-case letters, digits, '_' and '.'",
-    "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language code such as en or zh",
-    "^[A-Za-z0-9][A-Za-z0-9_.-]*$": "letters, digits, '_', '.' and '-' (no spaces)",
+    "^[a-z0-9][a-z0-9-]*$": N_("lower-case letters, digits and '-'"),
+    "^[a-z][a-z0-9_]*$": N_("a lower-case letter followed by lower-case letters, digits and '_'"),
+    "^[a-z][a-z0-9_.]*$": N_(
+        "a lower-case letter followed by lower-case letters, digits, '_' and '.'"
+    ),
+    "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": N_("a language code such as en or zh"),
+    "^[A-Za-z0-9][A-Za-z0-9_.-]*$": N_("letters, digits, '_', '.' and '-' (no spaces)"),
+}
+# the reason of each bound a number breaks
+BOUNDS = {
+    "minimum": N_("must be at least %(limit)s (got %(value)s)"),
+    "maximum": N_("must be at most %(limit)s (got %(value)s)"),
+    "exclusiveMinimum": N_("must be greater than %(limit)s (got %(value)s)"),
+    "exclusiveMaximum": N_("must be less than %(limit)s (got %(value)s)"),
 }
 
 
@@ -53,7 +64,9 @@ def validate(raw: Any, source: str, lines: Mapping[PathT, int] | None = None) ->
     """Every problem of a parsed questionnaire document: schema errors and cross-checks."""
     reporter = Reporter(raw, source, lines)
     if not isinstance(raw, dict):
-        reporter.add((), f"the document must be a mapping, not {show(raw)}")
+        reporter.add(
+            (), Message(N_("the document must be a mapping, not %(kind)s"), kind=show(raw))
+        )
         return reporter.problems
     errors = sorted(
         schema_validator().iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]
@@ -70,54 +83,79 @@ def validate(raw: Any, source: str, lines: Mapping[PathT, int] | None = None) ->
     return sorted(unique, key=lambda p: p.line or 0)
 
 
+def _words(words: dict[str, str], key: Any) -> str:
+    """The translatable words for `key` (a type or pattern), else the key itself."""
+    found = words.get(key) if isinstance(key, str) else None
+    return Message(found) if found is not None else str(key)
+
+
 def _explain(error: jsonschema.ValidationError, raw: Any) -> str:
     """A readable reason for one jsonschema error (the sub-path is added by the reporter)."""
     kind, value, expected = error.validator, error.instance, error.validator_value
     if kind == "required":
         missing = [k for k in expected if isinstance(value, dict) and k not in value]
-        return f"missing required key '{missing[0] if missing else expected}'"
+        key = missing[0] if missing else expected
+        return Message(N_("missing required key '%(key)s'"), key=key)
     if kind == "additionalProperties" and isinstance(value, dict):
         known = set(error.schema.get("properties", {}))
         extra = sorted(str(k) for k in value if k not in known)
-        return f"unknown key '{', '.join(extra)}'" if len(extra) == 1 else f"unknown keys {extra}"
+        if len(extra) == 1:
+            return Message(N_("unknown key '%(key)s'"), key=extra[0])
+        return Message(N_("unknown keys %(keys)s"), keys=str(extra))
     if "propertyNames" in error.schema_path:
-        return f"key {show(value)} is not allowed: use {PATTERN_WORDS.get(expected, expected)}"
+        return Message(
+            N_("key %(key)s is not allowed: use %(rule)s"),
+            key=show(value),
+            rule=_words(PATTERN_WORDS, expected),
+        )
     if kind == "type":
-        words = TYPE_WORDS.get(expected, expected)
-        hint = ""
+        words = _words(TYPE_WORDS, expected)
         if expected == "string" and isinstance(value, bool | int | float):
-            hint = f'; quote it: "{show(value)}"'
-        return f"must be {words} (got {show(value)}{hint})"
+            return Message(
+                N_('must be %(expected)s (got %(value)s; quote it: "%(value)s")'),
+                expected=words,
+                value=show(value),
+            )
+        return Message(
+            N_("must be %(expected)s (got %(value)s)"), expected=words, value=show(value)
+        )
     if kind == "const":
-        return f"must be {show(expected)} (got {show(value)})"
+        return Message(
+            N_("must be %(expected)s (got %(value)s)"), expected=show(expected), value=show(value)
+        )
     if kind == "enum":
-        return f"must be one of {', '.join(map(str, expected))} (got {show(value)})"
+        return Message(
+            N_("must be one of %(choices)s (got %(value)s)"),
+            choices=", ".join(map(str, expected)),
+            value=show(value),
+        )
     if kind == "pattern":
-        return f"must be made of {PATTERN_WORDS.get(expected, expected)} (got {show(value)})"
-    bounds = {
-        "minimum": "at least",
-        "maximum": "at most",
-        "exclusiveMinimum": "greater than",
-        "exclusiveMaximum": "less than",
-    }
-    if kind in bounds:
-        return f"must be {bounds[kind]} {expected} (got {show(value)})"
+        return Message(
+            N_("must be made of %(rule)s (got %(value)s)"),
+            rule=_words(PATTERN_WORDS, expected),
+            value=show(value),
+        )
+    if kind in BOUNDS:
+        return Message(BOUNDS[kind], limit=expected, value=show(value))
     if kind in ("minItems", "maxItems"):
         size = len(value) if isinstance(value, list) else 0
         if error.schema.get("minItems") == error.schema.get("maxItems"):
-            return f"must have exactly {expected} entries (has {size})"
-        word = "at least" if kind == "minItems" else "at most"
-        return f"must have {word} {expected} entries (has {size})"
+            template = N_("must have exactly %(count)s entries (has %(size)d)")
+        elif kind == "minItems":
+            template = N_("must have at least %(count)s entries (has %(size)d)")
+        else:
+            template = N_("must have at most %(count)s entries (has %(size)d)")
+        return Message(template, count=expected, size=size)
     if kind == "minProperties":
-        return f"must have at least {expected} entry"
+        return Message(N_("must have at least %(count)s entry"), count=expected)
     if kind == "minLength":
-        return "must not be empty"
+        return Message(N_("must not be empty"))
     if kind == "uniqueItems":
-        return "must not list the same value twice"
+        return Message(N_("must not list the same value twice"))
     if kind is None:  # a `false` schema: a key not allowed for this type
         owner = _at(raw, tuple(error.absolute_path))
         kind_of = owner.get("type") if isinstance(owner, dict) else None
-        return f"is not allowed for type {kind_of}"
+        return Message(N_("is not allowed for type %(type)s"), type=kind_of)
     return error.message
 
 
@@ -153,7 +191,7 @@ def _at(raw: Any, path: PathT) -> Any:
 def _check_finite(value: Any, path: PathT, reporter: Reporter, seen: set[int]) -> None:
     """Report NaN and infinite numbers, which no schema `number` refuses."""
     if isinstance(value, float) and not math.isfinite(value):
-        reporter.add(path, f"must be a finite number (got {value})")
+        reporter.add(path, Message(N_("must be a finite number (got %(value)s)"), value=value))
     elif isinstance(value, dict | list) and id(value) not in seen:
         seen.add(id(value))
         items = value.items() if isinstance(value, dict) else enumerate(value)

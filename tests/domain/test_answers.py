@@ -13,6 +13,7 @@ from questionnaire_builders import multi_question
 from questionnaire_builders import number_question
 from questionnaire_builders import q
 from questionnaire_builders import questionnaire
+from questionnaire_builders import t
 
 from readiness.domain.answers import DONT_KNOW
 from readiness.domain.answers import NOT_APPLICABLE
@@ -24,6 +25,7 @@ from readiness.domain.answers import parse_answer_file
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import parse_profile
 from readiness.domain.answers import question_level
+from readiness.domain.questionnaire import Option
 
 QUESTIONNAIRE = questionnaire(
     [
@@ -190,3 +192,25 @@ def test_round_trip(raw: dict, comments: dict) -> None:
     written = json.loads(json.dumps(answers_to_json(answers)))
     assert parse_answers(QUESTIONNAIRE, written) == answers
     assert isinstance(answers, AnswerSet)
+
+
+def test_an_exclusive_option_is_chosen_alone() -> None:
+    options = (
+        Option("erp", t("ERP"), 1),
+        Option("mes", t("MES"), 1),
+        Option("none", t("None of these"), 0, exclusive=True),
+    )
+    qn = questionnaire(
+        [q("technology.systems", "technology", "multiple_choice", options=options, max_score=2)]
+    )
+    assert parse_answers(qn, {"technology.systems": ["none"]}).get("technology.systems") == (
+        "none",
+    )
+    assert parse_answers(qn, {"technology.systems": ["mes", "erp"]}).get("technology.systems") == (
+        "erp",
+        "mes",
+    )
+    with pytest.raises(AnswerError) as info:
+        parse_answers(qn, {"technology.systems": ["erp", "none"]})
+    message = str(info.value)
+    assert "technology.systems" in message and "'none'" in message and "\n" not in message
