@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 from xml.sax.saxutils import quoteattr
 
-MARKERS = ("circle", "square", "triangle", "diamond")
-DASHES = ("", "6 4", "2 3", "10 3 2 3")  # solid first, then dashed and dotted strokes
-STROKES = ("#1f3b73", "#b35900", "#2e7d32", "#6a1b9a")  # distinguishable, and also grey in print
-LABEL_CHARS = 18  # characters per line of an axis label before it wraps
+# Series differ in colour, stroke pattern AND marker shape: the first six are pairwise distinct in
+# each of the three, so a chart reads in colour, in black and white and for colour-blind readers.
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "cross")
+DASHES = ("", "6 4", "2 3", "10 3 2 3", "14 3 2 3 2 3", "16 6")  # solid first
+STROKES = ("#1f3b73", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
+LABEL_CHARS = 22  # characters per line of an axis label before it wraps (no line is ever dropped)
+CHAR_EM = 0.62  # estimated width of a Latin character in em (DejaVu Sans is wide; CJK counts 2)
+LINE = 1.2  # line height in em
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,15 @@ class Series:
 
     name: str
     values: tuple[float | None, ...]
+
+
+def series_style(index: int) -> tuple[str, str, str]:
+    """The colour, dash pattern ('' = solid) and marker shape of the series at `index`."""
+    return (
+        STROKES[index % len(STROKES)],
+        DASHES[index % len(DASHES)],
+        MARKERS[index % len(MARKERS)],
+    )
 
 
 def _fmt(x: float) -> str:
@@ -31,8 +44,13 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
+def _text_width(text: str, font_size: float) -> float:
+    """An upper estimate of a text's width in user units."""
+    return _width(text) * font_size * CHAR_EM
+
+
 def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
-    """Split a label into at most three lines of about `width` (at spaces; CJK anywhere)."""
+    """Split a label into lines of about `width` (at spaces; CJK anywhere); no word is lost."""
     lines: list[str] = []
     current = ""
     for word in label.split():
@@ -42,9 +60,11 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
             while cut < len(word) and _width(word[: cut + 1]) <= room:
                 cut += 1
             if cut == 0:
-                lines.append(current)
-                current = ""
-                continue
+                if current:
+                    lines.append(current)
+                    current = ""
+                    continue
+                cut = 1  # a single character wider than a line: keep it anyway
             lines.append(f"{current} {word[:cut]}".strip())
             current, word = "", word[cut:]
         if current and _width(current) + 1 + _width(word) > width:
@@ -54,11 +74,11 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
             current = f"{current} {word}".strip()
     if current:
         lines.append(current)
-    return lines[:3] or [""]
+    return lines or [""]
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
-    """A marker shape at (x, y): filled circle, hollow square, triangle or diamond."""
+    """A marker shape at (x, y): circle, hollow square, triangles, diamond or cross."""
     r = 4.0
     if kind == "circle":
         return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}" fill="{colour}"/>'
@@ -67,12 +87,72 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
             f'<rect x="{_fmt(x - r)}" y="{_fmt(y - r)}" width="{_fmt(2 * r)}" '
             f'height="{_fmt(2 * r)}" fill="#ffffff" stroke="{colour}" stroke-width="1.5"/>'
         )
+    if kind == "cross":
+        return (
+            f'<path d="M{_fmt(x - r)},{_fmt(y - r)} L{_fmt(x + r)},{_fmt(y + r)} '
+            f'M{_fmt(x - r)},{_fmt(y + r)} L{_fmt(x + r)},{_fmt(y - r)}" '
+            f'stroke="{colour}" stroke-width="2.2" fill="none"/>'
+        )
     if kind == "triangle":
         pts = [(x, y - r - 1), (x - r - 1, y + r), (x + r + 1, y + r)]
+    elif kind == "triangle-down":
+        pts = [(x, y + r + 1), (x - r - 1, y - r), (x + r + 1, y - r)]
     else:
         pts = [(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)]
     points = " ".join(f"{_fmt(px)},{_fmt(py)}" for px, py in pts)
     return f'<polygon points="{points}" fill="{colour}"/>'
+
+
+class _Box:
+    """The bounding box of everything drawn so far (so that the viewBox never clips a text)."""
+
+    def __init__(self) -> None:
+        self.x0 = self.y0 = math.inf
+        self.x1 = self.y1 = -math.inf
+
+    def add(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.x0, self.y0 = min(self.x0, x0), min(self.y0, y0)
+        self.x1, self.y1 = max(self.x1, x1), max(self.y1, y1)
+
+    def add_text(self, x: float, baseline: float, width: float, size: float, anchor: str) -> None:
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        self.add(left, baseline - size, left + width, baseline + size * 0.3)
+
+
+def _legend(
+    series: Sequence[Series], x0: float, top: float, max_width: float, font_size: float
+) -> tuple[list[str], float, float]:
+    """Legend entries flowing in rows from (x0, top): SVG parts, right edge and bottom."""
+    out: list[str] = []
+    x, y, right = x0, top + 8, x0
+    for index, s in enumerate(series):
+        colour, dash, marker = series_style(index)
+        item = 44 + _text_width(s.name, font_size)
+        if x > x0 and x + item > x0 + max_width:
+            x, y = x0, y + font_size * 1.6
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{_fmt(x)}" y1="{_fmt(y)}" x2="{_fmt(x + 36)}" y2="{_fmt(y)}" '
+            f'stroke="{colour}" stroke-width="2"{dash_attr}/>'
+        )
+        out.append(_marker(marker, x + 18, y, colour))
+        out.append(
+            f'<text x="{_fmt(x + 44)}" y="{_fmt(y + font_size * 0.35)}">{escape(s.name)}</text>'
+        )
+        right = max(right, x + item)
+        x += item + 18
+    return out, right, y + font_size * 0.6
+
+
+def _value_label(x: float, y: float, text: str, size: float) -> str:
+    """A gridline's value on a white backdrop, so it stays readable over lines in print."""
+    w = _text_width(text, size)
+    return (
+        f'<rect class="backdrop" x="{_fmt(x - 1.5)}" y="{_fmt(y - size)}" '
+        f'width="{_fmt(w + 3)}" height="{_fmt(size * 1.25)}" fill="#ffffff" fill-opacity="0.85"/>'
+        f'<text x="{_fmt(x)}" y="{_fmt(y)}" fill="#000000" font-size="{_fmt(size)}">'
+        f"{escape(text)}</text>"
+    )
 
 
 def radar_svg(
@@ -83,11 +163,13 @@ def radar_svg(
     title: str = "",
     size: int = 360,
     font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
+    font_size: float = 13,
 ) -> str:
     """A radar chart as a standalone SVG string: one axis per label, one polygon per series.
 
     Gridlines are labelled with their values (0..max_value in `rings` steps); series differ in
     stroke pattern and marker shape as well as colour, so the chart reads in black and white.
+    Axis labels wrap onto as many lines as they need and the viewBox grows to hold them all.
     Every text is XML-escaped. Values are clamped to 0..max_value; None is drawn at 0.
     """
     if len(labels) < 3:
@@ -98,76 +180,79 @@ def radar_svg(
         if len(s.values) != len(labels):
             raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(labels)} axes")
     n = len(labels)
-    legend_h = 18 * len(series) + 8
-    pad = 60  # room at the sides for the labels of the left and right axes
-    cx, cy = size / 2 + pad, size / 2
-    radius = size / 2 - 60
-    width, height = size + 2 * pad, size + legend_h
+    radius = size / 2 - 40
+    line_h = font_size * LINE
+    box = _Box()
+    box.add(-radius, -radius, radius, radius)
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
         r = radius * min(max(value, 0.0), max_value) / max_value
-        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+        return r * math.cos(angle), r * math.sin(angle)
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" font-family={quoteattr(font_family)} '
-        f'font-size="13">'
-    ]
-    if title:
-        out.append(f"<title>{escape(title)}</title>")
-    # rings with their value labels
-    for k in range(rings + 1):
+    body: list[str] = []
+    # rings
+    for k in range(1, rings + 1):
         value = max_value * k / rings
         pts = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, value) for i in range(n)))
-        if k:
-            out.append(f'<polygon points="{pts}" fill="none" stroke="#999999" stroke-width="0.7"/>')
-        lx, ly = point(0, value)
-        out.append(
-            f'<text x="{_fmt(lx + 4)}" y="{_fmt(ly + 4)}" fill="#444444" font-size="11">'
-            f"{escape(_fmt(value))}</text>"
-        )
+        body.append(f'<polygon points="{pts}" fill="none" stroke="#888888" stroke-width="0.8"/>')
     # axes and their labels
     for i, label in enumerate(labels):
         x, y = point(i, max_value)
-        out.append(
-            f'<line x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
-            f'stroke="#777777" stroke-width="0.7"/>'
+        body.append(
+            f'<line x1="0" y1="0" x2="{_fmt(x)}" y2="{_fmt(y)}" '
+            f'stroke="#666666" stroke-width="0.8"/>'
         )
-        lx, ly = point(i, max_value * 1.12)
-        anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
+        lx, ly = point(i, max_value)
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        lx += 12 * math.cos(angle)
+        ly += 12 * math.sin(angle)
+        anchor = "middle" if abs(lx) < radius * 0.15 else ("start" if lx > 0 else "end")
         lines = _wrap(label)
-        top = ly - (len(lines) - 1) * 7.5 + (4 if abs(ly - cy) < 1 else 0)
-        if ly < cy - 1:
-            top = ly - (len(lines) - 1) * 15
-        elif ly > cy + 1:
-            top = ly + 8
-        tspans = "".join(
-            f'<tspan x="{_fmt(lx)}" y="{_fmt(top + j * 15)}">{escape(line)}</tspan>'
-            for j, line in enumerate(lines)
-        )
-        out.append(f'<text text-anchor="{anchor}" font-weight="bold">{tspans}</text>')
+        if ly < -1 and anchor == "middle":  # above: the last line sits on the anchor point
+            top = ly - (len(lines) - 1) * line_h - font_size * 0.3
+        elif ly > 1 and anchor == "middle":  # below: the first line hangs from it
+            top = ly + font_size
+        else:  # at the side: centred on it
+            top = ly - (len(lines) - 1) * line_h / 2 + font_size * 0.35
+        tspans = []
+        for j, line in enumerate(lines):
+            baseline = top + j * line_h
+            box.add_text(lx, baseline, _text_width(line, font_size) * 1.05, font_size, anchor)
+            tspans.append(f'<tspan x="{_fmt(lx)}" y="{_fmt(baseline)}">{escape(line)}</tspan>')
+        body.append(f'<text text-anchor="{anchor}" font-weight="bold">{"".join(tspans)}</text>')
     # series
     for index, s in enumerate(series):
-        colour = STROKES[index % len(STROKES)]
-        dash = DASHES[index % len(DASHES)]
-        marker = MARKERS[index % len(MARKERS)]
+        colour, dash, marker = series_style(index)
         pts = [point(i, v or 0.0) for i, v in enumerate(s.values)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
+        body.append(
             f'<polygon points="{" ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in pts)}" '
             f'fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>'
         )
-        out.extend(_marker(marker, x, y, colour) for x, y in pts)
-        # legend entry
-        ly = size + 10 + 18 * index
-        out.append(
-            f'<line x1="{_fmt(pad)}" y1="{_fmt(ly)}" x2="{_fmt(pad + 36)}" y2="{_fmt(ly)}" '
-            f'stroke="{colour}" '
-            f'stroke-width="2"{dash_attr}/>'
+        body.extend(_marker(marker, x, y, colour) for x, y in pts)
+    # ring values, on top of the lines so that they stay readable
+    number_size = font_size * 0.92
+    for k in range(rings + 1):
+        value = max_value * k / rings
+        lx, ly = point(0, value)
+        body.append(
+            _value_label(lx + 4, ly + number_size * 0.4 - (2 if k else 0), _fmt(value), number_size)
         )
-        out.append(_marker(marker, pad + 18, ly, colour))
-        out.append(f'<text x="{_fmt(pad + 44)}" y="{_fmt(ly + 4)}">{escape(s.name)}</text>')
+    legend, right, bottom = _legend(series, box.x0, box.y1 + 10, box.x1 - box.x0, font_size)
+    box.add(box.x0, box.y0, right, bottom)
+    margin = 8
+    x0, y0 = box.x0 - margin, box.y0 - margin
+    width, height = math.ceil(box.x1 - box.x0 + 2 * margin), math.ceil(box.y1 - box.y0 + 2 * margin)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" '
+        f'viewBox="{_fmt(x0)} {_fmt(y0)} {width} {height}" width="{width}" height="{height}" '
+        f'role="img" font-family={quoteattr(font_family)} font-size="{_fmt(font_size)}">'
+    ]
+    if title:
+        out.append(f"<title>{escape(title)}</title>")
+    out.extend(body)
+    out.extend(legend)
     out.append("</svg>")
     return "".join(out)
 
@@ -178,14 +263,17 @@ def trend_svg(
     max_value: float = 100.0,
     steps: int = 5,
     title: str = "",
-    width: int = 560,
-    height: int = 260,
+    width: int = 800,
+    height: int = 300,
     font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
 ) -> str:
     """A line chart over time as a standalone SVG string: one x position per label (oldest first).
 
-    Each series is a line with its own stroke pattern and marker shape; a None value leaves a gap
-    (the line is not drawn through it). Gridlines are labelled 0..max_value in `steps` steps.
+    Each series is a line with its own colour, stroke pattern and marker shape (see
+    series_style), named in a legend; a None value leaves a gap (the line is not drawn through
+    it). Gridlines are labelled 0..max_value in `steps` steps. The SVG is fluid (width 100%,
+    its height follows the viewBox); labels that would collide are slanted, and the margins
+    grow so that no label is clipped.
     """
     if not labels:
         raise ValueError("a trend chart needs at least one point in time")
@@ -196,10 +284,23 @@ def trend_svg(
             raise ValueError(
                 f"series {s.name!r} has {len(s.values)} values for {len(labels)} points"
             )
-    left, right, top, plot_h = 44, 16, 14, height - 54
-    legend_h = 18 * len(series) + 8
-    plot_w = width - left - right
+    font = 11.0
     n = len(labels)
+    widths = [_text_width(label, font) for label in labels]
+    top, plot_h = 14.0, height - 54.0
+    left, right = 44.0, 16.0
+    slant = False
+    if n > 1:
+        spacing = (width - left - right) / (n - 1)
+        slant = spacing < max(widths) + 8
+    if slant:  # labels at -35°: their ends reach down and to the left of their points
+        left = max(left, widths[0] * 0.82 + 6)
+        bottom_room = max(widths) * 0.57 + 3 * font
+    else:
+        left = max(left, widths[0] / 2 + 6)
+        right = max(right, widths[-1] / 2 + 6)
+        bottom_room = 3 * font
+    plot_w = width - left - right
 
     def x_of(i: int) -> float:
         return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
@@ -207,34 +308,33 @@ def trend_svg(
     def y_of(value: float) -> float:
         return top + plot_h * (1 - min(max(value, 0.0), max_value) / max_value)
 
-    total_h = height + legend_h
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {width} {total_h}" '
-        f'width="{width}" height="{total_h}" role="img" font-family={quoteattr(font_family)} '
-        f'font-size="11">'
-    ]
-    if title:
-        out.append(f"<title>{escape(title)}</title>")
+    body: list[str] = []
     for k in range(steps + 1):
         value = max_value * k / steps
         y = y_of(value)
-        out.append(
-            f'<line x1="{left}" y1="{_fmt(y)}" x2="{left + plot_w}" y2="{_fmt(y)}" '
+        body.append(
+            f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(left + plot_w)}" y2="{_fmt(y)}" '
             f'stroke="#bbbbbb" stroke-width="0.7"/>'
         )
-        out.append(
-            f'<text x="{left - 6}" y="{_fmt(y + 4)}" text-anchor="end" fill="#555555" '
-            f'font-size="9">{escape(_fmt(value))}</text>'
+        body.append(
+            f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#222222" '
+            f'font-size="10">{escape(_fmt(value))}</text>'
         )
+    label_y = top + plot_h + 16
     for i, label in enumerate(labels):
-        out.append(
-            f'<text x="{_fmt(x_of(i))}" y="{_fmt(top + plot_h + 16)}" text-anchor="middle">'
-            f"{escape(label)}</text>"
-        )
+        x = x_of(i)
+        if slant:
+            body.append(
+                f'<text x="{_fmt(x)}" y="{_fmt(label_y)}" text-anchor="end" '
+                f'transform="rotate(-35 {_fmt(x)} {_fmt(label_y)})">{escape(label)}</text>'
+            )
+        else:
+            body.append(
+                f'<text x="{_fmt(x)}" y="{_fmt(label_y)}" text-anchor="middle">'
+                f"{escape(label)}</text>"
+            )
     for index, s in enumerate(series):
-        colour = STROKES[index % len(STROKES)]
-        dash = DASHES[index % len(DASHES)]
-        marker = MARKERS[index % len(MARKERS)]
+        colour, dash, marker = series_style(index)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         run: list[tuple[float, float]] = []
         runs = [run]
@@ -247,17 +347,21 @@ def trend_svg(
         for part in runs:
             if len(part) > 1:
                 pts = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in part)
-                out.append(
+                body.append(
                     f'<polyline points="{pts}" fill="none" stroke="{colour}" '
                     f'stroke-width="2"{dash_attr}/>'
                 )
-            out.extend(_marker(marker, x, y, colour) for x, y in part)
-        ly = height + 10 + 18 * index
-        out.append(
-            f'<line x1="20" y1="{_fmt(ly)}" x2="56" y2="{_fmt(ly)}" stroke="{colour}" '
-            f'stroke-width="2"{dash_attr}/>'
-        )
-        out.append(_marker(marker, 38, ly, colour))
-        out.append(f'<text x="64" y="{_fmt(ly + 4)}">{escape(s.name)}</text>')
+            body.extend(_marker(marker, x, y, colour) for x, y in part)
+    legend_top = top + plot_h + bottom_room
+    legend, _right, bottom = _legend(series, 20, legend_top, width - 40, font)
+    total_h = math.ceil(bottom + 10)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {width} {total_h}" '
+        f'width="100%" role="img" font-family={quoteattr(font_family)} font-size="{_fmt(font)}">'
+    ]
+    if title:
+        out.append(f"<title>{escape(title)}</title>")
+    out.extend(body)
+    out.extend(legend)
     out.append("</svg>")
     return "".join(out)

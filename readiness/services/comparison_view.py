@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from readiness.domain.charts import Series as ChartSeries
@@ -107,19 +108,23 @@ class SeriesView:
     series: Series
 
 
-def labels(items: Sequence[Scored]) -> list[str]:
-    """A date label per assessment; the ID is added where two share a date."""
-    dates = [s.when.strftime("%Y-%m-%d") for s in items]
+def labels(items: Sequence[Scored], lang: str | None = None) -> list[str]:
+    """A date label per assessment (ISO, or as `lang` writes dates); IDs tell equal dates apart."""
+    if lang is None:
+        dates = [s.when.strftime("%Y-%m-%d") for s in items]
+    else:
+        with use_language(lang):
+            dates = [format_date(s.when, "medium") for s in items]
     return [
         d if dates.count(d) == 1 else f"{d} #{s.assessment.id}"
         for d, s in zip(dates, items, strict=True)
     ]
 
 
-def _columns(items: Sequence[Scored]) -> tuple[Column, ...]:
+def _columns(items: Sequence[Scored], lang: str) -> tuple[Column, ...]:
     return tuple(
         Column(s.assessment.id, s.assessment.title, label, s.questionnaire.key)
-        for s, label in zip(items, labels(items), strict=True)
+        for s, label in zip(items, labels(items, lang), strict=True)
     )
 
 
@@ -170,7 +175,7 @@ def pair_view(before: Scored, after: Scored, lang: str, organisation: str = "") 
     comparison = compare_pair(before, after)
     qa, qb = before.questionnaire, after.questionnaire
     versions = (qa, qb)
-    col_before, col_after = _columns([before, after])
+    col_before, col_after = _columns([before, after], lang)
     with use_language(lang):
 
         def row(d: Delta) -> ResultRow:
@@ -236,7 +241,7 @@ def trend_chart(items: Sequence[Scored], lang: str) -> str:
                 for s in items
             )
             series.append(ChartSeries(_title("pillar", pid, versions, lang), values))
-        return trend_svg(labels(items), series, title=_("Scores over time"))
+        return trend_svg(labels(items, lang), series, title=_("Scores over time"))
 
 
 def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> SeriesView:
@@ -248,7 +253,7 @@ def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> S
     return SeriesView(
         lang=lang,
         organisation=organisation,
-        columns=_columns(items),
+        columns=_columns(items, lang),
         rows=rows,
         chart=trend_chart(items, lang),
         series=series,

@@ -66,8 +66,48 @@ def cache_key(assessment_id: int, submitted_at: datetime | None, lang: str, extr
     return f"assessment-{assessment_id}-{stamp}-{lang}-{digest}.pdf"
 
 
+def _key_parts(name: str) -> tuple[str, str, str, str] | None:
+    """(assessment id, submission stamp, language, digest) of a cache file name, else None."""
+    if not (name.startswith("assessment-") and name.endswith(".pdf")):
+        return None
+    parts = name[len("assessment-") : -len(".pdf")].split("-")
+    if len(parts) != 4:
+        return None
+    assessment_id, stamp, lang, digest = parts
+    return assessment_id, stamp, lang, digest
+
+
+def remove_superseded(key: str, directory: Path | None = None) -> list[Path]:
+    """Delete the cached PDFs that `key` supersedes; returns the deleted paths.
+
+    Those are the same assessment's PDFs of other submissions (it was reopened and submitted
+    again), and of this submission in the same language under an older organisation name.
+    """
+    directory = directory or cache_dir()
+    mine = _key_parts(key)
+    if mine is None:
+        return []
+    removed: list[Path] = []
+    for path in directory.glob(f"assessment-{mine[0]}-*.pdf"):
+        other = _key_parts(path.name)
+        if other is None or path.name == key or other[0] != mine[0]:
+            continue
+        if other[1] != mine[1] or other[2] == mine[2]:
+            try:
+                path.unlink()
+            except OSError as exc:
+                log.warning("could not delete stale report PDF %s: %s", path, exc)
+                continue
+            removed.append(path)
+    return removed
+
+
 def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = None) -> bytes:
-    """The PDF stored under `key`, building and storing it on first use (atomic write)."""
+    """The PDF stored under `key`, building and storing it on first use (atomic write).
+
+    Storing it deletes the PDFs it supersedes (see remove_superseded), so that the cache keeps
+    only the assessment's latest submission.
+    """
     directory = directory or cache_dir()
     path = directory / key
     try:
@@ -83,4 +123,6 @@ def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = No
         os.replace(tmp, path)
     except OSError as exc:  # a read-only instance folder must not break the download
         log.warning("could not cache report PDF %s: %s", path, exc)
+        return pdf
+    remove_superseded(key, directory)
     return pdf

@@ -83,6 +83,23 @@ def _in_range(low: float | None, high: float | None) -> Any:
     return check
 
 
+def _exclusive_alone(question: Question, lang: str) -> Any:
+    """A validator: an exclusive option (such as "none of these") is ticked on its own."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        chosen = set(field.data or [])
+        for option in question.options:
+            if option.exclusive and option.id in chosen and len(chosen) > 1:
+                raise ValidationError(
+                    _l(
+                        '"%(option)s" cannot be ticked together with other options.',
+                        option=option.text.get(lang),
+                    )
+                )
+
+    return check
+
+
 def answer_name(question_id: str) -> str:
     """The stable form field name of a question's answer, e.g. `q__technology__rd_spend`."""
     return "q__" + question_id.replace(".", "__")
@@ -175,7 +192,7 @@ def _answer_fields(question: Question, lang: str) -> dict[str, Field]:
         answer: Field = CheckboxListField(
             label,
             choices=_choice_list([(o.id, o.text.get(lang)) for o in question.options]),
-            validators=optional,
+            validators=[*optional, _exclusive_alone(question, lang)],
             description=help_text,
         )
     else:
@@ -291,20 +308,37 @@ def _answer_from(form: FlaskForm, question: Question) -> tuple[str | None, Any]:
     return ANSWERED, data
 
 
+def _page_answer(form: FlaskForm, question: Question) -> PageAnswer:
+    """One question's answer, comment and evidence from a form whose fields for it are valid."""
+    status, value = _answer_from(form, question)
+    comment = form._fields.get(comment_name(question.id))
+    evidence = form._fields.get(evidence_name(question.id))
+    return PageAnswer(
+        status,
+        value,
+        (comment.data or "").strip() if comment is not None else "",
+        (evidence.data or "").strip() if evidence is not None else "",
+    )
+
+
 def page_answers(form: FlaskForm) -> dict[str, PageAnswer]:
     """The page's answers from a validated form, by question ID."""
-    answers: dict[str, PageAnswer] = {}
-    for question in form.questions:
-        status, value = _answer_from(form, question)
-        comment = form._fields.get(comment_name(question.id))
-        evidence = form._fields.get(evidence_name(question.id))
-        answers[question.id] = PageAnswer(
-            status,
-            value,
-            (comment.data or "").strip() if comment is not None else "",
-            (evidence.data or "").strip() if evidence is not None else "",
-        )
-    return answers
+    return {question.id: _page_answer(form, question) for question in form.questions}
+
+
+def invalid_questions(form: FlaskForm) -> list[str]:
+    """The IDs of the page's questions with an error in any of their fields (after validate)."""
+    return [
+        question.id
+        for question in form.questions
+        if any(form[name].errors for name in field_names(question.id).values() if name in form)
+    ]
+
+
+def valid_page_answers(form: FlaskForm) -> dict[str, PageAnswer]:
+    """The answers of the questions whose fields all passed validation (a partial draft)."""
+    invalid = set(invalid_questions(form))
+    return {q.id: _page_answer(form, q) for q in form.questions if q.id not in invalid}
 
 
 def describe_answer(question: Question | None, given: PageAnswer, lang: str) -> str:

@@ -14,6 +14,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,7 +42,11 @@ from readiness.services.comparison_view import trend_chart
 from readiness.web.access import member_required
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
-DOWNLOADS = {"html": "text/html", "pdf": "application/pdf", "csv": "text/csv"}
+DOWNLOADS = {  # complete Content-Type headers
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
 class ChooseForm(FlaskForm):
@@ -82,7 +87,9 @@ def _catalogue() -> Any:
 def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> ChooseForm:
     form = ChooseForm(formdata=formdata)
     form.ids.choices = [
-        (r.assessment.id, f"{r.when:%Y-%m-%d} · {r.assessment.title}") for r in rows if r.scored
+        (r.assessment.id, f"{format_date(r.when, 'medium')} · {r.assessment.title}")
+        for r in rows
+        if r.scored
     ]
     return form
 
@@ -201,6 +208,6 @@ def report(fmt: str) -> Response:
     else:
         body = render_comparison_html(view)
     name = f"comparison-{'-'.join(str(s.assessment.id) for s in items)}.{fmt}"
-    response = Response(body, mimetype=DOWNLOADS[fmt])
+    response = Response(body, content_type=DOWNLOADS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,10 +1,12 @@
-"""Blueprint "main": the home page / dashboard and the language switcher."""
+"""Blueprint "main": the home page / dashboard, the language switcher and the favicon."""
 
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import current_app
 from flask import redirect
 from flask import render_template
+from flask import send_from_directory
 from flask import session
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -39,3 +41,14 @@ def set_language() -> Response:
         if current_user.is_authenticated:
             accounts.set_locale(get_session(), current_user, form.lang.data)
     return redirect(safe_next(form.next.data))
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers look for it by default (also linked from every page)."""
+    return send_from_directory(
+        current_app.static_folder or "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=7 * 24 * 3600,
+    )

@@ -115,10 +115,10 @@ def _pdf(assessment: Assessment, data: ReportData) -> bytes:
 
 
 def _download(assessment: Assessment, data: ReportData, fmt: str) -> Response:
-    mimetype = report_export.FORMATS[fmt][1]
+    content_type = report_export.FORMATS[fmt][1]  # complete: text types name their charset
     body = _pdf(assessment, data) if fmt == "pdf" else report_export.render_format(data, fmt)
     name = f"readiness-report-{assessment.id}-{data.lang}.{fmt}"
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

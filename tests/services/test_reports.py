@@ -143,7 +143,8 @@ def test_radar_chart_is_valid_escaped_svg_readable_in_black_and_white():
     assert len(polygons) == 2
     assert polygons[0].get("stroke-dasharray") is None and polygons[1].get("stroke-dasharray")
     assert len(list(root.iter(f"{SVG}circle"))) == 4 + 1  # a marker per value, one in the legend
-    assert len(list(root.iter(f"{SVG}rect"))) == 4 + 1
+    markers = [r for r in root.iter(f"{SVG}rect") if r.get("class") != "backdrop"]
+    assert len(markers) == 4 + 1  # (the other rects are white backdrops of the ring numbers)
 
 
 @pytest.mark.parametrize(
@@ -265,3 +266,23 @@ def test_pdf_cache_builds_once_per_key(tmp_path):
         cache_key(7, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "en", "Other name"),
     ]
     assert len({key, *others}) == 5
+
+
+def test_storing_a_pdf_deletes_the_ones_it_supersedes(tmp_path):
+    first, second = (datetime(2026, 1, 2, 3, 4, s, tzinfo=UTC) for s in (5, 6))
+    stale = [
+        cache_key(7, first, "en", "Acme"),  # the earlier submission, either language
+        cache_key(7, first, "zh", "Acme"),
+        cache_key(7, second, "en", "Old name"),  # this submission before a rename
+    ]
+    kept = [
+        cache_key(7, second, "zh", "Acme"),  # this submission in the other language
+        cache_key(8, first, "en", "Acme"),  # another assessment
+        cache_key(70, first, "en", "Acme"),  # another assessment whose id starts alike
+        "notes.txt",
+    ]
+    for name in stale + kept:
+        (tmp_path / name).write_bytes(b"%PDF-old")
+    key = cache_key(7, second, "en", "Acme")
+    assert cached_pdf(key, lambda: b"%PDF-new", tmp_path) == b"%PDF-new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([key, *kept])

@@ -59,6 +59,7 @@ RULES: list[Rule] = [
     # main
     Rule("main.index", "GET", "/", "public"),
     Rule("main.set_language", "POST", "/language", "public", {"lang": "zh"}),
+    Rule("main.favicon", "GET", "/favicon.ico", "public"),
     # auth
     Rule("auth.register", "GET", "/register", "public"),
     Rule("auth.login", "GET", "/login", "public"),

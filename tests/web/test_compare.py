@@ -117,9 +117,11 @@ def test_history_lists_assessments_with_levels_and_a_trend_chart(login, submitte
     submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
     page = login("viewer").get("/compare/history")
     assert page.status_code == 200
-    assert "2024-01-15" in page.text and "2025-01-15" in page.text
-    assert page.text.index("2024-01-15") < page.text.index("2025-01-15")  # oldest first
+    assert "Jan 15, 2024" in page.text and "Jan 15, 2025" in page.text  # the locale's format
+    assert page.text.index("Jan 15, 2024") < page.text.index("Jan 15, 2025")  # oldest first
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="trend"' in page.text
+    chinese = login("viewer").get("/compare/history?lang=zh").text
+    assert "2024年1月15日" in chinese and "2025-01-15" not in chinese  # dates as zh writes them
     # overall, technology, data, talent; infrastructure (only N/A) has no score: no line
     assert page.text.count("<polyline") == 4
     assert "Repeat the assessment" not in page.text  # viewers cannot repeat
@@ -190,7 +192,7 @@ def test_two_assessments_side_by_side(login, submitted) -> None:
     assert text.count('class="radar"') == 2  # pillars and challenge areas, both assessments
     assert "Addressed" in text and "6.2" in text
     assert "Nobody" in text and "A named owner" in text  # old and new answer
-    assert text.index("2024-01-15") < text.index("2025-01-15")  # before is the older one
+    assert text.index("Jan 15, 2024") < text.index("Jan 15, 2025")  # before is the older one
 
 
 def test_more_than_two_is_a_table_over_time(login, submitted) -> None:
@@ -210,7 +212,8 @@ def test_downloads_csv_html_pdf(login, submitted) -> None:
     b = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
     client = login("viewer")
     response = client.get(f"/compare/report.csv?ids={a}&ids={b}")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     tech = next(r for r in rows if r["section"] == "pillar" and r["id"] == "technology")
     assert (tech["before"], tech["after"], tech["change"], tech["trend"]) == (
@@ -222,6 +225,7 @@ def test_downloads_csv_html_pdf(login, submitted) -> None:
     html = client.get(f"/compare/report.html?ids={a}&ids={b}")
     assert html.status_code == 200 and "<style>" in html.text and "Comparison report" in html.text
     assert "attachment" in html.headers["Content-Disposition"]
+    assert html.headers["Content-Type"] == "text/html; charset=utf-8"
     pdf = client.get(f"/compare/report.pdf?ids={a}&ids={b}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get(f"/compare/report.doc?ids={a}&ids={b}").status_code == 404

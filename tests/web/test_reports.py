@@ -94,14 +94,14 @@ def test_viewer_sees_the_report_in_either_language(login, team):
         ("pdf", "application/pdf", b"%PDF"),
         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-        ("csv", "text/csv", "\ufeffkind,id".encode()),
+        ("csv", "text/csv; charset=utf-8", "\ufeffkind,id".encode()),
         ("json", "application/json", b"{"),
     ],
 )
 def test_downloads(login, team, fmt, mimetype, magic):
     response = login("viewer").get(f"/assessments/{team['done']}/report.{fmt}?lang=zh")
     assert response.status_code == 200
-    assert response.mimetype == mimetype
+    assert response.headers["Content-Type"] == mimetype  # exactly: one charset, not two
     assert response.data.startswith(magic)
     assert f"readiness-report-{team['done']}-zh.{fmt}" in response.headers["Content-Disposition"]
 
@@ -124,6 +124,24 @@ def test_pdf_is_rendered_once_per_submission_and_language(app, login, team, tmp_
     assert first.data.startswith(b"%PDF-1") and again.data == b"%PDF-from-the-cache"
     client.get(f"/assessments/{team['done']}/report.pdf?lang=zh")
     assert len(list((tmp_path / "reports").glob("*.pdf"))) == 2
+
+
+def test_resubmission_deletes_the_stale_cached_pdfs(app, login, team, tmp_path, db_session):
+    client = login("viewer")
+    for lang in ("en", "zh"):
+        assert client.get(f"/assessments/{team['done']}/report.pdf?lang={lang}").status_code == 200
+    old = set((tmp_path / "reports").glob("*.pdf"))
+    assert len(old) == 2
+    assessment = db_session.get(Assessment, team["done"])
+    previous = assessment.submitted_at
+    assessments.reopen(db_session, assessment, team["owner"])
+    assessments.submit(db_session, assessment, team["q"], team["owner"], confirm_incomplete=True)
+    if assessment.submitted_at == previous:  # same clock tick: make the new submission distinct
+        assessment.submitted_at = previous + timedelta(seconds=1)
+    db_session.commit()
+    assert client.get(f"/assessments/{team['done']}/report.pdf").status_code == 200
+    now = set((tmp_path / "reports").glob("*.pdf"))
+    assert len(now) == 1 and not now & old  # both stale languages are gone, the new one is kept
 
 
 @pytest.mark.parametrize(
