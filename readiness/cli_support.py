@@ -1,0 +1,83 @@
+"""Helpers shared by the `readiness` commands: catalogue, answers files, output files, the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import ScriptInfo
+
+from readiness import create_app
+from readiness.cli_errors import CliError
+from readiness.cli_errors import cli_text
+from readiness.config import questionnaire_dir
+from readiness.domain.answers import AnswerError
+from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import parse_answer_file
+from readiness.domain.answers import parse_answers
+from readiness.domain.answers import parse_profile
+from readiness.domain.questionnaire import Questionnaire
+from readiness.i18n import cli_gettext as _
+from readiness.services.questionnaires import Catalogue
+
+
+def catalogue() -> Catalogue:
+    """The app's catalogue; without a usable app, QUESTIONNAIRE_DIR's (needs no SECRET_KEY)."""
+    if current_app:
+        stored = current_app.extensions.get("catalogue")
+        if isinstance(stored, Catalogue):
+            return stored
+        return Catalogue.load(current_app.config["QUESTIONNAIRE_DIR"])
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is not None:
+        try:
+            app = info.load_app()
+        except Exception:  # no usable app (e.g. production config without SECRET_KEY)
+            app = None
+        if app is not None:
+            with app.app_context():
+                return catalogue()
+    return Catalogue.load(questionnaire_dir())
+
+
+def read_answers(
+    questionnaire: Questionnaire, path: Path, *, name_file: bool = False
+) -> tuple[AnswerSet, dict]:
+    """The answers and profile of an answers file (the shape `readiness score` reads).
+
+    :raises CliError: one line naming the question (and the file, with `name_file`).
+    """
+    try:
+        raw_answers, raw_profile = parse_answer_file(path.read_text(encoding="utf-8"))
+        answers = parse_answers(questionnaire, raw_answers)
+        profile = parse_profile(questionnaire, raw_profile)
+    except AnswerError as exc:
+        message = cli_text(exc)
+        raise CliError(f"{path}: {message}" if name_file else message) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise CliError(_("cannot read %(path)s: %(reason)s", path=path, reason=reason)) from None
+    return answers, profile
+
+
+def write_output(path: Path, body: bytes) -> None:
+    """Write a command's output file, or fail with a one-line error."""
+    try:
+        path.write_bytes(body)
+    except OSError as exc:
+        raise CliError(
+            _("cannot write %(path)s: %(reason)s", path=path, reason=exc.strerror or exc)
+        ) from None
+
+
+def report_app() -> Flask:
+    """The app whose templates and database a report uses (built without SECRET_KEY if need be)."""
+    if current_app:
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    info = click.get_current_context().find_object(ScriptInfo)
+    try:
+        return info.load_app() if info is not None else create_app()
+    except Exception:  # e.g. production without SECRET_KEY: sessions are not needed for a file
+        return create_app({"SECRET_KEY": "readiness-report-cli-no-sessions"})
