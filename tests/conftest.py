@@ -39,6 +39,16 @@ TEST_PASSWORD = factories.DEFAULT_PASSWORD
 REPO_QUESTIONNAIRES = str(ROOT / "questionnaires")
 
 
+def pytest_report_header() -> str:
+    """Say which databases the DB-backed tests run against, and why PostgreSQL is left out."""
+    backends = selected_backends()
+    missing = postgres_missing() if "postgres" in backends else None
+    if missing:
+        others = ", ".join(b for b in backends if b != "postgres")
+        return f"databases: {others} (postgres skipped: {missing})"
+    return f"databases: {', '.join(backends)} (PostgreSQL: a throwaway initdb/pg_ctl cluster)"
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that needs the `backend` fixture once per selected database backend."""
     if "backend" in metafunc.fixturenames:
