@@ -156,18 +156,11 @@ def _answer_fields(question: Question, lang: str) -> dict[str, Field]:
     help_text = question.help.get(lang) if question.help.values else ""
     name = answer_name(question.id)
     optional = [Optional()]
-    if question.type == "level":
-        choices = [(str(d.level), f"{d.level} — {d.text.get(lang)}") for d in question.levels]
-        return {
-            name: RadioField(
-                label,
-                choices=_choice_list(choices + _specials(question)),
-                validators=optional,
-                description=help_text,
-            )
-        }
-    if question.type == "single_choice":
-        choices = [(o.id, o.text.get(lang)) for o in question.options]
+    if question.type in ("level", "single_choice"):
+        if question.type == "level":
+            choices = [(str(d.level), f"{d.level} — {d.text.get(lang)}") for d in question.levels]
+        else:
+            choices = [(o.id, o.text.get(lang)) for o in question.options]
         return {
             name: RadioField(
                 label,
