@@ -14,6 +14,9 @@ MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "cross")
 DASHES = ("", "6 4", "2 3", "10 3 2 3", "14 3 2 3 2 3", "16 6")  # solid first
 STROKES = ("#1f3b73", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
 LABEL_CHARS = 22  # characters per line of an axis label before it wraps (no line is ever dropped)
+# Labels beside a radar wrap into a fixed room of SIDE_CHARS, so every radar of the same `size`
+# has the same width however long its labels: two radars side by side share one scale.
+SIDE_CHARS = 17
 CHAR_EM = 0.62  # estimated width of a Latin character in em (DejaVu Sans is wide; CJK counts 2)
 LINE = 1.2  # line height in em
 
@@ -161,15 +164,16 @@ def radar_svg(
     max_value: float = 5.0,
     rings: int = 5,
     title: str = "",
-    size: int = 360,
+    size: int = 260,
     font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
-    font_size: float = 13,
+    font_size: float = 16,
 ) -> str:
     """A radar chart as a standalone SVG string: one axis per label, one polygon per series.
 
     Gridlines are labelled with their values (0..max_value in `rings` steps); series differ in
     stroke pattern and marker shape as well as colour, so the chart reads in black and white.
-    Axis labels wrap onto as many lines as they need and the viewBox grows to hold them all.
+    Axis labels wrap onto as many lines as they need and the viewBox grows to hold them all;
+    labels beside the chart wrap into a fixed room, so radars of one `size` share one width.
     Every text is XML-escaped. Values are clamped to 0..max_value; None is drawn at 0.
     """
     if len(labels) < 3:
@@ -183,7 +187,8 @@ def radar_svg(
     radius = size / 2 - 40
     line_h = font_size * LINE
     box = _Box()
-    box.add(-radius, -radius, radius, radius)
+    side = radius + 12 + SIDE_CHARS * font_size * CHAR_EM * 1.05  # fixed room for side labels
+    box.add(-side, -radius, side, radius)
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -208,7 +213,11 @@ def radar_svg(
         lx += 12 * math.cos(angle)
         ly += 12 * math.sin(angle)
         anchor = "middle" if abs(lx) < radius * 0.15 else ("start" if lx > 0 else "end")
-        lines = _wrap(label)
+        if anchor == "middle":
+            lines = _wrap(label)
+        else:  # beside the chart: a word up to LABEL_CHARS stays whole even if wider than the room
+            longest = max((_width(w) for w in label.split() if w.isascii()), default=0)
+            lines = _wrap(label, max(SIDE_CHARS, min(longest, LABEL_CHARS)))
         if ly < -1 and anchor == "middle":  # above: the last line sits on the anchor point
             top = ly - (len(lines) - 1) * line_h - font_size * 0.3
         elif ly > 1 and anchor == "middle":  # below: the first line hangs from it
@@ -263,8 +272,8 @@ def trend_svg(
     max_value: float = 100.0,
     steps: int = 5,
     title: str = "",
-    width: int = 800,
-    height: int = 300,
+    width: int = 460,
+    height: int = 260,
     font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
 ) -> str:
     """A line chart over time as a standalone SVG string: one x position per label (oldest first).
@@ -284,7 +293,7 @@ def trend_svg(
             raise ValueError(
                 f"series {s.name!r} has {len(s.values)} values for {len(labels)} points"
             )
-    font = 11.0
+    font = 14.0  # with width 460, about 9 px on a phone and 18 px at 38rem (compare.css)
     n = len(labels)
     widths = [_text_width(label, font) for label in labels]
     top, plot_h = 14.0, height - 54.0
@@ -318,7 +327,7 @@ def trend_svg(
         )
         body.append(
             f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#222222" '
-            f'font-size="10">{escape(_fmt(value))}</text>'
+            f'font-size="12">{escape(_fmt(value))}</text>'
         )
     label_y = top + plot_h + 16
     for i, label in enumerate(labels):

@@ -39,6 +39,7 @@ from readiness.services.comparison_render import render_comparison_pdf
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
 from readiness.services.comparison_view import trend_chart
+from readiness.web.access import current_membership
 from readiness.web.access import member_required
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
@@ -58,13 +59,19 @@ class ChooseForm(FlaskForm):
     ids = SelectMultipleField(
         _l("Assessments to compare"),
         coerce=int,
+        validate_choice=False,  # validate_ids says it in words, not "'3' is not a valid choice"
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
     submit = SubmitField(_l("Compare"))
 
     def validate_ids(self, field: SelectMultipleField) -> None:
-        """At least two assessments."""
+        """Only submitted assessments offered as choices, and at least two of them."""
+        offered = {value for value, _label in field.choices or ()}
+        if any(i not in offered for i in field.data or ()):
+            raise ValidationError(
+                _("Choose submitted assessments of this organisation to compare.")
+            )
         if len(set(field.data or ())) < 2:
             raise ValidationError(_("Choose at least two assessments to compare."))
 
@@ -78,6 +85,30 @@ class RepeatForm(FlaskForm):
 
 def _lang() -> str:
     return current_language()
+
+
+@bp.app_context_processor
+def repeat_offer() -> dict[str, Any]:
+    """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
+
+    def repeat_form_for(assessment: Any) -> RepeatForm | None:
+        # None unless it is the active organisation's latest submitted assessment and the user
+        # may edit there: POST /compare/repeat always repeats the active organisation's latest.
+        membership = current_membership()
+        if (
+            membership is None
+            or membership.organisation_id != assessment.organisation_id
+            or membership.role not in ("editor", "owner")
+        ):
+            return None
+        latest = service.latest_submitted(get_session(), assessment.organisation_id)
+        if latest is None or latest.id != assessment.id:
+            return None
+        form = RepeatForm(formdata=None)
+        form.title.data = _("Repeat assessment of %(name)s", name=membership.organisation.name)
+        return form
+
+    return {"repeat_form_for": repeat_form_for}
 
 
 def _catalogue() -> Any:
@@ -190,7 +221,7 @@ def compare() -> str | Response:
 def report(fmt: str) -> Response:
     """The comparison report as an HTML file, a PDF or CSV."""
     if fmt not in DOWNLOADS:
-        return Response(status=404)
+        abort(404)  # the friendly error page, like every other unknown address
     items = _chosen()
     if items is None:
         return redirect(url_for(".history"))

@@ -34,10 +34,11 @@ def _view_box(svg: str) -> tuple[float, float, float, float]:
     return x, y, w, h
 
 
-def _inside(svg: str, font_size: float = 13) -> None:
+def _inside(svg: str) -> None:
     """Every axis-label line lies inside the viewBox (by a generous estimate of its width)."""
     x0, y0, w, h = _view_box(svg)
     root = ET.fromstring(svg)
+    font_size = float(root.get("font-size", "0"))
     for text in root.iter(f"{SVG}text"):
         if not text.get("font-weight"):
             continue
@@ -98,6 +99,19 @@ def test_no_label_is_ever_cut_or_clipped(labels):
     _inside(svg)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pillar_and_area_radars_share_one_width_and_scale(lang):
+    pillars, areas = (
+        radar_svg(labels, [Series("now", tuple(2.0 for _ in labels))]) for labels in _titles(lang)
+    )
+    assert _view_box(pillars)[2] == _view_box(areas)[2]  # the same width in user units …
+    root = ET.fromstring(pillars)
+    assert root.get("width") == ET.fromstring(areas).get("width")  # … and on the page
+    assert float(root.get("font-size")) / _view_box(pillars)[2] >= 0.027  # ≥ 8 px at 300 px
+    _inside(pillars)
+    _inside(areas)
+
+
 def test_series_styles_are_pairwise_distinct_in_colour_dash_and_marker():
     styles = [series_style(i) for i in range(6)]
     for part in range(3):
@@ -130,7 +144,7 @@ def test_trend_chart_labels_are_not_clipped(count):
     for text in root.iter(f"{SVG}text"):
         if text.text not in labels:
             continue
-        x, size = float(text.get("x", "0")), 11
+        x, size = float(text.get("x", "0")), float(root.get("font-size"))
         w = len(text.text) * size * CHAR_EM
         if text.get("transform"):  # slanted labels end at their point and reach left
             assert x - w * 0.82 >= 0 and x <= width

@@ -38,6 +38,11 @@ SECOND = {
 }
 
 
+def _visible(html: str) -> str:
+    """The page's text without its tags (cells wrap parts of their text in spans)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Any) -> dict[str, Any]:
     """mini (versions 1 and, with `second_version`, 2 where a question is renamed)."""
@@ -185,11 +190,11 @@ def test_two_assessments_side_by_side(login, submitted) -> None:
     b = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
     page = login("viewer").get(f"/compare/?ids={b}&ids={a}")
     assert page.status_code == 200
-    text = page.text
+    text = _visible(page.text)
     # technology: rd 1 → 20 (level 1), patents no → 0: 10.0; after rd 4 → 80, yes → 100: 90.0
-    assert "10.0 · level 0" in text and "90.0 · level 4" in text and "+80.0" in text
+    assert "10.0 · Level 0" in text and "90.0 · Level 4" in text and "+80.0" in text
     assert "▲ improved" in text
-    assert text.count('class="radar"') == 2  # pillars and challenge areas, both assessments
+    assert page.text.count('class="radar"') == 2  # pillars and challenge areas, both assessments
     assert "Addressed" in text and "6.2" in text
     assert "Nobody" in text and "A named owner" in text  # old and new answer
     assert text.index("Jan 15, 2024") < text.index("Jan 15, 2025")  # before is the older one
@@ -204,7 +209,8 @@ def test_more_than_two_is_a_table_over_time(login, submitted) -> None:
     page = login("viewer").get("/compare/?" + "&".join(f"ids={i}" for i in ids))
     assert page.status_code == 200
     assert "3 assessments over time" in page.text
-    assert "10.0 · level 0" in page.text and "30.0" in page.text and "90.0 · level 4" in page.text
+    text = _visible(page.text)
+    assert "10.0 · Level 0" in text and "30.0" in text and "90.0 · Level 4" in text
 
 
 def test_downloads_csv_html_pdf(login, submitted) -> None:
@@ -258,4 +264,73 @@ def test_fewer_than_two_or_drafts_go_back_with_a_message(
     )
     response = client.get(f"/compare/?ids={a}&ids={q_draft.id}", follow_redirects=True)
     assert response.status_code == 200
-    assert "Compare" in response.text and "10.0 · level 0" not in response.text
+    assert "Compare" in response.text and "10.0 · Level 0" not in _visible(response.text)
+
+
+def test_the_nav_the_list_and_the_dashboard_link_to_the_history(login) -> None:
+    client = login("viewer")
+    for url in ("/", "/assessments/"):
+        page = client.get(url).text
+        nav = page[page.index('<nav class="main-nav"') : page.index("</nav>")]
+        assert 'href="/compare/history"' in nav and "History and comparison" in nav
+    assert page.count('href="/compare/history"') == 2  # the nav and the assessments list
+
+
+def test_results_of_the_latest_submitted_offer_a_repeat_to_editors_only(
+    app, make_app, login, submitted, db_session, team
+) -> None:
+    older = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    latest = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
+    editor = login("editor")
+    assert "/compare/repeat" not in editor.get(f"/assessments/{older}/results").text
+    viewer_page = login("viewer").get(f"/assessments/{latest}/results").text
+    assert "/compare/repeat" not in viewer_page and 'href="/compare/history"' in viewer_page
+    # with CSRF on, as in production: the button is a POST form carrying its token
+    client = make_app(
+        WTF_CSRF_ENABLED=True, QUESTIONNAIRE_DIR=app.config["QUESTIONNAIRE_DIR"]
+    ).test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").text)
+    form = {"email": team["editor"].email, "password": TEST_PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/login", data=form).status_code == 302
+    page = client.get(f"/assessments/{latest}/results").text
+    button = re.search(r'<form method="post" action="/compare/repeat".*?</form>', page, re.S)
+    assert button is not None and "Repeat the assessment" in button.group(0)
+    inputs = re.findall(r"<input[^>]*>", button.group(0))
+    assert all('type="hidden"' in i for i in inputs)
+    fields = {
+        re.search(r'name="(\w+)"', i).group(1): re.search(r'value="([^"]*)"', i).group(1)
+        for i in inputs
+    }
+    assert set(fields) == {"csrf_token", "title"}
+    assert client.post("/compare/repeat", data={"title": fields["title"]}).status_code == 400
+    response = client.post("/compare/repeat", data=fields)
+    assert response.status_code == 302 and "/pillars/technology" in response.location
+    db_session.expire_all()
+    draft = db_session.scalars(
+        select(Assessment).where(Assessment.previous_assessment_id == latest)
+    ).one()
+    assert (draft.title, draft.status) == ("Repeat assessment of Acme", "draft")
+
+
+def test_a_draft_among_the_chosen_gets_a_clear_message(login, submitted, db_session, team) -> None:
+    a = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    client = login("owner")
+    draft = svc.start_assessment(
+        db_session,
+        team["org"],
+        client.application.extensions["catalogue"].get("mini", 1),
+        team["owner"],
+        "Draft",
+    )
+    response = client.get(f"/compare/?ids={a}&ids={draft.id}", follow_redirects=True)
+    assert "Choose submitted assessments of this organisation to compare." in response.text
+    assert "not a valid choice" not in response.text
+
+
+def test_an_unknown_report_format_is_the_friendly_404_page(login, submitted) -> None:
+    a = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    b = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
+    for url in ("/compare/report.xyz", f"/compare/report.xyz?ids={a}&ids={b}"):
+        response = login("viewer").get(url)
+        assert response.status_code == 404
+        assert "Page not found" in response.text and '<nav class="main-nav"' in response.text
