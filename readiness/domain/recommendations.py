@@ -21,8 +21,11 @@ from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
 
 TOP_LEVEL = 5
-# (horizon id, first month, last month, levels above the current one it works from)
-HORIZONS = (("0-6", 0, 6, 0), ("6-18", 6, 18, 1), ("18-36", 18, 36, 2))
+# (horizon id, first month, last month, most actions it holds; None: no limit). A firm cannot
+# start a dozen changes at once: the first six months take the five most urgent actions.
+HORIZONS = (("0-6", 0, 6, 5), ("6-18", 6, 18, 8), ("18-36", 18, 36, None))
+# the roadmap plans the actions from the current level and the two levels above it
+ROADMAP_STEPS = 3
 
 
 @dataclass(frozen=True)
@@ -156,17 +159,18 @@ def area_weights(questionnaire: Questionnaire, scorecard: Scorecard) -> dict[str
 def prioritise(
     questionnaire: Questionnaire, scorecard: Scorecard, profile: Mapping[str, object]
 ) -> tuple[Recommendation, ...]:
-    """One recommendation per applicable challenge area, largest weighted gap first.
+    """One recommendation per applicable challenge area below the top level, largest gap first.
 
-    gap = (100 - area score) x (area weight / total weight of all areas); ties go to the lower
-    level, then the lower measure ID.
+    gap = (100 - area score) x (area weight / total weight of all applicable areas); ties go to
+    the lower level, then the lower measure ID. An area already at level 5 gets no entry: there
+    is no higher level to recommend actions for.
     """
     weights = area_weights(questionnaire, scorecard)
     total = sum(w for aid, w in weights.items() if scorecard.challenge_areas[aid].applicable)
     rows = []
     for area in questionnaire.challenge_areas:
         result = scorecard.challenge_areas[area.id]
-        if not result.applicable:
+        if not result.applicable or result.level >= TOP_LEVEL:
             continue
         gap = (100.0 - result.score) * weights[area.id] / total
         rows.append((area, result, gap))
@@ -194,16 +198,32 @@ def roadmap(
     recommendations: tuple[Recommendation, ...],
     profile: Mapping[str, object],
 ) -> tuple[Horizon, ...]:
-    """Three horizons: actions from the current level, from +1 and from +2 (up to level 4 -> 5)."""
-    horizons = []
-    for hid, start, end, offset in HORIZONS:
-        steps = []
+    """Three horizons of at most 5, 8 and any number of actions, most urgent first.
+
+    The actions from each measure's current level come first, then those from the next level,
+    then from the level after (never beyond the step from 4 to 5); within a level, by measure
+    priority, each measure's actions profile-tailored first. They fill 0-6 months up to 5
+    actions, then 6-18 months up to 8, and the rest go to 18-36 months.
+    """
+    queue: list[tuple[Recommendation, int, Action]] = []
+    for offset in range(ROADMAP_STEPS):
         for rec in recommendations:
             from_level = rec.level + offset
-            if from_level >= TOP_LEVEL:
-                continue
-            actions = actions_for(questionnaire, rec.measure, from_level, profile)
-            steps.append(RoadmapStep(rec.measure, rec.challenge_area, from_level, actions))
+            if from_level < TOP_LEVEL:
+                actions = actions_for(questionnaire, rec.measure, from_level, profile)
+                queue.extend((rec, from_level, action) for action in actions)
+    horizons = []
+    for hid, start, end, limit in HORIZONS:
+        taken, queue = (queue, []) if limit is None else (queue[:limit], queue[limit:])
+        steps: list[RoadmapStep] = []
+        for rec, from_level, action in taken:
+            last = steps[-1] if steps else None
+            if last is not None and (last.measure, last.from_level) == (rec.measure, from_level):
+                steps[-1] = RoadmapStep(
+                    last.measure, last.challenge_area, from_level, (*last.actions, action)
+                )
+            else:
+                steps.append(RoadmapStep(rec.measure, rec.challenge_area, from_level, (action,)))
         horizons.append(Horizon(hid, start, end, tuple(steps)))
     return tuple(horizons)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,13 +11,61 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import Plan
 from readiness.domain.recommendations import action_dict
 from readiness.domain.recommendations import recommend
+from readiness.domain.scoring import EPSILON
+from readiness.domain.scoring import Part
 from readiness.domain.scoring import Result
 from readiness.domain.scoring import Scorecard
+from readiness.domain.scoring import gated_level
+from readiness.domain.scoring import level_for_score
 from readiness.domain.scoring import score
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def gate_explanation(
+    questionnaire: Questionnaire, result: Result, kind: str
+) -> dict[str, Any] | None:
+    """Why a gated result's level sits where it does, as language-neutral numbers.
+
+    `kind` is "pillar", "challenge_area" or "overall". Returns None unless the result is gated
+    and applicable; else {"threshold", "blocked_at" (the first gate not met, None at level 5),
+    "share" (the weight share at level >= blocked_at of the parts that gate counts, rounded
+    down to 0.001), "score_level" (the level the score band alone would give), "capped" (None,
+    or the binding max_lead cap: {"level", "part", "part_level", "max_lead"})}.
+    """
+    if result.method != "gated" or not result.applicable or result.threshold is None:
+        return None
+    parts = []
+    for c in result.working:
+        if c.score is None or c.level is None:
+            continue
+        question = questionnaire.question(c.part) if kind != "overall" else None
+        gate = question.gate_level if question is not None else 1
+        parts.append(Part(c.part, c.status, c.answer, c.weight, c.score, c.level, gate_level=gate))
+    gated, shares = gated_level(parts, result.threshold)
+    blocked = gated + 1 if gated < 5 else None
+    share = None if blocked is None else shares[blocked]
+    rule = getattr(questionnaire.scoring, kind)
+    capped = None
+    if rule.max_lead is not None and parts:
+        weakest = min(parts, key=lambda p: (p.level, p.id))
+        cap = weakest.level + rule.max_lead
+        if cap < gated:
+            capped = {
+                "level": cap,
+                "part": weakest.id,
+                "part_level": weakest.level,
+                "max_lead": rule.max_lead,
+            }
+    return {
+        "threshold": result.threshold,
+        "blocked_at": blocked,
+        "share": None if share is None else math.floor(share * 1000 + EPSILON) / 1000,
+        "score_level": level_for_score(questionnaire.levels, result.score),
+        "capped": capped,
+    }
 
 
 def _result(result: Result, lang: str, title: str | None = None) -> dict[str, Any]:
@@ -119,14 +168,26 @@ def scorecard_document(
 ) -> dict[str, Any]:
     """The scorecard for display in `lang` (scores rounded to one decimal)."""
     pillars = {
-        p.id: _result(scorecard.pillars[p.id], lang, p.title.get(lang))
+        p.id: {
+            **_result(scorecard.pillars[p.id], lang, p.title.get(lang)),
+            "gate": gate_explanation(questionnaire, scorecard.pillars[p.id], "pillar"),
+        }
         for p in questionnaire.pillars
         if p.id in scorecard.pillars
     }
     areas = {
-        a.id: _result(scorecard.challenge_areas[a.id], lang, a.title.get(lang))
+        a.id: {
+            **_result(scorecard.challenge_areas[a.id], lang, a.title.get(lang)),
+            "gate": gate_explanation(
+                questionnaire, scorecard.challenge_areas[a.id], "challenge_area"
+            ),
+        }
         for a in questionnaire.challenge_areas
         if a.id in scorecard.challenge_areas
+    }
+    overall = {
+        **_result(scorecard.overall, lang),
+        "gate": gate_explanation(questionnaire, scorecard.overall, "overall"),
     }
     return {
         "questionnaire": {
@@ -135,7 +196,7 @@ def scorecard_document(
             "title": questionnaire.title.get(lang),
         },
         "lang": lang,
-        "overall": _result(scorecard.overall, lang),
+        "overall": overall,
         "pillars": pillars,
         "challenge_areas": areas,
         "coverage": round(scorecard.coverage, 4),

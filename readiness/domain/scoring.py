@@ -180,7 +180,7 @@ def _mean_text(parts: Sequence[Part], total: float, mean: float) -> str:
     return f"({terms}) / {_fmt(total)} = {mean:.1f}"
 
 
-def _gated_level(parts: Sequence[Part], threshold: float) -> tuple[int, list[float | None]]:
+def gated_level(parts: Sequence[Part], threshold: float) -> tuple[int, list[float | None]]:
     """The gated level and, per gate k, the weight share at level >= k of the parts it counts.
 
     Gate k counts the parts with gate_level <= k (the requirements of levels 1..k); a gate that
@@ -248,7 +248,7 @@ def aggregate(
     mean = min(100.0, max(0.0, mean))
     contributions = {p.id: p.weight * p.score / total for p in used}
     if rule.method == "gated":
-        gated, shares = _gated_level(used, rule.threshold)
+        gated, shares = gated_level(used, rule.threshold)
         level, cap_text = _cap(used, rule, gated)
         text = (
             f"weighted mean {_mean_text(used, total, mean)}; gated at {rule.threshold:.0%}: "

@@ -193,8 +193,8 @@ def mutated_documents(draw: st.DrawFn) -> dict[str, Any]:
                 del parent[path[-1]]
             else:
                 parent.pop(path[-1])
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier mutation removed or replaced this path
+        except (KeyError, IndexError, TypeError, AttributeError):
+            continue  # an earlier mutation removed or replaced this path (e.g. by a scalar)
     return raw
 
 

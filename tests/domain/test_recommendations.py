@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 
@@ -15,6 +16,7 @@ from questionnaire_builders import MINIMUM
 from questionnaire_builders import WM
 from questionnaire_builders import WM_LEAD
 from questionnaire_builders import doc_block
+from questionnaire_builders import measures
 from questionnaire_builders import q
 from questionnaire_builders import questionnaire
 from questionnaire_builders import scored
@@ -23,6 +25,8 @@ from questionnaire_builders import worked_example
 
 from readiness.domain.answers import parse_answers
 from readiness.domain.questionnaire import Action
+from readiness.domain.recommendations import HORIZONS
+from readiness.domain.recommendations import actions_for
 from readiness.domain.recommendations import answer_for_level
 from readiness.domain.recommendations import recommend
 from readiness.domain.results import result_document
@@ -61,15 +65,14 @@ def one_area_per_pillar(**kw):
             {"technology.a": 2, "data.b": 3, "talent.c": 0},
             [("6.3", 25.0), ("6.2", 20.0), ("6.1", 15.0)],
         ),
-        # equal gaps (5.1 and 5.3): lower level first; then lower measure ID
+        # equal gaps (5.1 and 5.3): lower level first; then lower measure ID; 5.2 is at level
+        # 5, so 6.2 gets no entry (nothing higher to recommend)
         (
             {"technology.a": 1, "data.b": 5, "talent.c": 1},
-            [("6.1", 20.0), ("6.3", 20.0), ("6.2", 0.0)],
+            [("6.1", 20.0), ("6.3", 20.0)],
         ),
-        (
-            {"technology.a": 5, "data.b": 5, "talent.c": 5},
-            [("6.1", 0.0), ("6.2", 0.0), ("6.3", 0.0)],
-        ),
+        # everything at the top level: no recommendation at all, and an empty roadmap
+        ({"technology.a": 5, "data.b": 5, "talent.c": 5}, []),
     ],
 )
 def test_priority_by_weighted_gap(answers, expected) -> None:
@@ -78,7 +81,10 @@ def test_priority_by_weighted_gap(answers, expected) -> None:
     got = [(r.measure, r.gap) for r in plan.recommendations]
     assert [m for m, _ in got] == [m for m, _ in expected]
     assert [g for _, g in got] == pytest.approx([g for _, g in expected])
-    assert [r.priority for r in plan.recommendations] == [1, 2, 3]
+    assert [r.priority for r in plan.recommendations] == list(range(1, len(expected) + 1))
+    assert all(r.level < 5 and r.actions for r in plan.recommendations)
+    if not expected:
+        assert all(not h.steps for h in plan.roadmap)
     assert all(r.challenge_area == "5." + r.measure[-1] for r in plan.recommendations)
 
 
@@ -98,20 +104,86 @@ def test_actions_match_level_and_profile_tailored_first() -> None:
     assert ids({}) == ["m1-l1"]  # an action with `when` is skipped when the profile lacks the field
 
 
-def test_roadmap_three_horizons_capped_at_level_four() -> None:
+def test_roadmap_three_horizons_up_to_level_four() -> None:
     qn = one_area_per_pillar(extra_actions=TAILORED)
     card = score(qn, parse_answers(qn, {"technology.a": 1, "data.b": 4, "talent.c": 3}))
     plan = recommend(qn, card, {"sector": "process"})
-    levels = {h.id: {s.measure: s.from_level for s in h.steps} for h in plan.roadmap}
-    # 5.1 level 1, 5.2 level 4 (80 ≥ 75), 5.3 level 3 (60 ≥ 55)
-    assert levels == {
-        "0-6": {"6.1": 1, "6.2": 4, "6.3": 3},
-        "6-18": {"6.1": 2, "6.3": 4},
-        "18-36": {"6.1": 3},
+    # 5.1 level 1 (gap 80/4 = 20), 5.3 level 3 (gap 10) and 5.2 level 4 (gap 20×2/4 = 10; the tie
+    # goes to the lower level): current-level actions first, by priority, then from +1, then +2;
+    # 7 actions: the first 5 fill months 0-6, the other 2 fit into 6-18
+    steps = {
+        h.id: [(s.measure, s.from_level, [a.id for a in s.actions]) for s in h.steps]
+        for h in plan.roadmap
     }
-    first = next(s for s in plan.roadmap[0].steps if s.measure == "6.1")
-    assert [a.id for a in first.actions] == ["m1-process", "m1-l1"]
+    assert steps == {
+        "0-6": [
+            ("6.1", 1, ["m1-process", "m1-l1"]),
+            ("6.3", 3, ["m3-l3"]),
+            ("6.2", 4, ["m2-l4"]),
+            ("6.1", 2, ["m1-l2"]),
+        ],
+        "6-18": [("6.3", 4, ["m3-l4"]), ("6.1", 3, ["m1-l3"])],
+        "18-36": [],
+    }
     assert [(h.start_month, h.end_month) for h in plan.roadmap] == [(0, 6), (6, 18), (18, 36)]
+
+
+MANY = tuple(
+    Action(f"m{n}-extra-{lv}-{i}", lv, t(f"Extra {n}.{lv}.{i}"))
+    for n in (1, 2)
+    for lv in range(5)
+    for i in range(3)
+)
+
+
+def test_roadmap_caps_the_first_horizons_and_moves_the_overflow_on() -> None:
+    qn = one_area_per_pillar(extra_actions=MANY)
+    card = score(qn, parse_answers(qn, {"technology.a": 0, "data.b": 1, "talent.c": 5}))
+    plan = recommend(qn, card, {})
+    # 6.2 (gap 80×2/4 = 40) before 6.1 (gap 25); 5.3 is at level 5: no entry. Each of 6.1 and
+    # 6.2 has 4 actions per level: tier 0 = 6.2@1 ×4, 6.1@0 ×4; tier 1 = 6.2@2, 6.1@1; tier 2 ...
+    assert [r.measure for r in plan.recommendations] == ["6.2", "6.1"]
+    got = [[(s.measure, s.from_level, len(s.actions)) for s in h.steps] for h in plan.roadmap]
+    assert got == [
+        [("6.2", 1, 4), ("6.1", 0, 1)],
+        [("6.1", 0, 3), ("6.2", 2, 4), ("6.1", 1, 1)],
+        [("6.1", 1, 3), ("6.2", 3, 4), ("6.1", 2, 4)],
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_roadmap_keeps_every_action_in_order_within_the_caps(data) -> None:
+    qn, answers = data.draw(scored())
+    extra = data.draw(st.sampled_from([(), MANY, TAILORED]))
+    qn = dataclasses.replace(qn, measures=measures(extra))
+    profile = data.draw(st.sampled_from([{}, {"sector": "process", "headcount": "250_plus"}]))
+    card = score(qn, answers)
+    plan = recommend(qn, card, profile)
+    limits = [limit for _, _, _, limit in HORIZONS]
+    for horizon, limit in zip(plan.roadmap, limits, strict=True):
+        count = sum(len(s.actions) for s in horizon.steps)
+        assert limit is None or count <= limit
+        assert all(s.actions for s in horizon.steps)
+    planned = [
+        (s.measure, s.from_level, a.id) for h in plan.roadmap for s in h.steps for a in s.actions
+    ]
+    # the same actions as the three levels of every recommendation, tier by tier, by priority
+    want = [
+        (r.measure, r.level + k, a.id)
+        for k in range(3)
+        for r in plan.recommendations
+        if r.level + k < 5
+        for a in actions_for(qn, r.measure, r.level + k, profile)
+    ]
+    assert planned == want
+    # an earlier horizon is only left with spare room when nothing was left to plan
+    for horizon, limit in zip(plan.roadmap[:-1], limits, strict=False):
+        count = sum(len(s.actions) for s in horizon.steps)
+        later = sum(
+            len(s.actions) for h in plan.roadmap[plan.roadmap.index(horizon) + 1 :] for s in h.steps
+        )
+        assert count == limit or later == 0
 
 
 def test_worked_example_priorities_and_lifts() -> None:
