@@ -10,7 +10,9 @@ from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
 from readiness.domain.problems import Reporter
 
-TEXT_KEYS = frozenset({"title", "description", "source", "name", "text", "help", "summary", "unit"})
+TEXT_KEYS = frozenset(
+    {"title", "description", "source", "name", "text", "help", "summary", "unit", "symbol"}
+)
 YES_NO_OPTIONS = ("yes", "no")
 # how an entry of each list is named when its ID is used twice
 DUPLICATE_WORDS = {

@@ -72,6 +72,8 @@ def question_to_dict(question: Question) -> dict[str, Any]:
         out["min"] = question.min
         out["max"] = question.max
         out["unit"] = text_dict(question.unit)
+        if question.symbol.values:
+            out["symbol"] = text_dict(question.symbol)
         out["bands"] = [{"min": b.min, "score": b.score} for b in question.bands]
     elif question.type == "yes_no":
         out["yes_scores"] = question.yes_scores

@@ -215,4 +215,5 @@ def _question(raw: Mapping[str, Any]) -> Question:
         bands=tuple(Band(float(b["min"]), float(b["score"])) for b in raw.get("bands", ())),
         yes_scores=raw.get("yes_scores", True),
         gate_level=raw.get("gate_level", 1),
+        symbol=_text(raw.get("symbol")),
     )

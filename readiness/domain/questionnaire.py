@@ -176,10 +176,23 @@ class Question:
     bands: tuple[Band, ...] = ()
     yes_scores: bool = True
     gate_level: int = 1  # a requirement from this level on (gates gate_level..5) when gated
+    symbol: Text = EMPTY_TEXT  # number questions: a short unit shown with answers, e.g. "%"
 
     def option(self, option_id: str) -> Option | None:
         """The option with `option_id`, or None."""
         return next((o for o in self.options if o.id == option_id), None)
+
+    def unit_symbol(self, lang: str) -> str:
+        """A number question's short unit in `lang`: its `symbol`, else its `unit` ("" if none)."""
+        return self.symbol.get(lang) if self.symbol.values else self.unit.get(lang)
+
+    def number_text(self, value: float, lang: str) -> str:
+        """A number answer with its short unit, e.g. "3.2%" or "40 h" (else the long unit)."""
+        number = f"{value:.15g}" if isinstance(value, float) else str(value)
+        unit = self.unit_symbol(lang)
+        if not unit:
+            return number
+        return f"{number}{unit}" if _tight(unit) else f"{number} {unit}"
 
     @property
     def max_points(self) -> float:
@@ -191,6 +204,12 @@ class Question:
         if self.type == "number":
             return max((b.score for b in self.bands), default=0.0)
         return 1.0
+
+
+def _tight(unit: str) -> bool:
+    """Whether a unit follows its number without a space: "%", "‰", "°" and Chinese units."""
+    first = unit[0]
+    return first in "%％‰°" or "\u2e80" <= first <= "\u9fff" or "\uff00" <= first <= "\uffef"
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,17 @@ TYPE_WORDS = {
     "null": N_("empty"),
 }
 # keys that only some question or profile-field types allow
-TYPED_KEYS = ("levels", "options", "max_score", "unit", "min", "max", "bands", "yes_scores")
+TYPED_KEYS = (
+    "levels",
+    "options",
+    "max_score",
+    "unit",
+    "symbol",
+    "min",
+    "max",
+    "bands",
+    "yes_scores",
+)
 PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9-]*$": N_("lower-case letters, digits and '-'"),
     "^[a-z][a-z0-9_]*$": N_("a lower-case letter followed by lower-case letters, digits and '_'"),

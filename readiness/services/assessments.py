@@ -96,6 +96,7 @@ class SaveOutcome:
     conflicts: list[Conflict]
     revision: int
     page_revision: int | None = None
+    notes_kept: bool = True  # the notes given for held-back questions are stored
 
 
 @dataclass(frozen=True)
@@ -222,12 +223,14 @@ def save_answers(
     base_revision: int,
     user: User,
     held_back: Collection[str] = (),
+    notes: Mapping[str, tuple[str, str]] | None = None,
 ) -> SaveOutcome:
     """Save a page of answers as a draft; answers saved by others since `base_revision` are kept.
 
     A question whose stored answer is newer than the form (revision > base_revision) and differs
     from the page's input is not overwritten: it is returned as a Conflict for the user to re-apply.
-    `held_back` names the page's questions left out of `page` because their input is invalid.
+    `held_back` names the page's questions left out of `page` because their input is invalid;
+    `notes` (question ID -> comment, evidence) are their notes, stored without touching the answer.
     """
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
@@ -266,12 +269,44 @@ def save_answers(
     changed_meanwhile = any(
         stored[q].revision > base_revision for q in held_back if q in stored and q not in page
     )
+    held_notes = {q: n for q, n in (notes or {}).items() if q in held_back and q not in page}
+    changed = [q for q, n in held_notes.items() if _notes(stored.get(q)) != n]
+    notes_kept = not (changed and changed_meanwhile)  # else writing would clash with the page
+    for question_id in changed if not changed_meanwhile else ():
+        _write_notes(session, assessment, question_id, stored.get(question_id), held_notes, user)
+        saved.append(question_id)
     if saved:
         assessment.revision = new_revision
         assessment.updated_at = utcnow()
     session.commit()
     page_revision = base_revision if changed_meanwhile else assessment.revision
-    return SaveOutcome(saved, conflicts, assessment.revision, page_revision)
+    return SaveOutcome(saved, conflicts, assessment.revision, page_revision, notes_kept)
+
+
+def _notes(answer: Answer | None) -> tuple[str, str]:
+    """A stored answer's (comment, evidence); empty when nothing is stored."""
+    return ("", "") if answer is None else (answer.comment or "", answer.evidence or "")
+
+
+def _write_notes(
+    session: Session,
+    assessment: Assessment,
+    question_id: str,
+    answer: Answer | None,
+    notes: Mapping[str, tuple[str, str]],
+    user: User,
+) -> None:
+    """Store a question's new comment and evidence, keeping its answer (adds a row if needed)."""
+    comment, evidence = notes[question_id]
+    if answer is None:
+        answer = Answer(assessment_id=assessment.id, question_id=question_id, status=ANSWERED)
+        session.add(answer)
+    elif answer.status == ANSWERED and answer.value is None and not comment and not evidence:
+        session.delete(answer)  # a row that held only notes, now emptied
+        return
+    answer.comment, answer.evidence = comment, evidence
+    answer.updated_by_id, answer.updated_at = user.id, utcnow()
+    answer.revision = assessment.revision + 1
 
 
 def progress(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> Progress:

@@ -53,6 +53,10 @@ class NumberAnswerField(FloatField):
 
     widget = TextInput()
 
+    def __init__(self, *args: Any, unit: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit  # the short unit shown beside the box, e.g. "%"
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse the number, accepting a decimal comma."""
         if not valuelist or valuelist[0] in ("", None):
@@ -106,7 +110,7 @@ def answer_name(question_id: str) -> str:
 
 
 def special_name(question_id: str) -> str:
-    """The 'none of these' / N/A / don't-know field of checkbox and number questions."""
+    """The optional 'none of these' / N/A / don't-know field of checkbox and number questions."""
     return "special__" + question_id.replace(".", "__")
 
 
@@ -179,9 +183,10 @@ def _answer_fields(question: Question, lang: str) -> dict[str, Field]:
                 description=help_text,
             )
         }
-    special_choices: list[tuple[str, Any]] = [("", _l("I answer above"))]
+    special_choices: list[tuple[str, Any]] = []
     if question.type == "multiple_choice":
-        special_choices.append((NONE_OF_THESE, _l("None of these")))
+        if _none_option(question) is None:
+            special_choices.append((NONE_OF_THESE, _l("None of these")))
         answer: Field = CheckboxListField(
             label,
             choices=_choice_list([(o.id, o.text.get(lang)) for o in question.options]),
@@ -189,22 +194,30 @@ def _answer_fields(question: Question, lang: str) -> dict[str, Field]:
             description=help_text,
         )
     else:
-        unit = question.unit.get(lang) if question.unit.values else ""
         low, high = question.min, question.max
         rng = _l("Between %(low)s and %(high)s.", low=_number_text(low), high=_number_text(high))
         answer = NumberAnswerField(
-            f"{label} ({unit})" if unit else label,
+            label,
+            unit=question.unit_symbol(lang),
             validators=[*optional, _in_range(low, high)],
             description=f"{help_text} {rng}".strip() if help_text else rng,
             render_kw={"inputmode": "decimal"},
         )
     fields = {name: answer}
     special_choices += _specials(question)
-    if len(special_choices) > 1:
+    if special_choices:
+        # optional and unset by default: nothing is checked until the user picks one
         fields[special_name(question.id)] = RadioField(
-            _l("Or:"), choices=_choice_list(special_choices), default="", validators=optional
+            _l("Or instead of an answer above (optional)"),
+            choices=_choice_list(special_choices),
+            validators=optional,
         )
     return fields
+
+
+def _none_option(question: Question) -> str | None:
+    """The ID of an exclusive option worth nothing ("none of these"), if the question has one."""
+    return next((o.id for o in question.options if o.exclusive and o.score == 0), None)
 
 
 def _validate_page(form: FlaskForm, extra_validators: Any = None) -> bool:
@@ -258,13 +271,15 @@ def form_data(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer])
         data[evidence_name(question.id)] = given.evidence
         marker = {NOT_APPLICABLE: NA, DONT_KNOW: DK}.get(given.status or "")
         if question.type in ("multiple_choice", "number"):
-            data[special] = marker or ""
-            if given.status == ANSWERED:
-                if question.type == "multiple_choice":
-                    data[name] = list(given.value or [])
-                    data[special] = "" if given.value else NONE_OF_THESE
-                else:
-                    data[name] = given.value
+            data[special] = marker
+            if given.status == ANSWERED and question.type == "number":
+                data[name] = given.value
+            elif given.status == ANSWERED and given.value:
+                data[name] = list(given.value)
+            elif given.status == ANSWERED and given.value is not None:
+                # an empty list means "none of these": the question's own none option if it has one
+                none = _none_option(question)
+                data[name], data[special] = ([none], None) if none else ([], NONE_OF_THESE)
         elif marker:
             data[name] = marker
         elif given.status == ANSWERED:
@@ -334,6 +349,17 @@ def valid_page_answers(form: FlaskForm) -> dict[str, PageAnswer]:
     return {q.id: _page_answer(form, q) for q in form.questions if q.id not in invalid}
 
 
+def held_back_notes(form: FlaskForm) -> dict[str, tuple[str, str]]:
+    """(comment, evidence) of the page's invalid questions whose note fields are valid."""
+    notes: dict[str, tuple[str, str]] = {}
+    for question_id in invalid_questions(form):
+        fields = [form._fields.get(n(question_id)) for n in (comment_name, evidence_name)]
+        if any(f is None or f.errors for f in fields):
+            continue
+        notes[question_id] = ((fields[0].data or "").strip(), (fields[1].data or "").strip())
+    return notes
+
+
 def describe_answer(question: Question | None, given: PageAnswer, lang: str) -> str:
     """A stored or typed answer as text for people (used to explain conflicts)."""
     if given.status == NOT_APPLICABLE:
@@ -354,8 +380,7 @@ def describe_answer(question: Question | None, given: PageAnswer, lang: str) -> 
         return ", ".join(names) if names else str(_l("None of these"))
     if question.type == "yes_no":
         return str(_l("Yes") if value else _l("No"))
-    unit = question.unit.get(lang) if question.unit.values else ""
-    return f"{_number_text(value)} {unit}".strip()
+    return question.number_text(value, lang)
 
 
 def describe_json(question: Question | None, raw: Any, lang: str) -> str:

@@ -27,6 +27,7 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services.comparisons import previous_answers
 from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.services.reports import questionnaire_label
 from readiness.web.access import member_required
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
@@ -36,6 +37,7 @@ from readiness.web.assessment_forms import describe_answer
 from readiness.web.assessment_forms import describe_json
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
+from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
@@ -117,12 +119,14 @@ def _save_valid_part(
     """Save the valid answers of a page with errors; the invalid ones stay in the form as typed.
 
     Conflicting answers are shown as stored (theirs), like after a full save. Returns the
-    conflict rows and the counts of answers saved and still needing correction.
+    conflict rows and the counts of answers saved and still needing correction; the notes of
+    the questions needing correction are saved too (`notes`: 1 saved, -1 not saved, 0 none).
     """
     held_back = invalid_questions(form)
     valid = valid_page_answers(form)
+    notes = held_back_notes(form)
     outcome = service.save_answers(
-        get_session(), assessment, q, valid, form.base_revision.data, current_user, held_back
+        get_session(), assessment, q, valid, form.base_revision.data, current_user, held_back, notes
     )
     form.base_revision.data = outcome.page_revision
     form.base_revision.raw_data = [str(outcome.page_revision)]
@@ -132,7 +136,13 @@ def _save_valid_part(
         for name in (n for qid in conflicted for n in field_names(qid).values() if n in form):
             form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
     saved = sum(1 for qid, given in valid.items() if not given.is_empty and qid not in conflicted)
-    return _conflict_rows(q, outcome.conflicts), {"saved": saved, "invalid": len(held_back)}
+    typed = any(c or e for c, e in notes.values())
+    kept = 0 if not typed else 1 if outcome.notes_kept else -1
+    return _conflict_rows(q, outcome.conflicts), {
+        "saved": saved,
+        "invalid": len(held_back),
+        "notes": kept,
+    }
 
 
 @bp.app_template_global()
@@ -156,7 +166,7 @@ def start() -> str | Response:
     """Start an assessment: choose the questionnaire version."""
     form = StartForm()
     choices = [
-        (q.key, f"{q.title.get(_lang())} — {_('version')} {q.version}") for q in _catalogue().all()
+        (q.key, questionnaire_label(q.title.get(_lang()), q.version)) for q in _catalogue().all()
     ]
     form.questionnaire.choices = [SelectChoice(key, label) for key, label in choices]
     if not form.is_submitted():

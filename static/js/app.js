@@ -11,3 +11,32 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Optional "instead" answers (don't know, not applicable …): a real answer clears them,
+  // and a button clears them on its own; the server still refuses both together.
+  for (const group of document.querySelectorAll(".special-group[data-special-for]")) {
+    const radios = group.querySelectorAll("input[type=radio]");
+    const button = group.querySelector(".clear-special");
+    const clear = () => {
+      for (const radio of radios) radio.checked = false;
+      button.hidden = true;
+    };
+    const answerInputs = group
+      .closest(".question")
+      .querySelectorAll(`[name="${group.dataset.specialFor}"]`);
+    const onAnswer = (event) => {
+      const input = event.target;
+      if ((input.type === "checkbox" && input.checked) || (input.type === "text" && input.value.trim())) clear();
+    };
+    for (const input of answerInputs) {
+      input.addEventListener("input", onAnswer);
+      input.addEventListener("change", onAnswer);
+    }
+    for (const radio of radios) {
+      radio.addEventListener("change", () => { button.hidden = false; });
+    }
+    button.hidden = ![...radios].some((radio) => radio.checked);
+    button.addEventListener("click", clear);
+  }
+});

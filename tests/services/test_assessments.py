@@ -257,3 +257,43 @@ def test_other_organisation_cannot_see_the_assessment(db_session, make_user, dra
         service.get_assessment(db_session, stranger, draft.id, "viewer")
     with pytest.raises(accounts.NotFound):
         service.get_assessment(db_session, stranger, draft.id + 1000, "viewer")
+
+
+def test_notes_of_a_held_back_question_are_saved_and_its_answer_kept(db_session, team, mini, draft):
+    rd = "technology.rd"
+    first = service.save_answers(
+        db_session, draft, mini, {rd: PageAnswer(A, 3, "old")}, draft.revision, team["alice"]
+    )
+    # the page's answer to rd was invalid: only its notes come in, the stored answer stays
+    outcome = service.save_answers(
+        db_session, draft, mini, {}, first.revision, team["bob"], [rd], {rd: ("new", "plan.pdf")}
+    )
+    assert (outcome.saved, outcome.notes_kept) == ([rd], True)
+    assert outcome.page_revision == outcome.revision == first.revision + 1
+    stored = service.load_answers(db_session, draft)[rd]
+    assert (stored.value, stored.comment, stored.evidence) == (3, "new", "plan.pdf")
+    assert stored.updated_by_id == team["bob"].id
+    # a question with no stored row gets one holding only notes (still unanswered)
+    hours = "talent.training_hours"
+    service.save_answers(
+        db_session, draft, mini, {}, outcome.revision, team["bob"], [hours], {hours: ("x", "")}
+    )
+    assert service.page_answer(service.load_answers(db_session, draft)[hours]) == PageAnswer(
+        None, None, "x", ""
+    )
+    assert hours in service.progress(db_session, draft, mini).unanswered
+
+
+def test_notes_of_a_held_back_question_changed_meanwhile_are_not_saved(
+    db_session, team, mini, draft
+):
+    rd = "technology.rd"
+    base = draft.revision
+    service.save_answers(
+        db_session, draft, mini, {rd: PageAnswer(A, 4, "bob's")}, base, team["bob"]
+    )
+    outcome = service.save_answers(
+        db_session, draft, mini, {}, base, team["alice"], [rd], {rd: ("alice's", "")}
+    )
+    assert (outcome.saved, outcome.notes_kept, outcome.page_revision) == ([], False, base)
+    assert service.load_answers(db_session, draft)[rd].comment == "bob's"

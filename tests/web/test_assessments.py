@@ -155,15 +155,21 @@ def test_validation_error_keeps_everything_typed(login, db_session):
         },
     )
     assert response.status_code == 200
-    field = re.search(r'<div class="field\s+has-error">.*?</div>', response.text, re.S).group(0)
+    field = re.search(r'<div class="field[^"]*has-error">.*?</div>', response.text, re.S).group(0)
     assert 'value="lots"' in field and "Please enter a number" in field
     assert "our HR figures" in response.text and "HR report 2024" in response.text
+    # the invalid answer is not stored, but its notes are (audit 2, item 11), and the page says so
+    assert "comments and evidence were saved" in response.text
+    [row] = stored_answers(db_session, assessment_id).values()
+    assert (row.question_id, row.value) == ("talent.training_hours", None)
+    assert (row.comment, row.evidence) == ("our HR figures", "HR report 2024")
+    revision = re.search(r'name="base_revision" type="hidden" value="(\d+)"', response.text)
     out_of_range = client.post(
         f"/assessments/{assessment_id}/pillars/talent",
-        data={"base_revision": "1", "q__talent__training_hours": "5000"},
+        data={"base_revision": revision.group(1), "q__talent__training_hours": "5000"},
     )
     assert "from 0 to 1000" in out_of_range.text and 'value="5000"' in out_of_range.text
-    assert stored_answers(db_session, assessment_id) == {}
+    assert stored_answers(db_session, assessment_id) == {}  # notes emptied, nothing else stored
 
 
 def test_conflict_is_explained_and_the_other_answer_kept(login, db_session):
