@@ -27,7 +27,6 @@ from wtforms.widgets import HiddenInput
 from wtforms.widgets import ListWidget
 from wtforms.widgets import TextInput
 
-from readiness.domain.answers import DONT_KNOW_JSON
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services.assessments import ANSWERED
@@ -358,39 +357,6 @@ def held_back_notes(form: FlaskForm) -> dict[str, tuple[str, str]]:
             continue
         notes[question_id] = ((fields[0].data or "").strip(), (fields[1].data or "").strip())
     return notes
-
-
-def describe_answer(question: Question | None, given: PageAnswer, lang: str) -> str:
-    """A stored or typed answer as text for people (used to explain conflicts)."""
-    if given.status == NOT_APPLICABLE:
-        return str(_l("Not applicable"))
-    if given.status == DONT_KNOW:
-        return str(_l("Don't know"))
-    if given.status is None or question is None:
-        return str(_l("(no answer)"))
-    value = given.value
-    if question.type == "level":
-        text = next((d.text.get(lang) for d in question.levels if d.level == value), "")
-        return f"{value} — {text}"
-    if question.type == "single_choice":
-        option = question.option(value)
-        return option.text.get(lang) if option else str(value)
-    if question.type == "multiple_choice":
-        names = [o.text.get(lang) for o in question.options if o.id in (value or [])]
-        return ", ".join(names) if names else str(_l("None of these"))
-    if question.type == "yes_no":
-        return str(_l("Yes") if value else _l("No"))
-    return question.number_text(value, lang)
-
-
-def describe_json(question: Question | None, raw: Any, lang: str) -> str:
-    """An answer in its JSON form (as in result documents) as text for people."""
-    if raw is None:
-        status = NOT_APPLICABLE if question is not None and question.not_applicable else None
-        return describe_answer(question, PageAnswer(status), lang)
-    if raw == DONT_KNOW_JSON and not (question is not None and question.option(raw)):
-        return describe_answer(question, PageAnswer(DONT_KNOW), lang)
-    return describe_answer(question, PageAnswer(ANSWERED, raw), lang)
 
 
 class StartForm(FlaskForm):

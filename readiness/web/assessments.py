@@ -29,12 +29,12 @@ from readiness.services.comparisons import previous_answers
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.reports import questionnaire_label
 from readiness.web.access import member_required
+from readiness.web.answer_text import describe_answer
+from readiness.web.answer_text import describe_json
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
 from readiness.web.assessment_forms import answer_name
 from readiness.web.assessment_forms import build_section_form
-from readiness.web.assessment_forms import describe_answer
-from readiness.web.assessment_forms import describe_json
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
 from readiness.web.assessment_forms import held_back_notes

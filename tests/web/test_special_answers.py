@@ -15,7 +15,7 @@ from readiness.models import Answer
 from readiness.services.assessments import ANSWERED
 from readiness.services.assessments import PageAnswer
 from readiness.services.reports import answer_text
-from readiness.web.assessment_forms import describe_answer
+from readiness.web.answer_text import describe_answer
 from tests.conftest import TEST_PASSWORD
 
 FLAGSHIP = "smart-manufacturing-readiness@1"
