@@ -12,6 +12,7 @@ from readiness import create_app
 from readiness import migrate
 from readiness.cli_errors import CliError
 from readiness.cli_errors import cli_text
+from readiness.cli_errors import lang_option
 from readiness.cli_errors import unknown_questionnaire
 from readiness.cli_reports import compare_command
 from readiness.cli_reports import report_command
@@ -129,7 +130,7 @@ def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
 @click.argument("questionnaire_id")
 @click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--version", "version", type=int, default=None, help="Default: the latest.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@lang_option()
 def score_command(
     questionnaire_id: str, answers_file: Path, version: int | None, lang: str
 ) -> None:
@@ -140,6 +141,10 @@ def score_command(
         raise CliError(unknown_questionnaire(exc)) from None
     answers, profile = read_answers(questionnaire, answers_file)
     document = result_document(questionnaire, answers, profile, lang)
+    if lang != "en":  # the `rule` fields are the technical working, always in English
+        document["notes"] = {
+            "rule": _("The “rule” fields give the technical working of each result, in English.")
+        }
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.cli_errors import CliError
+from readiness.cli_errors import lang_option
 from readiness.cli_errors import unknown_questionnaire
 from readiness.cli_support import catalogue
 from readiness.cli_support import read_answers
@@ -50,7 +51,7 @@ from readiness.services.reports import report_data
     help="Once: both files; twice: BEFORE_FILE's, then AFTER_FILE's. Default: the latest.",
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "pdf"]), default="json")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="PDF language.")
+@lang_option("The language of the PDF and of the messages.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def compare_command(
     before_file: Path,
@@ -169,7 +170,7 @@ def _stored_report(app: Flask, assessment_id: int, lang: str) -> ReportData:
 @click.option(
     "--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="pdf", show_default=True
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@lang_option()
 @click.option("--organisation", default="", help="Organisation named on the cover (answers files).")
 @click.option("--by", "filled_in_by", default="", help="Who filled it in (answers files).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)

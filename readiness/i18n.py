@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -89,8 +90,24 @@ def message_text(value: object) -> str:
     return localise_message(value, gettext)
 
 
+# A command's --lang, which overrides the environment for its messages (see cli_language_override).
+_CLI_LANGUAGE: ContextVar[str | None] = ContextVar("cli_language", default=None)
+
+
+@contextmanager
+def cli_language_override(lang: str) -> Iterator[None]:
+    """Make the command line speak `lang` (a command's --lang) until the block ends."""
+    token = _CLI_LANGUAGE.set(lang if lang in BABEL_LOCALES else None)
+    try:
+        yield
+    finally:
+        _CLI_LANGUAGE.reset(token)
+
+
 def cli_language(environ: Mapping[str, str] | None = None) -> str:
-    """The command line's language: READINESS_LANG, else the POSIX locale variables, else en."""
+    """The command line's language: a command's --lang, READINESS_LANG, the POSIX locale, en."""
+    if environ is None and _CLI_LANGUAGE.get() is not None:
+        return _CLI_LANGUAGE.get() or "en"
     environ = os.environ if environ is None else environ
     for name in CLI_LANGUAGE_VARIABLES:
         value = (environ.get(name) or "").strip()

@@ -160,3 +160,36 @@ def test_the_web_app_shows_domain_messages_in_the_request_language(app) -> None:
         english = render_template_string(template, error=caught.value)
     assert english == str(caught.value) == "the answers file must hold a JSON object, got a list"
     assert chinese == "答案文件必须是一个 JSON 对象，实际为列表"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["score", "mini", "{path}", "--lang", "zh"], EN, "错误：问题 technology.rd："),
+        (["score", "nope", "{path}", "--lang", "zh"], EN, "错误：未知问卷：nope"),
+        (["score", "mini", "{path}", "--lang", "en"], ZH, "Error: question technology.rd:"),
+        (
+            ["report", "{path}", "--questionnaire", "nope", "--lang", "zh", "-o", "{out}"],
+            EN,
+            "错误：未知问卷：nope",
+        ),
+        (
+            ["report", "{path}", "--questionnaire", "mini", "--lang", "en", "-o", "{out}"],
+            ZH,
+            "Error: question technology.rd:",
+        ),
+    ],
+)
+def test_lang_option_sets_the_language_of_the_messages(
+    tmp_path: Path, catalogue_dir: Path, args: list[str], env: dict, expected: str
+) -> None:
+    """An explicit --lang wins over READINESS_LANG for the errors too."""
+    path = _bad_answers(tmp_path, json.dumps({"answers": {"technology.rd": 7}}))
+    out = tmp_path / "out.pdf"
+    args = [a.format(path=path, out=out) for a in args]
+    result = invoke(args, env, catalogue_dir)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(expected), result.stderr
+    # Without --lang the environment still decides.
+    result = invoke([a for a in args if a not in ("--lang", "zh", "en")], ZH, catalogue_dir)
+    assert result.stderr.startswith("错误：")

@@ -22,6 +22,7 @@ from readiness.services.comparisons import Scored
 from readiness.services.comparisons import compare_pair
 from readiness.services.comparisons import series_of
 from readiness.services.reports import answer_text
+from readiness.services.reports import questionnaire_label
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Column:
     id: int
     title: str
     label: str  # its date (and ID where two share a date)
-    questionnaire: str  # id@version
+    questionnaire: str  # its title and version, e.g. "… (version 1)"
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,12 @@ def labels(items: Sequence[Scored], lang: str | None = None) -> list[str]:
 
 def _columns(items: Sequence[Scored], lang: str) -> tuple[Column, ...]:
     return tuple(
-        Column(s.assessment.id, s.assessment.title, label, s.questionnaire.key)
+        Column(
+            s.assessment.id,
+            s.assessment.title,
+            label,
+            questionnaire_label(s.questionnaire.title.get(lang), s.questionnaire.version),
+        )
         for s, label in zip(items, labels(items, lang), strict=True)
     )
 

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from readiness.i18n import use_language
@@ -14,6 +15,7 @@ from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import Ranked
 from readiness.services.reports import ReportData
+from readiness.services.reports import status_label
 
 CSV_COLUMNS = (
     "kind",
@@ -140,6 +142,14 @@ def to_json(data: ReportData) -> str:
         "answers": answers,
         "result": data.document,
     }
+    if data.lang != "en":
+        with use_language(data.lang):
+            # the `rule` fields stay English: they are the technical working, not prose
+            document["notes"] = {
+                "rule": _(
+                    "The “rule” fields give the technical working of each result, in English."
+                )
+            }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -174,7 +184,7 @@ def to_xlsx(data: ReportData) -> bytes:
                         q.id,
                         q.text,
                         q.answer_text,
-                        q.status,
+                        status_label(q.status),
                         q.score,
                         q.level,
                         q.comment,
@@ -234,10 +244,14 @@ def to_xlsx(data: ReportData) -> bytes:
 
 
 def _level_text(result: Ranked) -> str:
+    """A result's level as "Level 2 · Standardised (51.0)", the same format on every page."""
     if result.level is None:
         return _("not applicable")
-    score = "" if result.score is None else f" ({result.score:.1f})"
-    return f"{result.level} · {result.level_name}{score}"
+    level = _("Level %(n)d", n=result.level)
+    text = f"{level} · {result.level_name}"
+    if result.score is None:
+        return text
+    return _("%(level)s (%(score).1f)", level=text, score=result.score)
 
 
 def _table(doc: Any, header: list[str], rows: list[list[Any]]) -> None:
@@ -283,19 +297,15 @@ def to_docx(data: ReportData) -> bytes:
             [_("Item"), _("Value")],
             [
                 [_("Organisation"), data.organisation or "—"],
-                [_("Date"), data.date.isoformat()],
-                [
-                    _("Questionnaire"),
-                    f"{data.questionnaire_title} ({data.questionnaire_id}, "
-                    f"{_('version')} {data.questionnaire_version})",
-                ],
+                [_("Date"), format_date(data.date, "long")],
+                [_("Questionnaire"), data.questionnaire_name],
                 [_("Filled in by"), data.filled_in_by or "—"],
             ],
         )
         doc.add_heading(_("Executive summary"), level=1)
-        doc.add_paragraph(f"{_('Overall level')}: {_level_text(data.overall)}")
+        doc.add_paragraph(_("Overall level: %(level)s", level=_level_text(data.overall)))
         doc.add_paragraph(data.overall_description)
-        doc.add_paragraph(f"{_('Coverage')}: {data.coverage_percent:.0f}%")
+        doc.add_paragraph(_("Coverage: %(percent).0f%%", percent=data.coverage_percent))
         _table(
             doc,
             [_("Item"), _("Result")],
@@ -361,20 +371,30 @@ def to_docx(data: ReportData) -> bytes:
         for rec in data.recommendations:
             doc.add_heading(f"{rec['priority']}. {rec['title']}", level=2)
             doc.add_paragraph(
-                f"{_('Source paper')} §{rec['paper']} · {rec['challenge_area']} "
-                f"{rec['challenge_area_title']}"
+                _(
+                    "Measure %(measure)s of the source paper (§%(paper)s), answering challenge "
+                    "area %(area)s %(title)s.",
+                    measure=rec["measure"],
+                    paper=rec["paper"],
+                    area=rec["challenge_area"],
+                    title=rec["challenge_area_title"],
+                )
             )
             for action in rec["actions"]:
                 doc.add_paragraph(action["text"], style="List Bullet")
+            if not rec["actions"]:
+                doc.add_paragraph(_("Already at the highest level."))
+        for area in data.top_areas:
+            doc.add_heading(area.title, level=2)
+            doc.add_paragraph(_("Already at the highest level: no further actions. Keep it there."))
         doc.add_heading(_("Roadmap"), level=1)
         for horizon in data.roadmap:
             start, end = horizon["months"]
             doc.add_heading(_("%(start)s–%(end)s months", start=start, end=end), level=2)
             for step in horizon["steps"]:
-                actions = "; ".join(a["text"] for a in step["actions"])
-                doc.add_paragraph(
-                    f"{step['measure']} {step['title']}: {actions}", style="List Bullet"
-                )
+                doc.add_paragraph(f"{step['measure']} {step['title']}", style="List Bullet")
+                for action in step["actions"]:
+                    doc.add_paragraph(action["text"], style="List Bullet 2")
         doc.add_heading(_("Methodology"), level=1)
         doc.add_paragraph(
             _(

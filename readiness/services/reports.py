@@ -38,6 +38,7 @@ class Ranked:
     score: float | None
     level: int | None
     level_name: str | None
+    gate: Mapping[str, Any] | None = None  # why the level is not higher (a gated level rule)
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,56 @@ class ReportData:
             else (self.questionnaire_title)
         )
 
+    @property
+    def gated(self) -> bool:
+        """Whether any level here was held below its score band by a gate (then a note says so)."""
+        results = (*(s.result for s in self.pillars), *self.areas, self.overall)
+        return any(r.gate and r.gate.get("blocked_at") is not None for r in results)
+
+    @property
+    def top_areas(self) -> tuple[Ranked, ...]:
+        """The challenge areas already at the highest level (they get no recommendation)."""
+        top = max((lv["level"] for lv in self.levels), default=None)
+        return tuple(a for a in self.areas if a.level is not None and a.level == top)
+
+    @property
+    def questionnaire_name(self) -> str:
+        """The questionnaire's title and version, in the report's language."""
+        with use_language(self.lang):
+            return questionnaire_label(self.questionnaire_title, self.questionnaire_version)
+
 
 def _ranked(rid: str, data: Mapping[str, Any], title: str) -> Ranked:
-    return Ranked(rid, title, data.get("score"), data.get("level"), data.get("level_name"))
+    gate = data.get("gate")
+    return Ranked(
+        rid,
+        title,
+        data.get("score"),
+        data.get("level"),
+        data.get("level_name"),
+        gate if isinstance(gate, Mapping) else None,
+    )
+
+
+def list_join(items: Iterable[str], lang: str) -> str:
+    """Items joined as a list in `lang`: "、" in Chinese, "; " otherwise."""
+    return ("、" if lang == "zh" else "; ").join(items)
+
+
+def status_label(status: str) -> str:
+    """An answer status (answered, dont_know, not_applicable, unanswered) in words."""
+    labels = {
+        "answered": _("Answered"),
+        "dont_know": _("Don't know"),
+        "not_applicable": _("Not applicable"),
+        "unanswered": _("Not answered"),
+    }
+    return labels.get(status, status)
+
+
+def questionnaire_label(title: str, version: int) -> str:
+    """A questionnaire as people name it: its title and version ("… (version 1)")."""
+    return _("%(title)s (version %(version)s)", title=title, version=version)
 
 
 def answer_text(question: Question, answer: Any, status: str, lang: str) -> str:
@@ -126,11 +174,9 @@ def answer_text(question: Question, answer: Any, status: str, lang: str) -> str:
         return option.text.get(lang) if option else str(answer)
     if question.type == "multiple_choice":
         chosen = [o.text.get(lang) for o in question.options if o.id in (answer or ())]
-        return "; ".join(chosen) if chosen else _("None of these")
+        return list_join(chosen, lang) if chosen else _("None of these")
     if question.type == "number":
-        unit = question.unit.get(lang)
-        number = f"{answer:g}" if isinstance(answer, float) else str(answer)
-        return f"{number} {unit}".strip()
+        return question.number_text(answer, lang)
     if question.type == "yes_no":
         return _("Yes") if answer else _("No")
     return str(answer)
@@ -149,7 +195,9 @@ def _extremes(results: list[Ranked]) -> tuple[Ranked | None, Ranked | None]:
 def _chart(results: Iterable[Ranked], title: str) -> str:
     """A radar chart of the results' levels (solid) and the next level to aim for (dashed)."""
     results = list(results)
-    labels = [r.title if r.level is not None else f"{r.title} ({_('n/a')})" for r in results]
+    labels = [
+        r.title if r.level is not None else _("%(title)s (n/a)", title=r.title) for r in results
+    ]
     current = tuple(float(r.level) if r.level is not None else None for r in results)
     target = tuple(float(min(r.level + 1, 5)) if r.level is not None else None for r in results)
     series = [Series(_("Current level"), current), Series(_("Next level"), target)]

@@ -18,6 +18,7 @@ from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
 from flask_login.config import COOKIE_NAME
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from readiness.db import get_session
@@ -47,6 +48,22 @@ def safe_next(target: str | None, default: str = "main.index") -> str:
     return url_for(default)
 
 
+def invited_to(target: str | None) -> str | None:
+    """The organisation of the open invitation that a `next` path accepts, if it is one."""
+    if not target:
+        return None
+    try:
+        endpoint, args = current_app.url_map.bind("").match(urlsplit(target).path)
+    except HTTPException:
+        return None
+    if endpoint != "organisations.accept_invitation":
+        return None
+    try:
+        return accounts.invitation_for_token(get_session(), args["token"]).organisation.name
+    except accounts.InvalidToken:
+        return None
+
+
 def _sign_in(user: User, remember: bool = False) -> None:
     lang = session.get("lang")
     session.clear()  # a fresh session on sign-in: no fixation, no leftovers
@@ -73,7 +90,9 @@ def register() -> Response | str:
             _sign_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), "organisations.create"))
-    return render_template("auth/register.html", form=form)
+    return render_template(
+        "auth/register.html", form=form, invited_to=invited_to(request.args.get("next"))
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,7 +111,10 @@ def login() -> Response | str:
             _sign_in(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template(
-        "auth/login.html", form=form, remember=current_app.config["REMEMBER_ME_ENABLED"]
+        "auth/login.html",
+        form=form,
+        remember=current_app.config["REMEMBER_ME_ENABLED"],
+        invited_to=invited_to(request.args.get("next")),
     )
 
 

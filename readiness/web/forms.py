@@ -38,7 +38,14 @@ def role_choices() -> list[SelectChoice]:
 def _new_password(label: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(message=_l("Please enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                message=_l("The password needs at least %(min)d characters."),
+            ),
+            Length(max=200, message=_l("The password can have at most %(max)d characters.")),
+        ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
@@ -47,7 +54,10 @@ def _new_password(label: str) -> PasswordField:
 def _confirm(label: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[
+            DataRequired(message=_l("Please repeat the password.")),
+            EqualTo("password", message=_l("The passwords differ.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -55,7 +65,11 @@ def _confirm(label: str) -> PasswordField:
 def _email() -> EmailField:
     return EmailField(
         _l("E-mail address"),
-        validators=[DataRequired(), Email(), Length(max=254)],
+        validators=[
+            DataRequired(message=_l("Please enter your e-mail address.")),
+            Email(message=_l("This is not a valid e-mail address.")),
+            Length(max=254, message=_l("The e-mail address can have at most %(max)d characters.")),
+        ],
         render_kw={"autocomplete": "email"},
     )
 
@@ -76,7 +90,10 @@ class RegisterForm(FlaskForm):
 
     name = StringField(
         _l("Your name"),
-        validators=[DataRequired(), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Please enter your name.")),
+            Length(max=120, message=_l("The name can have at most %(max)d characters.")),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = _email()

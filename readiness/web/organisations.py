@@ -140,6 +140,10 @@ def change_role(org_id: int, user_id: int) -> Response:
     """Give a member another role."""
     form = RoleForm(prefix=f"m{user_id}")
     if form.validate_on_submit():
+        members = accounts.members_of(get_session(), org_id)
+        if any(m.user_id == user_id and m.role == form.role.data for m in members):
+            flash(_("The role is unchanged."), "info")
+            return redirect(url_for("organisations.members", org_id=org_id))
         try:
             accounts.change_role(get_session(), current_user, org_id, user_id, form.role.data)
         except accounts.LastOwner:

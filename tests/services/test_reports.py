@@ -118,7 +118,7 @@ def test_every_question_is_in_its_pillar_with_answer_text_and_notes(english, fla
         ("data.governance", "it", "answered", "zh", "IT部门"),
         ("infrastructure.network", ["wired", "fiveg"], "answered", "en", "Wired; 5G"),
         ("infrastructure.network", [], "answered", "en", "None of these"),
-        ("talent.training_hours", 12, "answered", "zh", "12 小时"),
+        ("talent.training_hours", 12, "answered", "zh", "12小时"),  # CJK unit: no space
         ("technology.patents", True, "answered", "en", "Yes"),
         ("technology.patents", None, "unanswered", "en", "Not answered"),
         ("infrastructure.network", None, "not_applicable", "en", "Not applicable"),

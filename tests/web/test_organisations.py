@@ -194,3 +194,34 @@ def test_dashboard_lists_all_memberships(client, auth, make_user, make_org, db_s
     _login(auth, user)
     page = client.get("/").data
     assert b"Own Firm" in page and b"Client Firm" in page
+
+
+def test_choosing_the_same_role_says_it_is_unchanged(client, auth, make_user, make_org) -> None:
+    owner, member = make_user(), make_user()
+    org = make_org(owner=owner, members={member: "editor"})
+    _login(auth, owner)
+    url = f"/organisations/{org.id}/members/{member.id}/role"
+    page = client.post(url, data={f"m{member.id}-role": "editor"}, follow_redirects=True).data
+    assert b"The role is unchanged." in page and b"The role has been changed." not in page
+    page = client.post(url, data={f"m{member.id}-role": "viewer"}, follow_redirects=True).data
+    assert b"The role has been changed." in page
+
+
+def test_invitation_link_explains_itself_on_sign_in_and_register(
+    client, auth, make_user, make_org
+) -> None:
+    owner = make_user()
+    org = make_org(owner=owner, name="Acme Gears")
+    _login(auth, owner)
+    page = client.post(f"/organisations/{org.id}/invitations", data={"role": "viewer"}).data
+    assert b'data-copy-target="invite-link"' in page
+    link = re.search(r'value="http://localhost(/organisations/join/[^"]+)"', page.decode())
+    auth.logout()
+    login_url = client.get(link.group(1)).headers["Location"]
+    invited = b"You have been invited to join Acme Gears"
+    assert invited in client.get(login_url).data
+    next_path = login_url.split("next=", 1)[1]
+    assert invited in client.get(f"/register?next={next_path}").data
+    # An ordinary sign-in, or a broken invitation token, shows no invitation.
+    assert invited not in client.get("/login").data
+    assert invited not in client.get("/login?next=/organisations/join/nonsense").data
