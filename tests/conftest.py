@@ -19,6 +19,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
+from hypothesis import HealthCheck
+from hypothesis import settings
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -34,6 +36,10 @@ from tests.databases import DatabaseFactory
 from tests.databases import PostgresCluster
 from tests.databases import postgres_missing
 from tests.databases import selected_backends
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them on timing.
+settings.register_profile("readiness", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("readiness")
 
 TEST_PASSWORD = factories.DEFAULT_PASSWORD
 REPO_QUESTIONNAIRES = str(ROOT / "questionnaires")
