@@ -49,6 +49,23 @@ def sign_in(page: Any, base: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def register_and_start(
+    page: Any, base: str, *, name: str, email: str, password: str, organisation: str, title: str
+) -> None:
+    """Register a new user, create their organisation and start an assessment of the flagship."""
+    page.goto(f"{base}/register")
+    page.fill("#name", name)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    page.get_by_role("button", name="Create account").click()
+    page.fill("#name", organisation)
+    page.get_by_role("button", name="Create organisation").click()
+    page.goto(f"{base}/assessments/new")
+    page.fill("#title", title)
+    page.get_by_role("button", name="Start assessment").click()
+
+
 def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser, screenshot):
     base = live_server
     questionnaire = live_app.extensions["catalogue"].get("smart-manufacturing-readiness")
@@ -58,17 +75,15 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     page.set_default_timeout(10_000)
 
     # First sitting: register, create the organisation, start, fill two pillars.
-    page.goto(f"{base}/register")
-    page.fill("#name", "Mei Lin")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.fill("#name", "Lin Precision Parts")
-    page.get_by_role("button", name="Create organisation").click()
-    page.goto(f"{base}/assessments/new")
-    page.fill("#title", "Readiness 2025")
-    page.get_by_role("button", name="Start assessment").click()
+    register_and_start(
+        page,
+        base,
+        name="Mei Lin",
+        email=EMAIL,
+        password=PASSWORD,
+        organisation="Lin Precision Parts",
+        title="Readiness 2025",
+    )
     assert f"/pillars/{pillars[0]}" in page.url
     screenshot(page, "01-fill-first-pillar")
 

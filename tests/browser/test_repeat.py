@@ -8,6 +8,7 @@ import pytest
 
 from readiness.web.assessment_forms import answer_name
 from tests.browser.test_journey import answer
+from tests.browser.test_journey import register_and_start
 
 pytestmark = pytest.mark.browser
 
@@ -35,17 +36,15 @@ def test_repeat_from_the_prefilled_assessment_and_compare(
     page = context.new_page()
     page.set_default_timeout(15_000)
 
-    page.goto(f"{base}/register")
-    page.fill("#name", "Li Wei")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.fill("#name", "Wei Castings")
-    page.get_by_role("button", name="Create organisation").click()
-    page.goto(f"{base}/assessments/new")
-    page.fill("#title", "Baseline")
-    page.get_by_role("button", name="Start assessment").click()
+    register_and_start(
+        page,
+        base,
+        name="Li Wei",
+        email=EMAIL,
+        password=PASSWORD,
+        organisation="Wei Castings",
+        title="Baseline",
+    )
 
     def first_answers(pillar_id: str) -> None:
         for question in questionnaire.questions_of(pillar_id):
