@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
 
 from readiness import create_app
 from readiness import migrate
@@ -14,6 +13,7 @@ from readiness.cli_errors import CliError
 from readiness.cli_errors import cli_text
 from readiness.cli_errors import lang_option
 from readiness.cli_errors import unknown_questionnaire
+from readiness.cli_language import ReadinessGroup
 from readiness.cli_reports import compare_command
 from readiness.cli_reports import report_command
 from readiness.cli_support import catalogue
@@ -28,7 +28,7 @@ from readiness.i18n import cli_gettext as _
 from readiness.services.questionnaires import UnknownQuestionnaire
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+@click.group(cls=ReadinessGroup, create_app=create_app)
 def cli() -> None:
     """Readiness: smart-manufacturing and AI readiness assessments."""
 

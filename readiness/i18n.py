@@ -157,9 +157,14 @@ def _cli_translations(locale: str) -> NullTranslations:
     return Translations.load(directory, [locale])
 
 
+def cli_translations() -> NullTranslations:
+    """The catalog of the command line's language (works without an app)."""
+    return _cli_translations(locale_for(cli_language()))
+
+
 def cli_gettext(message: str, **variables: Any) -> str:
     """`message` translated for the command line's language (works without an app), %-formatted."""
-    text = _cli_translations(locale_for(cli_language())).gettext(message)
+    text = cli_translations().gettext(message)
     return text % variables if variables else text
 
 

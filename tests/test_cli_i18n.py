@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from click.testing import Result
@@ -13,6 +15,7 @@ from flask import render_template_string
 
 from readiness import i18n
 from readiness.cli import cli
+from readiness.cli_click_messages import MESSAGES as CLICK_MESSAGES
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import parse_answer_file
 from tests.i18n_checks import compile_catalogs
@@ -193,3 +196,69 @@ def test_lang_option_sets_the_language_of_the_messages(
     # Without --lang the environment still decides.
     result = invoke([a for a in args if a not in ("--lang", "zh", "en")], ZH, catalogue_dir)
     assert result.stderr.startswith("错误：")
+
+
+# --- click's own messages (usage, help, parameter errors) ---------------------------------------
+
+
+def test_click_messages_follow_the_language_of_each_run(catalogue_dir: Path) -> None:
+    """Click's usage, help and errors are Chinese for zh, then English again, in one process."""
+    for _round in range(2):
+        missing = invoke(["score"], ZH, catalogue_dir)
+        assert missing.exit_code == 2
+        assert "用法：" in missing.stderr and "Usage:" not in missing.stderr, missing.stderr
+        assert "运行“cli score --help”查看帮助。" in missing.stderr, missing.stderr
+        assert "错误：缺少参数 'QUESTIONNAIRE_ID'" in missing.stderr, missing.stderr
+        choice = invoke(["report", "x.json", "--format", "x"], ZH, catalogue_dir)
+        assert "错误：'--format' 的值无效：'x' 不在可选值 'pdf', 'html'" in choice.stderr
+        unknown = invoke(["--x"], ZH, catalogue_dir)
+        assert "错误：没有选项 '--x'。" in unknown.stderr, unknown.stderr
+        helped = invoke(["--help"], ZH, catalogue_dir)
+        assert helped.exit_code == 0
+        assert "选项：" in helped.stdout and "命令：" in helped.stdout, helped.stdout
+        assert "显示此帮助信息并退出。" in helped.stdout and "Options:" not in helped.stdout
+        sub_help = invoke(["score", "--help"], ZH, catalogue_dir)
+        assert "显示此帮助信息并退出。" in sub_help.stdout, sub_help.stdout
+
+        missing = invoke(["score"], EN, catalogue_dir)
+        assert missing.stderr.endswith(
+            "Try 'cli score --help' for help.\n\nError: Missing argument 'QUESTIONNAIRE_ID'.\n"
+        ), missing.stderr
+        assert missing.stderr.startswith("Usage: cli score ")
+        choice = invoke(["report", "x.json", "--format", "x"], EN, catalogue_dir)
+        assert "Error: Invalid value for '--format': 'x' is not one of 'pdf', 'html'" in (
+            choice.stderr
+        )
+        helped = invoke(["--help"], EN, catalogue_dir)
+        assert "Options:" in helped.stdout and "Commands:" in helped.stdout
+        assert "Show this message and exit." in helped.stdout and "选项" not in helped.stdout
+        sub_help = invoke(["score", "--help"], EN, catalogue_dir)
+        assert "Show this message and exit." in sub_help.stdout, sub_help.stdout
+
+
+def test_click_messages_follow_lang_and_leave_other_click_programs_alone() -> None:
+    """Without READINESS_LANG the POSIX locale decides; click outside `readiness` is untouched."""
+    result = CliRunner().invoke(cli, ["score"], env={"READINESS_LANG": None, "LANG": "zh_CN.UTF-8"})
+    assert "用法：" in result.stderr, result.stderr
+
+    @click.command()
+    @click.argument("name")
+    def other(name: str) -> None:
+        """Another click program in the same process."""
+
+    other_result = CliRunner().invoke(other, [], env=ZH)
+    assert "Usage: other [OPTIONS] NAME" in other_result.stderr, other_result.stderr
+    assert "Error: Missing argument 'NAME'." in other_result.stderr
+
+
+def test_click_messages_module_is_current() -> None:
+    """readiness/cli_click_messages.py lists exactly the installed click's messages."""
+    tool = Path(__file__).resolve().parent.parent / "tools" / "click_messages.py"
+    spec = importlib.util.spec_from_file_location("click_messages_tool", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(CLICK_MESSAGES) == set(module.click_messages()), (
+        "click changed: run `.venv/bin/python tools/click_messages.py`, then "
+        "`.venv/bin/python tools/update_messages.py` and translate what it lists"
+    )
