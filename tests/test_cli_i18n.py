@@ -16,6 +16,7 @@ from flask import render_template_string
 from readiness import i18n
 from readiness.cli import cli
 from readiness.cli_click_messages import MESSAGES as CLICK_MESSAGES
+from readiness.cli_help_messages import MESSAGES as HELP_MESSAGES
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import parse_answer_file
 from tests.i18n_checks import compile_catalogs
@@ -251,14 +252,54 @@ def test_click_messages_follow_lang_and_leave_other_click_programs_alone() -> No
     assert "Error: Missing argument 'NAME'." in other_result.stderr
 
 
-def test_click_messages_module_is_current() -> None:
-    """readiness/cli_click_messages.py lists exactly the installed click's messages."""
+def test_help_texts_follow_the_language_of_each_run(catalogue_dir: Path) -> None:
+    """Our commands' and options' help (and Flask's) are Chinese for zh, then English again."""
+    for _round in range(2):
+        helped = invoke(["score", "--help"], ZH, catalogue_dir)
+        assert helped.exit_code == 0, helped.output
+        assert "按问卷 QUESTIONNAIRE_ID 为答案文件 ANSWERS_FILE（JSON）评分" in helped.stdout
+        assert "输出和提示信息的语言。" in helped.stdout and "默认：最新版本。" in helped.stdout
+        assert "Score ANSWERS_FILE" not in helped.stdout, helped.stdout
+        group = invoke(["--help"], ZH, catalogue_dir)
+        assert "智能制造与人工智能就绪度评估" in group.stdout, group.stdout
+        assert "运行开发服务器。" in group.stdout and "显示 Flask 版本。" in group.stdout
+        assert "校验、列出和导出问卷数据文件。" in group.stdout, group.stdout
+        # The run put the originals back: a command used outside `readiness` is in English.
+        assert cli.commands["score"].help.startswith("Score ANSWERS_FILE (JSON)")
+
+        helped = invoke(["score", "--help"], EN, catalogue_dir)
+        assert "Score ANSWERS_FILE (JSON) against QUESTIONNAIRE_ID" in helped.stdout
+        assert "The language of the output and the messages." in helped.stdout
+        assert "按问卷" not in helped.stdout, helped.stdout
+        group = invoke(["--help"], EN, catalogue_dir)
+        assert "Run a development server." in group.stdout, group.stdout
+        assert "smart-manufacturing and AI readiness assessments." in group.stdout
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in group.stdout), group.stdout
+
+
+def _tool() -> object:
+    """tools/click_messages.py, imported."""
     tool = Path(__file__).resolve().parent.parent / "tools" / "click_messages.py"
     spec = importlib.util.spec_from_file_location("click_messages_tool", tool)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert set(CLICK_MESSAGES) == set(module.click_messages()), (
-        "click changed: run `.venv/bin/python tools/click_messages.py`, then "
-        "`.venv/bin/python tools/update_messages.py` and translate what it lists"
+    return module
+
+
+HINT = (
+    "run `.venv/bin/python tools/click_messages.py`, then "
+    "`.venv/bin/python tools/update_messages.py` and translate what it lists"
+)
+
+
+def test_click_messages_module_is_current() -> None:
+    """readiness/cli_click_messages.py lists exactly the installed click's messages."""
+    assert set(CLICK_MESSAGES) == set(_tool().click_messages()), f"click changed: {HINT}"
+
+
+def test_help_messages_module_is_current() -> None:
+    """readiness/cli_help_messages.py lists exactly the help texts of the `readiness` commands."""
+    assert set(HELP_MESSAGES) == set(_tool().cli_help_messages()), (
+        f"a command's or an option's help changed: {HINT}"
     )
