@@ -141,7 +141,10 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     screenshot(page, "06-results-phone")
     page.goto(f"{base}/assessments/")
     screenshot(page, "07-list-phone")
+    wide = "document.documentElement.scrollWidth > window.innerWidth"
+    assert not page.evaluate(wide), "the assessments list scrolls sideways on a phone"
     page.get_by_role("link", name="Results").click()
-    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, "the results page scrolls sideways on a phone"
+    page.wait_for_url(re.compile(r"/results$"))
+    page.wait_for_load_state()
+    assert not page.evaluate(wide), "the results page scrolls sideways on a phone"
     context.close()
