@@ -16,17 +16,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from readiness.app_setup import configure
     from readiness.app_setup import register_catalogue
     from readiness.app_setup import register_extensions
-    from readiness.config import INSTANCE_PATH
-    from readiness.config import ROOT
+    from readiness.config import PACKAGE_DIR
+    from readiness.config import instance_path
     from readiness.web import register_blueprints
     from readiness.web import register_error_handlers
     from readiness.web import register_template_helpers
 
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_PATH),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(instance_path()),
+        template_folder=str(PACKAGE_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
     )
     configure(app, config)
     db.init_app(app)

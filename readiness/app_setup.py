@@ -45,9 +45,7 @@ def register_catalogue(app: Flask) -> None:
     A caller may hand in an already loaded catalogue as QUESTIONNAIRE_CATALOGUE (the test
     suite loads it once per session instead of once per app).
     """
-    catalogue = app.config.get("QUESTIONNAIRE_CATALOGUE") or Catalogue.load(
-        app.config["QUESTIONNAIRE_DIR"]
-    )
+    catalogue = app.config.get("QUESTIONNAIRE_CATALOGUE") or Catalogue.for_config(app.config)
     for problem in catalogue.problems:
         log.warning("questionnaire problem: %s", problem)
     app.extensions["catalogue"] = catalogue

@@ -11,8 +11,11 @@ from typing import Any
 
 from flask.cli import NoAppException
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_PATH = ROOT / "instance"
+# Everything the app needs at run time ships inside the package (so a wheel runs anywhere).
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_QUESTIONNAIRES = PACKAGE_DIR / "questionnaires"
+TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 ENVIRONMENTS = ("development", "production")
 
 DEFAULTS: dict[str, Any] = {
@@ -20,11 +23,12 @@ DEFAULTS: dict[str, Any] = {
     "TESTING": False,
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # filled in from the instance path
-    "QUESTIONNAIRE_DIR": str(ROOT / "questionnaires"),
+    "QUESTIONNAIRE_DIR": None,  # extra questionnaires, added to (or overriding) the built-in ones
+    "BUILTIN_QUESTIONNAIRES": True,  # load the questionnaires shipped in the package
     "FLAGSHIP_QUESTIONNAIRE": "smart-manufacturing-readiness",
     "LANGUAGES": ("en", "zh"),
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "readiness" / "translations"),
+    "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -70,24 +74,33 @@ class ConfigError(NoAppException):
     """The configuration is unusable; the message says what to set (printed without a traceback)."""
 
 
+def instance_path(environ: Mapping[str, str] | None = None) -> Path:
+    """READINESS_INSTANCE_PATH, else `instance/` in the working directory (database, keys)."""
+    environ = os.environ if environ is None else environ
+    configured = environ.get("READINESS_INSTANCE_PATH")
+    return Path(configured).resolve() if configured else Path.cwd() / "instance"
+
+
 def default_database_url(instance_path: str | os.PathLike[str]) -> str:
     """The SQLite database under the instance folder, used when DATABASE_URL is not set."""
     return f"sqlite:///{Path(instance_path) / 'readiness.db'}"
 
 
 def database_url(
-    instance_path: str | os.PathLike[str] = INSTANCE_PATH,
+    instance: str | os.PathLike[str] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> str:
     """DATABASE_URL from the environment, else the default SQLite file (for Alembic's env.py)."""
     environ = os.environ if environ is None else environ
-    return environ.get("DATABASE_URL") or default_database_url(instance_path)
+    if instance is None:
+        instance = instance_path(environ)
+    return environ.get("DATABASE_URL") or default_database_url(instance)
 
 
-def questionnaire_dir(environ: Mapping[str, str] | None = None) -> str:
-    """QUESTIONNAIRE_DIR from the environment, else the built-in questionnaires folder."""
+def questionnaire_dir(environ: Mapping[str, str] | None = None) -> str | None:
+    """QUESTIONNAIRE_DIR from the environment (extra questionnaires), else None."""
     environ = os.environ if environ is None else environ
-    return environ.get("QUESTIONNAIRE_DIR") or DEFAULTS["QUESTIONNAIRE_DIR"]
+    return environ.get("QUESTIONNAIRE_DIR") or None
 
 
 def _convert(raw: str, kind: type) -> Any:

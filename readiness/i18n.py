@@ -1,23 +1,15 @@
-"""Locale selection (explicit choice → user setting → Accept-Language) and the Flask-Babel setup.
+"""What a web request needs of languages: locale selection (choice → user → browser), Flask-Babel.
 
-The app speaks of languages by their short codes (`en`, `zh`: URLs, settings, questionnaire
-texts); Babel's catalogs and formatting use full locales (`zh_Hans_CN`). `locale_for` and
-`language_of` translate between the two, so nothing else needs to know the difference.
+The language codes and the command line's language are in readiness.languages; the command
+line's catalog is in readiness.cli.language.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from collections.abc import Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
-from functools import lru_cache
-from typing import Any
 
-from babel import Locale
-from babel.support import NullTranslations
-from babel.support import Translations
 from flask import Flask
 from flask import current_app
 from flask import has_request_context
@@ -32,14 +24,10 @@ from readiness.config import DEFAULTS
 from readiness.domain.messages import localise_message
 from readiness.domain.questionnaire import Text
 from readiness.extensions import babel
-
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
-
-# The Babel locale of each language code; the Chinese catalog is Simplified Chinese (mainland).
-BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
-
-# Environment variables that give the command line's language, first match wins.
-CLI_LANGUAGE_VARIABLES = ("READINESS_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+from readiness.languages import LANGUAGE_NAMES  # noqa: F401 - the templates' language names
+from readiness.languages import cli_language
+from readiness.languages import language_of
+from readiness.languages import locale_for
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -47,19 +35,6 @@ def supported_languages() -> tuple[str, ...]:
     if current_app:
         return tuple(current_app.config["LANGUAGES"])
     return tuple(DEFAULTS["LANGUAGES"])
-
-
-def locale_for(lang: str) -> str:
-    """The Babel locale of a language code (`zh` → `zh_Hans_CN`); unknown codes pass through."""
-    return BABEL_LOCALES.get(lang, lang)
-
-
-def language_of(locale: Locale | str | None) -> str:
-    """The language code of a Babel locale (`zh_Hans_CN` → `zh`); English when unknown."""
-    if locale is None:
-        return "en"
-    code = locale.language if isinstance(locale, Locale) else str(locale).split("_")[0]
-    return code if code in BABEL_LOCALES else "en"
 
 
 def current_language() -> str:
@@ -88,33 +63,6 @@ def localise(text: Text | Mapping[str, str] | str | None) -> str:
 def message_text(value: object) -> str:
     """A domain message (Message, Problem, AnswerError …) in the current language."""
     return localise_message(value, gettext)
-
-
-# A command's --lang, which overrides the environment for its messages (see cli_language_override).
-_CLI_LANGUAGE: ContextVar[str | None] = ContextVar("cli_language", default=None)
-
-
-@contextmanager
-def cli_language_override(lang: str) -> Iterator[None]:
-    """Make the command line speak `lang` (a command's --lang) until the block ends."""
-    token = _CLI_LANGUAGE.set(lang if lang in BABEL_LOCALES else None)
-    try:
-        yield
-    finally:
-        _CLI_LANGUAGE.reset(token)
-
-
-def cli_language(environ: Mapping[str, str] | None = None) -> str:
-    """The command line's language: a command's --lang, READINESS_LANG, the POSIX locale, en."""
-    if environ is None and _CLI_LANGUAGE.get() is not None:
-        return _CLI_LANGUAGE.get() or "en"
-    environ = os.environ if environ is None else environ
-    for name in CLI_LANGUAGE_VARIABLES:
-        value = (environ.get(name) or "").strip()
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            code = value.replace("-", "_").split("_")[0].split(".")[0].split(":")[0].lower()
-            return code if code in BABEL_LOCALES else "en"
-    return "en"
 
 
 def select_language() -> str:
@@ -149,23 +97,6 @@ def remember_query_language() -> None:
     asked = request.args.get("lang")
     if asked in supported_languages():
         session["lang"] = asked
-
-
-@lru_cache(maxsize=8)
-def _cli_translations(locale: str) -> NullTranslations:
-    directory = DEFAULTS["BABEL_TRANSLATION_DIRECTORIES"]
-    return Translations.load(directory, [locale])
-
-
-def cli_translations() -> NullTranslations:
-    """The catalog of the command line's language (works without an app)."""
-    return _cli_translations(locale_for(cli_language()))
-
-
-def cli_gettext(message: str, **variables: Any) -> str:
-    """`message` translated for the command line's language (works without an app), %-formatted."""
-    text = cli_translations().gettext(message)
-    return text % variables if variables else text
 
 
 def init_app(app: Flask) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from readiness.config import ROOT
+from readiness.config import MIGRATIONS_DIR
 
-ALEMBIC_INI = ROOT / "migrations" / "alembic.ini"
+ALEMBIC_INI = MIGRATIONS_DIR / "alembic.ini"
 
 
 def alembic_config(url: str) -> Config:

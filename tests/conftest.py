@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from readiness import create_app
-from readiness.config import ROOT
 from readiness.db import get_sessionmaker
 from readiness.models import Organisation
 from readiness.models import User
@@ -36,13 +35,14 @@ from tests.databases import DatabaseFactory
 from tests.databases import PostgresCluster
 from tests.databases import postgres_missing
 from tests.databases import selected_backends
+from tests.paths import ROOT
 
 # Property tests check behaviour, not speed: a loaded CI machine must not fail them on timing.
 settings.register_profile("readiness", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("readiness")
 
 TEST_PASSWORD = factories.DEFAULT_PASSWORD
-REPO_QUESTIONNAIRES = str(ROOT / "questionnaires")
+
 
 
 def pytest_report_header() -> str:
@@ -109,17 +109,17 @@ def cheap_password_hashing() -> Iterator[None]:
 
 @lru_cache(maxsize=1)
 def repo_catalogue() -> Catalogue:
-    return Catalogue.load(REPO_QUESTIONNAIRES)
+    return Catalogue.with_builtin()
 
 
 def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     """The configuration of the test app; tests may override any key.
 
     The repository's questionnaire catalogue is loaded once per session and handed in;
-    overriding QUESTIONNAIRE_DIR makes the app load that directory itself.
+    overriding QUESTIONNAIRE_DIR makes the app load only that directory.
     """
-    directory = str(overrides.get("QUESTIONNAIRE_DIR", REPO_QUESTIONNAIRES))
-    preloaded = repo_catalogue() if directory == REPO_QUESTIONNAIRES else None
+    directory = overrides.get("QUESTIONNAIRE_DIR")
+    preloaded = repo_catalogue() if directory is None else None
     return {
         "QUESTIONNAIRE_CATALOGUE": preloaded,
         "TESTING": True,
@@ -128,7 +128,8 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "QUESTIONNAIRE_DIR": directory,
+        "QUESTIONNAIRE_DIR": str(directory) if directory else None,
+        "BUILTIN_QUESTIONNAIRES": directory is None,
         "SERVER_NAME": "localhost",
         **overrides,
     }

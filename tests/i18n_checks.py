@@ -15,8 +15,8 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from readiness.config import ROOT
 from readiness.domain.questionnaire import Text
+from tests.paths import ROOT
 
 TRANSLATIONS = ROOT / "readiness" / "translations"
 POT = TRANSLATIONS / "messages.pot"

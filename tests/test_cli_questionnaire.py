@@ -14,7 +14,7 @@ from flask.cli import ScriptInfo
 
 from readiness import create_app
 from readiness.cli import cli
-from readiness.config import ROOT
+from tests.paths import QUESTIONNAIRES
 
 MINI = Path(__file__).resolve().parent / "domain" / "data" / "mini.yaml"
 
@@ -35,8 +35,13 @@ def catalogue_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cli_app(catalogue_dir: Path) -> Flask:
-    """An app whose QUESTIONNAIRE_DIR is the temporary catalogue."""
-    config = {"TESTING": True, "SECRET_KEY": "test", "QUESTIONNAIRE_DIR": str(catalogue_dir)}
+    """An app whose only questionnaires are those of the temporary catalogue."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "QUESTIONNAIRE_DIR": str(catalogue_dir),
+        "BUILTIN_QUESTIONNAIRES": False,
+    }
     return create_app(config)
 
 
@@ -95,7 +100,7 @@ def test_list_without_an_app_uses_the_default_directory() -> None:
 
     result = CliRunner().invoke(cli, ["questionnaire", "list"], obj=ScriptInfo(create_app=no_app))
     assert result.exit_code == 0, result.output
-    expected = sorted(p.parent.name for p in (ROOT / "questionnaires").glob("*/*.yaml"))
+    expected = sorted(p.parent.name for p in QUESTIONNAIRES.glob("*/*.yaml"))
     assert sorted({line.split("\t")[0] for line in result.stdout.splitlines()}) == sorted(
         set(expected)
     )

@@ -12,10 +12,10 @@ from flask.testing import FlaskCliRunner
 
 from readiness import create_app
 from readiness.cli import cli
-from readiness.config import ROOT
+from tests.paths import ROOT
 
 MINI = Path(__file__).resolve().parent / "domain" / "data" / "mini.yaml"
-FLAGSHIP = ROOT / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
+FLAGSHIP = ROOT / "readiness" / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
 GOOD = {
     "answers": {
         "technology.rd": 3,

@@ -14,8 +14,9 @@ from flask import render_template_string
 from flask_babel import gettext
 
 from readiness import i18n
+from readiness import languages
 from readiness.cli import cli
-from readiness.config import ROOT
+from readiness.cli import language as cli_language_module
 from readiness.domain.questionnaire import Text
 from readiness.models import User
 from tests.factories import DEFAULT_PASSWORD
@@ -26,6 +27,7 @@ from tests.i18n_checks import english_words
 from tests.i18n_checks import extract_messages
 from tests.i18n_checks import message_ids
 from tests.i18n_checks import read_catalog
+from tests.paths import ROOT
 
 ZH_HEADERS = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
 EN_HEADERS = {"Accept-Language": "en-GB,en;q=0.8"}
@@ -39,7 +41,7 @@ def compiled_catalogs() -> None:
         if not mo.exists() or mo.stat().st_mtime < path.stat().st_mtime:
             with mo.open("wb") as f:
                 write_mo(f, read_catalog(path))
-    i18n._cli_translations.cache_clear()
+    cli_language_module._cli_translations.cache_clear()
 
 
 # --- the catalogs --------------------------------------------------------------------------------
@@ -48,7 +50,7 @@ def compiled_catalogs() -> None:
 def test_there_is_a_catalog_per_language() -> None:
     """Chinese is catalogued as zh_Hans_CN; English has its own catalog too."""
     locales = {p.parent.parent.name for p in catalog_paths()}
-    assert locales == {i18n.locale_for(lang) for lang in ("en", "zh")}
+    assert locales == {languages.locale_for(lang) for lang in ("en", "zh")}
 
 
 @pytest.mark.parametrize("path", catalog_paths(), ids=lambda p: p.parent.parent.name)
@@ -111,10 +113,10 @@ def test_no_code_bypasses_the_language_mapping() -> None:
 
 def test_locale_mapping() -> None:
     """Language codes map to Babel locales and back."""
-    assert i18n.locale_for("zh") == "zh_Hans_CN"
-    assert i18n.locale_for("en") == "en"
-    assert i18n.language_of("zh_Hans_CN") == "zh"
-    assert i18n.language_of(None) == "en"
+    assert languages.locale_for("zh") == "zh_Hans_CN"
+    assert languages.locale_for("en") == "en"
+    assert languages.language_of("zh_Hans_CN") == "zh"
+    assert languages.language_of(None) == "en"
 
 
 @pytest.mark.parametrize(
@@ -239,14 +241,14 @@ def test_wtforms_messages_are_chinese(client) -> None:
 )
 def test_cli_language_from_environment(environ, expected) -> None:
     """The command line speaks READINESS_LANG, else the POSIX locale's language."""
-    assert i18n.cli_language(environ) == expected
+    assert languages.cli_language(environ) == expected
 
 
 def test_cli_messages_are_translated(tmp_path: Path) -> None:
     """The `readiness` command's own messages to people come out in Chinese."""
     from click.testing import CliRunner
 
-    flagship = ROOT / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
+    flagship = ROOT / "readiness" / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
     runner = CliRunner()
     ok = runner.invoke(
         cli, ["questionnaire", "validate", str(flagship)], env={"READINESS_LANG": "zh"}

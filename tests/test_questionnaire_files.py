@@ -8,12 +8,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from readiness.config import ROOT
 from readiness.domain.loading import load_questionnaire
 from readiness.domain.loading import load_questionnaires
 from readiness.domain.validation import SCHEMA_PATH
+from tests.paths import ROOT
 
-QUESTIONNAIRES = ROOT / "questionnaires"
+QUESTIONNAIRES = ROOT / "readiness" / "questionnaires"
 FILES = sorted(QUESTIONNAIRES.glob("*/*.yaml"))
 
 

@@ -22,7 +22,7 @@ from readiness.domain.problems import show
 
 __all__ = ["Problem", "QuestionnaireError", "validate", "schema_validator"]
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "questionnaires" / "schema.json"
 
 TYPE_WORDS = {
     "string": N_("a text"),

@@ -1,15 +1,16 @@
-"""The questionnaire catalogue: every questionnaire of a directory, loaded once per app."""
+"""The questionnaire catalogue: the built-in questionnaires plus QUESTIONNAIRE_DIR's."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from readiness.config import BUILTIN_QUESTIONNAIRES
 from readiness.domain.loading import load_questionnaires
 from readiness.domain.problems import Problem
 from readiness.domain.questionnaire import Questionnaire
-
-DEFAULT_QUESTIONNAIRE_DIR = Path(__file__).resolve().parents[2] / "questionnaires"
 
 
 class UnknownQuestionnaire(LookupError):
@@ -24,17 +25,37 @@ class UnknownQuestionnaire(LookupError):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The valid questionnaires of a directory and the problems of its broken files."""
+    """The valid questionnaires of some directories and the problems of their broken files."""
 
     questionnaires: tuple[Questionnaire, ...]
     problems: tuple[Problem, ...] = ()
-    directory: Path | None = None
 
     @classmethod
-    def load(cls, directory: str | Path) -> Catalogue:
-        """Load every `<id>/<version>.yaml` below `directory`; broken files become problems."""
-        result = load_questionnaires(directory)
-        return cls(result.questionnaires, result.problems, Path(directory))
+    def load(cls, *directories: str | Path) -> Catalogue:
+        """Load every `<id>/<version>.yaml` below each directory; broken files become problems.
+
+        A later directory's questionnaire replaces an earlier one with the same id and version.
+        """
+        found: dict[tuple[str, int], Questionnaire] = {}
+        problems: list[Problem] = []
+        for directory in directories:
+            result = load_questionnaires(directory)
+            found.update({(q.id, q.version): q for q in result.questionnaires})
+            problems.extend(result.problems)
+        return cls(tuple(found.values()), tuple(problems))
+
+    @classmethod
+    def with_builtin(cls, extra: str | Path | None = None) -> Catalogue:
+        """The questionnaires shipped with Readiness, plus (or overridden by) those of `extra`."""
+        return cls.load(BUILTIN_QUESTIONNAIRES, *([extra] if extra else []))
+
+    @classmethod
+    def for_config(cls, config: Mapping[str, Any]) -> Catalogue:
+        """The catalogue a configuration asks for: built-ins (unless switched off), then extras."""
+        extra = config.get("QUESTIONNAIRE_DIR")
+        if config.get("BUILTIN_QUESTIONNAIRES", True):
+            return cls.with_builtin(extra)
+        return cls.load(*([extra] if extra else []))
 
     def all(self) -> list[Questionnaire]:
         """Every questionnaire version, sorted by id, then version."""

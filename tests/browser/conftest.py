@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from readiness import create_app
 from readiness import migrate
-from readiness.config import ROOT
+from tests.paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -40,7 +40,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": True,
-            "QUESTIONNAIRE_DIR": str(ROOT / "questionnaires"),
+            "QUESTIONNAIRE_DIR": str(ROOT / "readiness" / "questionnaires"),
         }
     )
     yield app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -18,9 +17,10 @@ from readiness.domain.charts import radar_svg
 from readiness.domain.charts import series_style
 from readiness.domain.charts import trend_svg
 from readiness.domain.loading import load_questionnaire
+from tests.paths import QUESTIONNAIRES
 
 SVG = "{http://www.w3.org/2000/svg}"
-FLAGSHIP = Path(__file__).resolve().parents[2] / "questionnaires" / "smart-manufacturing-readiness"
+FLAGSHIP = QUESTIONNAIRES / "smart-manufacturing-readiness"
 
 
 def _axis_labels(svg: str) -> list[list[ET.Element]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import settings
@@ -25,9 +23,10 @@ from readiness.domain.recommendations import answer_for_level
 from readiness.domain.results import result_document
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
+from tests.paths import QUESTIONNAIRES
 
 FLAGSHIP = (
-    Path(__file__).resolve().parents[2] / "questionnaires/smart-manufacturing-readiness/1.yaml"
+    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -33,6 +32,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import answer_for_level
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
+from tests.paths import QUESTIONNAIRES
 
 CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 
@@ -369,7 +369,7 @@ def test_max_lead_ignores_not_applicable_parts() -> None:
 
 
 FLAGSHIP = (
-    Path(__file__).resolve().parents[2] / "questionnaires/smart-manufacturing-readiness/1.yaml"
+    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
 )
 
 

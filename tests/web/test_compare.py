@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +53,7 @@ def app_config(database_url: str, tmp_path: Any) -> dict[str, Any]:
 
 def add_version_two(app: Flask) -> None:
     """Write mini/2.yaml (talent.training_hours became talent.training_days) and reload."""
-    directory = app.extensions["catalogue"].directory
+    directory = Path(app.config["QUESTIONNAIRE_DIR"])
     text = MINI.read_text(encoding="utf-8").replace("version: 1", "version: 2")
     (directory / "mini" / "2.yaml").write_text(
         text.replace("talent.training_hours", "talent.training_days"), encoding="utf-8"

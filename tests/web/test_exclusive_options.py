@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
@@ -11,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 from readiness.domain.loading import load_questionnaire
 from readiness.web.assessment_forms import answer_name
 from readiness.web.assessment_forms import build_section_form
+from tests.paths import QUESTIONNAIRES
 
 FLAGSHIP = (
-    Path(__file__).resolve().parents[2] / "questionnaires/smart-manufacturing-readiness/1.yaml"
+    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
 )
 SYSTEMS = "technology.systems"
 

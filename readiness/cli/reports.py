@@ -11,19 +11,19 @@ import click
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from readiness.cli_errors import CliError
-from readiness.cli_errors import lang_option
-from readiness.cli_errors import unknown_questionnaire
-from readiness.cli_support import catalogue
-from readiness.cli_support import read_answers
-from readiness.cli_support import report_app
-from readiness.cli_support import write_output
+from readiness.cli.errors import CliError
+from readiness.cli.errors import lang_option
+from readiness.cli.errors import unknown_questionnaire
+from readiness.cli.language import cli_gettext as _
+from readiness.cli.support import catalogue
+from readiness.cli.support import read_answers
+from readiness.cli.support import report_app
+from readiness.cli.support import write_output
 from readiness.db import get_sessionmaker
 from readiness.domain.answers import AnswerSet
 from readiness.domain.comparison import compare
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.scoring import score
-from readiness.i18n import cli_gettext as _
 from readiness.models import Assessment
 from readiness.services.comparison_exports import comparison_rows
 from readiness.services.comparison_exports import to_csv

@@ -8,10 +8,10 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from readiness.cli.language import cli_gettext as _
 from readiness.domain.messages import localise_message
-from readiness.i18n import cli_gettext as _
-from readiness.i18n import cli_language
-from readiness.i18n import cli_language_override
+from readiness.languages import cli_language
+from readiness.languages import cli_language_override
 from readiness.services.questionnaires import UnknownQuestionnaire
 
 

@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import ScriptInfo
 
 from readiness import create_app
-from readiness.cli_errors import CliError
-from readiness.cli_errors import cli_text
+from readiness.cli.errors import CliError
+from readiness.cli.errors import cli_text
+from readiness.cli.language import cli_gettext as _
 from readiness.config import questionnaire_dir
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
@@ -19,7 +20,6 @@ from readiness.domain.answers import parse_answer_file
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import parse_profile
 from readiness.domain.questionnaire import Questionnaire
-from readiness.i18n import cli_gettext as _
 from readiness.services.questionnaires import Catalogue
 
 
@@ -29,7 +29,7 @@ def catalogue() -> Catalogue:
         stored = current_app.extensions.get("catalogue")
         if isinstance(stored, Catalogue):
             return stored
-        return Catalogue.load(current_app.config["QUESTIONNAIRE_DIR"])
+        return Catalogue.for_config(current_app.config)
     info = click.get_current_context().find_object(ScriptInfo)
     if info is not None:
         try:
@@ -39,7 +39,7 @@ def catalogue() -> Catalogue:
         if app is not None:
             with app.app_context():
                 return catalogue()
-    return Catalogue.load(questionnaire_dir())
+    return Catalogue.with_builtin(questionnaire_dir())
 
 
 def read_answers(

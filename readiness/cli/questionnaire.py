@@ -1,0 +1,71 @@
+"""`readiness questionnaire`: validate, list and export questionnaire files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from readiness.cli.errors import CliError
+from readiness.cli.errors import cli_text
+from readiness.cli.errors import unknown_questionnaire
+from readiness.cli.language import cli_gettext as _
+from readiness.cli.support import catalogue
+from readiness.domain.export import questionnaire_to_dict
+from readiness.domain.loading import load_questionnaire
+from readiness.domain.problems import QuestionnaireError
+from readiness.services.questionnaires import UnknownQuestionnaire
+
+
+@click.group("questionnaire", cls=AppGroup)
+def questionnaire_group() -> None:
+    """Validate, list and export questionnaire data files."""
+
+
+@questionnaire_group.command("validate", with_appcontext=False)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def questionnaire_validate(files: tuple[Path, ...]) -> None:
+    """Check questionnaire FILES; print every problem, one line each (exit 1 if any)."""
+    failed = False
+    for path in files:
+        try:
+            questionnaire = load_questionnaire(path)
+        except QuestionnaireError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(cli_text(problem))
+            continue
+        click.echo(
+            _(
+                "%(path)s: ok (%(key)s, %(n)d questions)",
+                path=path,
+                key=questionnaire.key,
+                n=len(questionnaire.questions),
+            )
+        )
+    if failed:
+        raise SystemExit(1)
+
+
+@questionnaire_group.command("list", with_appcontext=False)
+def questionnaire_list() -> None:
+    """List the questionnaires of QUESTIONNAIRE_DIR; problems of broken files go to stderr."""
+    found = catalogue()
+    for q in found.all():
+        click.echo(f"{q.id}\t{q.version}\t{q.title.get('en')}\t{q.title.get('zh')}")
+    for problem in found.problems:
+        click.echo(cli_text(problem), err=True)
+
+
+@questionnaire_group.command("export", with_appcontext=False)
+@click.argument("questionnaire_id")
+@click.option("--version", "version", type=int, default=None, help="Default: the latest.")
+def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
+    """Print questionnaire QUESTIONNAIRE_ID as JSON."""
+    try:
+        questionnaire = catalogue().get(questionnaire_id, version)
+    except UnknownQuestionnaire as exc:
+        raise CliError(unknown_questionnaire(exc)) from None
+    click.echo(json.dumps(questionnaire_to_dict(questionnaire), ensure_ascii=False, indent=2))

@@ -1,0 +1,39 @@
+"""`readiness score`: score an answers file and print results and the plan as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from readiness.cli.errors import CliError
+from readiness.cli.errors import lang_option
+from readiness.cli.errors import unknown_questionnaire
+from readiness.cli.language import cli_gettext as _
+from readiness.cli.support import catalogue
+from readiness.cli.support import read_answers
+from readiness.domain.results import result_document
+from readiness.services.questionnaires import UnknownQuestionnaire
+
+
+@click.command("score")
+@click.argument("questionnaire_id")
+@click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--version", "version", type=int, default=None, help="Default: the latest.")
+@lang_option()
+def score_command(
+    questionnaire_id: str, answers_file: Path, version: int | None, lang: str
+) -> None:
+    """Score ANSWERS_FILE (JSON) against QUESTIONNAIRE_ID; print results and the plan as JSON."""
+    try:
+        questionnaire = catalogue().get(questionnaire_id, version)
+    except UnknownQuestionnaire as exc:
+        raise CliError(unknown_questionnaire(exc)) from None
+    answers, profile = read_answers(questionnaire, answers_file)
+    document = result_document(questionnaire, answers, profile, lang)
+    if lang != "en":  # the `rule` fields are the technical working, always in English
+        document["notes"] = {
+            "rule": _("The “rule” fields give the technical working of each result, in English.")
+        }
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
