@@ -5,13 +5,36 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test system-deps translations messages lint bench clean
+.PHONY: run test test-latest lock hooks system-deps translations messages lint bench clean
 
-$(BIN)/readiness: pyproject.toml
+# The exact versions we test, with hashes: requirements.lock (refresh with `make lock`).
+LOCK := requirements.lock
+LOCK_INPUTS := pyproject.toml requirements-build.in
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --extra test
+
+$(BIN)/readiness: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Re-resolve the lock file from pyproject.toml's ranges (newest allowed versions), with hashes.
+lock:
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/python -m pip install --quiet 'pip-tools>=7.4'
+	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) --upgrade -o $(LOCK) $(LOCK_INPUTS)
+
+# The suite against the newest versions pyproject.toml allows (not the lock): shows upstream
+# breakage before it reaches main. Uses its own virtualenv, so the locked one stays as it is.
+test-latest: system-deps
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip setuptools wheel babel
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager \
+		--no-build-isolation -e '.[test]'
+	.venv-latest/bin/pybabel -q compile -f -d readiness/translations
+	@.venv-latest/bin/python -m pip list --format=freeze | grep -iE '^(flask|click|babel|werkzeug|sqlalchemy|weasyprint|wtforms|flask-limiter)=' || true
+	.venv-latest/bin/python -m pytest
 
 # Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks.
 # Installed only when missing and when we are root; otherwise the affected tests say what is missing.
@@ -32,6 +55,11 @@ system-deps:
 translations: $(BIN)/readiness
 	@if [ -d readiness/translations ]; then $(BIN)/pybabel -q compile -f -d readiness/translations; fi
 
+# Register the merge driver that unions gettext catalogs when branches meet (see .gitattributes).
+hooks: $(BIN)/readiness
+	git config merge.po-union.name "gettext catalog union"
+	git config merge.po-union.driver "$(abspath $(BIN))/python $(abspath tools/merge_po.py) %O %A %B"
+
 # After adding or changing interface strings: extract, update both catalogs, list what needs translating.
 messages: $(BIN)/readiness
 	$(BIN)/python tools/update_messages.py
@@ -50,4 +78,4 @@ bench: $(BIN)/readiness system-deps translations
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) instance test-artifacts .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-tools instance test-artifacts .pytest_cache build dist
