@@ -1,4 +1,8 @@
-"""Architecture rules: the domain core stays pure, and every module says what lives in it."""
+"""Architecture rules: dependencies run one way, the domain is pure, modules have docstrings.
+
+The layers, lowest first: domain → (config, languages) → models, db → i18n → services → web | cli.
+A module may import only from its own layer or lower ones; web and cli never import each other.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,78 @@ def test_domain_imports_nothing_forbidden(path: Path) -> None:
 def test_every_module_opens_with_a_docstring(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert ast.get_docstring(tree), f"{path.relative_to(PACKAGE.parent)} has no module docstring"
+
+
+# For each part of the package, the parts of ours it must never import (names are prefixes).
+LAYERS: dict[str, tuple[str, ...]] = {
+    "config.py": ("readiness.",),
+    "languages.py": ("readiness.",),
+    "models": ("readiness.services", "readiness.web", "readiness.cli", "readiness.i18n"),
+    "db.py": ("readiness.services", "readiness.web", "readiness.cli", "readiness.i18n"),
+    "i18n.py": ("readiness.services", "readiness.web", "readiness.cli", "readiness.models"),
+    "services": ("readiness.web", "readiness.cli", "readiness.app_setup"),
+    "web": ("readiness.cli",),
+    "cli": ("readiness.web",),
+}
+
+
+def _layer_cases() -> list[tuple[Path, tuple[str, ...]]]:
+    cases = []
+    for part, forbidden in LAYERS.items():
+        target = PACKAGE / part
+        paths = _modules(target) if target.is_dir() else [target]
+        cases.extend((path, forbidden) for path in paths)
+    return cases
+
+
+def _all_imports(path: Path, root: Path = PACKAGE.parent) -> list[str]:
+    """Every module `path` imports, also inside functions; relative imports made absolute."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = path.relative_to(root).with_suffix("").parts[:-1]
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = ".".join(package[: len(package) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
+            names.extend(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _forbidden_imports(
+    path: Path, forbidden: tuple[str, ...], root: Path = PACKAGE.parent
+) -> list[str]:
+    return [
+        name
+        for name in _all_imports(path, root)
+        if name.startswith("readiness.") and any(name.startswith(f) for f in forbidden)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"),
+    _layer_cases(),
+    ids=lambda value: str(value.relative_to(PACKAGE)) if isinstance(value, Path) else "",
+)
+def test_dependencies_run_one_way(path: Path, forbidden: tuple[str, ...]) -> None:
+    bad = _forbidden_imports(path, forbidden)
+    assert not bad, f"{path.relative_to(PACKAGE.parent)} imports {bad} (forbidden: {forbidden})"
+
+
+def test_the_layer_rule_catches_a_service_importing_the_web(tmp_path: Path) -> None:
+    services = tmp_path / "readiness" / "services"
+    services.mkdir(parents=True)
+    bad = services / "bad.py"
+    bad.write_text(
+        '"""x."""\nfrom readiness.web.forms import LoginForm\n\n\ndef f():\n'
+        "    from ..web import access\n    from . import reports\n",
+        encoding="utf-8",
+    )
+    found = _forbidden_imports(bad, LAYERS["services"], root=tmp_path)
+    assert found == ["readiness.web.forms.LoginForm", "readiness.web.access"]
 
 
 def test_models_do_not_import_flask() -> None:
