@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
@@ -37,8 +38,9 @@ def fill_pillar(page: Any, questionnaire: Questionnaire, pillar_id: str) -> None
     """Answer every question of the current pillar page and save it, moving on."""
     for question in questionnaire.questions_of(pillar_id):
         answer(page, question)
+    current = page.url
     page.get_by_role("button", name="Save and continue").click()
-    page.wait_for_load_state()
+    expect(page).not_to_have_url(current)
 
 
 def sign_in(page: Any, base: str) -> None:
@@ -47,6 +49,7 @@ def sign_in(page: Any, base: str) -> None:
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def register_and_start(
@@ -59,11 +62,14 @@ def register_and_start(
     page.fill("#password", password)
     page.fill("#confirm", password)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("button", name="Create organisation")).to_be_visible()
     page.fill("#name", organisation)
     page.get_by_role("button", name="Create organisation").click()
+    expect(page).not_to_have_url(re.compile(r"/organisations/new"))
     page.goto(f"{base}/assessments/new")
     page.fill("#title", title)
     page.get_by_role("button", name="Start assessment").click()
+    expect(page).to_have_url(re.compile(r"/pillars/"))
 
 
 def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser, screenshot):
@@ -84,7 +90,7 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
         organisation="Lin Precision Parts",
         title="Readiness 2025",
     )
-    assert f"/pillars/{pillars[0]}" in page.url
+    expect(page).to_have_url(re.compile(f"/pillars/{pillars[0]}$"))
     screenshot(page, "01-fill-first-pillar")
 
     # A wrong number keeps everything typed and says why beside the field.
@@ -93,17 +99,17 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     answer(page, level)
     page.fill(f"#{answer_name(number.id)}", "lots")
     page.get_by_role("button", name="Save draft").click()
-    error = page.locator(f"#{answer_name(number.id)}-error")
-    assert "number" in error.inner_text()
-    assert page.input_value(f"#{answer_name(number.id)}") == "lots"
-    assert page.is_checked(f"#{answer_name(level.id)}-3")
+    expect(page.locator(f"#{answer_name(number.id)}-error")).to_contain_text("number")
+    expect(page.locator(f"#{answer_name(number.id)}")).to_have_value("lots")
+    expect(page.locator(f"#{answer_name(level.id)}-3")).to_be_checked()
     screenshot(page, "02-validation-error")
 
     fill_pillar(page, questionnaire, pillars[0])
-    assert f"/pillars/{pillars[1]}" in page.url
+    expect(page).to_have_url(re.compile(f"/pillars/{pillars[1]}$"))
     fill_pillar(page, questionnaire, pillars[1])
-    assert f"/pillars/{pillars[2]}" in page.url
+    expect(page).to_have_url(re.compile(f"/pillars/{pillars[2]}$"))
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     context.clear_cookies()
     context.close()
 
@@ -112,7 +118,7 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{base}/assessments/")
-    assert "/login" in page.url
+    expect(page).to_have_url(re.compile(r"/login"))
     sign_in(page, base)
     page.goto(f"{base}/")
     screenshot(page, "03-dashboard-draft")
@@ -121,30 +127,30 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     for pillar_id in pillars[:2]:
         total = len(questionnaire.questions_of(pillar_id))
         title = questionnaire.pillar(pillar_id).title.get("en")
-        item = nav.locator("li", has_text=title)
-        assert f"{total} of {total}" in item.inner_text()
+        expect(nav.locator("li", has_text=title)).to_contain_text(f"{total} of {total}")
     for pillar_id in pillars[2:]:
         nav.get_by_role("link", name=questionnaire.pillar(pillar_id).title.get("en")).click()
         fill_pillar(page, questionnaire, pillar_id)
-    assert "/review" in page.url
-    assert "Every question is answered" in page.content()
+    expect(page).to_have_url(re.compile(r"/review$"))
+    expect(page.get_by_text("Every question is answered")).to_be_visible()
     screenshot(page, "04-review")
 
     page.get_by_role("button", name="Submit assessment").click()
-    assert re.search(r"/assessments/\d+/results$", page.url)
-    assert page.get_by_role("heading", name="Overall readiness").is_visible()
-    assert page.get_by_role("heading", name="What would move us up").is_visible()
+    expect(page).to_have_url(re.compile(r"/assessments/\d+/results$"))
+    expect(page.get_by_role("heading", name="Overall readiness")).to_be_visible()
+    expect(page.get_by_role("heading", name="What would move us up")).to_be_visible()
     screenshot(page, "05-results")
 
     # The same pages on a phone.
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "06-results-phone")
     page.goto(f"{base}/assessments/")
+    expect(page.get_by_role("link", name="Results").first).to_be_visible()
     screenshot(page, "07-list-phone")
     wide = "document.documentElement.scrollWidth > window.innerWidth"
     assert not page.evaluate(wide), "the assessments list scrolls sideways on a phone"
     page.get_by_role("link", name="Results").click()
-    page.wait_for_url(re.compile(r"/results$"))
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/results$"))
+    expect(page.get_by_role("heading", name="Overall readiness")).to_be_visible()
     assert not page.evaluate(wide), "the results page scrolls sideways on a phone"
     context.close()

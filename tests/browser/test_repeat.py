@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from readiness.web.assessment_forms import answer_name
 from tests.browser.test_journey import answer
@@ -19,11 +21,11 @@ PASSWORD = "another long enough password"
 def save_every_pillar(page: Any, pillars: list[str], before_save: Any = None) -> None:
     """Walk through the pillar pages with "Save and continue" (answering with `before_save`)."""
     for pillar_id in pillars:
-        assert f"/pillars/{pillar_id}" in page.url
+        expect(page).to_have_url(re.compile(f"/pillars/{pillar_id}$"))
         if before_save is not None:
             before_save(pillar_id)
         page.get_by_role("button", name="Save and continue").click()
-        page.wait_for_load_state()
+        expect(page).not_to_have_url(re.compile(f"/pillars/{pillar_id}$"))
 
 
 def test_repeat_from_the_prefilled_assessment_and_compare(
@@ -52,18 +54,18 @@ def test_repeat_from_the_prefilled_assessment_and_compare(
 
     save_every_pillar(page, pillars, first_answers)
     page.get_by_role("button", name="Submit assessment").click()
-    assert "/results" in page.url
+    expect(page).to_have_url(re.compile(r"/results$"))
 
     # Repeat: the new draft opens with last time's answers filled in and shown.
     page.goto(f"{base}/compare/history")
     page.fill("#title", "Six months later")
     page.get_by_role("button", name="Repeat the assessment").click()
-    assert f"/pillars/{pillars[0]}" in page.url
+    expect(page).to_have_url(re.compile(f"/pillars/{pillars[0]}$"))
     level = next(q for q in questionnaire.questions_of(pillars[0]) if q.type == "level")
     name = answer_name(level.id)
-    assert page.is_checked(f"#{name}-3")
-    assert page.locator(".previous-answer").first.is_visible()
-    assert "Last time:" in page.locator(".previous-answer").first.inner_text()
+    expect(page.locator(f"#{name}-3")).to_be_checked()
+    expect(page.locator(".previous-answer").first).to_be_visible()
+    expect(page.locator(".previous-answer").first).to_contain_text("Last time:")
     screenshot(page, "repeat-01-prefilled")
 
     def improve(pillar_id: str) -> None:
@@ -72,20 +74,20 @@ def test_repeat_from_the_prefilled_assessment_and_compare(
                 page.check(f"#{answer_name(question.id)}-5")
 
     save_every_pillar(page, pillars, improve)
-    assert "/review" in page.url
+    expect(page).to_have_url(re.compile(r"/review$"))
     page.get_by_role("button", name="Submit assessment").click()
-    assert "/results" in page.url
+    expect(page).to_have_url(re.compile(r"/results$"))
 
     # Compare the two from the history page.
     page.goto(f"{base}/compare/history")
-    assert page.locator("svg.trend").is_visible()
+    expect(page.locator("svg.trend")).to_be_visible()
     screenshot(page, "repeat-02-history")
     for box in page.locator("input[name=ids]").all():
         box.check()
     page.get_by_role("button", name="Compare", exact=True).click()
-    assert "/compare/?" in page.url
-    assert page.get_by_role("heading", name="Scores and levels").is_visible()
-    assert page.locator("svg.radar").first.is_visible()
-    assert "improved" in page.locator("table.comparison-table").first.inner_text()
+    expect(page).to_have_url(re.compile(r"/compare/\?"))
+    expect(page.get_by_role("heading", name="Scores and levels")).to_be_visible()
+    expect(page.locator("svg.radar").first).to_be_visible()
+    expect(page.locator("table.comparison-table").first).to_contain_text("improved")
     screenshot(page, "repeat-03-comparison")
     context.close()
