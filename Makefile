@@ -9,9 +9,11 @@ PORT ?= 5000
 
 # The exact versions we test, with hashes: requirements.lock (refresh with `make lock`).
 LOCK := requirements.lock
+# The app alone (no test tools), with the same pins: what a production install uses with the wheel.
+APP_LOCK := requirements-app.lock
 LOCK_INPUTS := pyproject.toml requirements-build.in
 PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
-	--no-emit-find-links --extra test
+	--no-emit-find-links
 
 $(BIN)/readiness: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +25,9 @@ $(BIN)/readiness: pyproject.toml $(LOCK)
 lock:
 	$(PYTHON) -m venv .venv-tools
 	.venv-tools/bin/python -m pip install --quiet 'pip-tools>=7.4'
-	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) --upgrade -o $(LOCK) $(LOCK_INPUTS)
+	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) --extra test --upgrade -o $(LOCK) $(LOCK_INPUTS)
+	cp $(LOCK) $(APP_LOCK)  # seeded with the same pins, then narrowed to what the app needs
+	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) -o $(APP_LOCK) pyproject.toml
 
 # The suite against the newest versions pyproject.toml allows (not the lock): shows upstream
 # breakage before it reaches main. Uses its own virtualenv, so the locked one stays as it is.
