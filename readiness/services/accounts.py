@@ -25,6 +25,7 @@ from readiness.models import Membership
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.models.accounts import new_session_token
+from readiness.models.base import MAX_ID
 from readiness.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -164,7 +165,7 @@ def make_reset_token(user: User, secret_key: str) -> str:
 def user_for_session_id(session: Session, session_id: str) -> User | None:
     """The user of a Flask-Login session ID ("<user id>:<session token>") while it is valid."""
     user_id, _, token = session_id.partition(":")
-    if not (user_id.isascii() and user_id.isdigit()) or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_ID:
         return None
     user = session.get(User, int(user_id))
     if user is None or not secrets.compare_digest(user.session_token.encode(), token.encode()):
@@ -182,7 +183,9 @@ def user_for_reset_token(
         raise InvalidToken("This reset link has expired; please ask for a new one.") from exc
     except BadSignature as exc:
         raise InvalidToken("This reset link is not valid.") from exc
-    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    valid_id = isinstance(user_id, int) and 0 < user_id <= MAX_ID
+    user = session.get(User, user_id) if valid_id else None
     if user is None or data.get("p") != _password_fingerprint(user):
         raise InvalidToken("This reset link has already been used.")
     return user

@@ -41,7 +41,8 @@ bp = Blueprint("auth", __name__)
 
 def safe_next(target: str | None, default: str = "main.index") -> str:
     """`target` if it is a path on this site, else the URL of `default` (no open redirects)."""
-    if target:
+    # Control characters and spaces never belong in our paths (and CR/LF would split headers).
+    if target and target.isprintable() and not any(c.isspace() for c in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
             return target
