@@ -14,6 +14,7 @@ from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
@@ -27,6 +28,7 @@ from readiness.models import User
 from readiness.models.accounts import new_session_token
 from readiness.models.base import MAX_ID
 from readiness.models.base import utcnow
+from readiness.services.locking import lock_row
 
 MIN_PASSWORD_LENGTH = 10
 RESET_SALT = "readiness.password-reset"
@@ -115,7 +117,11 @@ def register_user(
         locale=locale,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # registered at the same moment by another request
+        session.rollback()
+        raise EmailTaken("An account with this e-mail address already exists.") from None
     return user
 
 
@@ -312,7 +318,12 @@ def invitation_for_token(session: Session, token: str, now: datetime | None = No
 
 
 def accept_invitation(session: Session, user: User, token: str) -> Membership:
-    """Join the invitation's organisation with its role; the link then stops working."""
+    """Join the invitation's organisation with its role; the link then stops working.
+
+    The invitation's row is locked first: of two people accepting one link at once, one joins.
+    """
+    found = invitation_for_token(session, token)
+    lock_row(session, Invitation, found.id)
     invitation = invitation_for_token(session, token)
     exists = session.scalar(
         select(Membership).where(
@@ -354,8 +365,13 @@ def _member(session: Session, organisation_id: int, user_id: int) -> Membership:
 def change_role(
     session: Session, actor: User, organisation_id: int, member_user_id: int, role: str
 ) -> Membership:
-    """Give a member another role (owners only); the last owner keeps theirs."""
+    """Give a member another role (owners only); the last owner keeps theirs.
+
+    The organisation's row is locked first, so two owners demoting each other at once are
+    decided one after the other: the second finds the last owner and gets LastOwner.
+    """
     _check_role(role)
+    lock_row(session, Organisation, organisation_id)
     require_role(session, actor, organisation_id, "owner")
     membership = _member(session, organisation_id, member_user_id)
     if (
@@ -370,7 +386,8 @@ def change_role(
 
 
 def remove_member(session: Session, actor: User, organisation_id: int, member_user_id: int) -> None:
-    """Remove a member (owners), or leave (anyone); the last owner cannot go."""
+    """Remove a member (owners), or leave (anyone); the last owner cannot go (row-locked)."""
+    lock_row(session, Organisation, organisation_id)
     if actor.id == member_user_id:
         require_role(session, actor, organisation_id, "viewer")
     else:

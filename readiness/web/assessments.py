@@ -39,7 +39,9 @@ from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
 from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
+from readiness.web.assessment_forms import loaded_digests
 from readiness.web.assessment_forms import page_answers
+from readiness.web.assessment_forms import untouched_questions
 from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
 
@@ -94,8 +96,12 @@ def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[
 
 def _stored_form(form_class: type, assessment: Assessment) -> Any:
     stored = service.load_answers(get_session(), assessment)
-    data = form_data(form_class.questions, {k: service.page_answer(v) for k, v in stored.items()})
-    return form_class(formdata=None, data={**data, "base_revision": assessment.revision})
+    shown = {k: service.page_answer(v) for k, v in stored.items()}
+    data = form_data(form_class.questions, shown)
+    loaded = loaded_digests(form_class.questions, shown)
+    return form_class(
+        formdata=None, data={**data, "base_revision": assessment.revision, "loaded": loaded}
+    )
 
 
 def _conflict_rows(q: Questionnaire, conflicts: list[service.Conflict]) -> list[dict[str, str]]:
@@ -126,7 +132,15 @@ def _save_valid_part(
     valid = valid_page_answers(form)
     notes = held_back_notes(form)
     outcome = service.save_answers(
-        get_session(), assessment, q, valid, form.base_revision.data, current_user, held_back, notes
+        get_session(),
+        assessment,
+        q,
+        valid,
+        form.base_revision.data,
+        current_user,
+        held_back,
+        notes,
+        untouched_questions(form, valid),
     )
     form.base_revision.data = outcome.page_revision
     form.base_revision.raw_data = [str(outcome.page_revision)]
@@ -210,8 +224,15 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
     if form.validate_on_submit():
+        page = page_answers(form)
         outcome = service.save_answers(
-            get_session(), assessment, q, page_answers(form), form.base_revision.data, current_user
+            get_session(),
+            assessment,
+            q,
+            page,
+            form.base_revision.data,
+            current_user,
+            untouched=untouched_questions(form, page),
         )
         if not outcome.conflicts:
             flash(_("Draft saved."), "success")
