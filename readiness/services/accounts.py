@@ -125,10 +125,27 @@ def register_user(
     return user
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current method (the work an unknown user costs)."""
+    method = PASSWORD_HASH_METHOD
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(session: Session, email: str, password: str) -> User:
-    """The user with these credentials, noting the login time; raises InvalidCredentials."""
+    """The user with these credentials, noting the login time; raises InvalidCredentials.
+
+    An unknown address costs the same password check as a known one, so timing tells nothing.
+    """
     user = user_by_email(session, email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        raise InvalidCredentials("Invalid e-mail address or password.")
+    if not check_password_hash(user.password_hash, password):
         raise InvalidCredentials("Invalid e-mail address or password.")
     user.last_login_at = utcnow()
     session.commit()
@@ -145,6 +162,12 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     _check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()  # ends the user's other sessions
+    session.commit()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out of every session (logout): a new session token voids the old ones."""
+    user.session_token = new_session_token()
     session.commit()
 
 
