@@ -18,7 +18,7 @@ __all__ = ["register_blueprints", "register_error_handlers", "register_template_
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every blueprint of the app (integer route parameters are IDs of at most 64 bits)."""
+    """Register every blueprint of the app (integer route parameters are IDs up to MAX_ID)."""
     register_converters(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

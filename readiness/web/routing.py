@@ -1,4 +1,4 @@
-"""URL converters: `<int:…>` route parameters hold database IDs, so they stop at 64 bits."""
+"""URL converters: `<int:…>` route parameters hold database IDs, so they stop at MAX_ID."""
 
 from __future__ import annotations
 
