@@ -223,9 +223,14 @@ def user_for_reset_token(
 def reset_password(
     session: Session, token: str, new_password: str, secret_key: str, max_age: int = RESET_MAX_AGE
 ) -> User:
-    """Set a new password with a reset token; the token is spent and every session ends."""
+    """Set a new password with a reset token; the token is spent and every session ends.
+
+    The user's row is locked and the token checked again, so one link sets one password.
+    """
     user = user_for_reset_token(session, token, secret_key, max_age)
     _check_password(new_password)
+    lock_row(session, User, user.id)
+    user = user_for_reset_token(session, token, secret_key, max_age)
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()  # a stolen session must not outlive the reset
     session.commit()

@@ -227,7 +227,14 @@ def reset_password(token: str) -> Response | str:
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(get_session(), token, form.password.data, secret, max_age)
+        try:
+            accounts.reset_password(get_session(), token, form.password.data, secret, max_age)
+        except accounts.InvalidToken:  # used a moment ago in another request
+            flash(
+                _("This reset link is not valid or has expired. Please ask for a new one."),
+                "error",
+            )
+            return redirect(url_for("auth.forgot_password"))
         flash(_("Your password has been changed. Please sign in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

@@ -137,7 +137,9 @@ class LoginForm(BaseForm):
 
     email = _email()
     password = PasswordField(
-        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
@@ -165,7 +167,7 @@ class ChangePasswordForm(BaseForm):
 
     current = PasswordField(
         _l("Current password"),
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
     password = _new_password(_l("New password"))

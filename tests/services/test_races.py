@@ -219,3 +219,20 @@ def test_sqlite_connections_use_wal_and_wait_for_locks(app) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_one_reset_link_sets_one_password(app, db_session, make_user) -> None:
+    secret = app.config["SECRET_KEY"]
+    user = make_user()
+    for trial in range(10):
+        db_session.expire_all()
+        token = accounts.make_reset_token(db_session.get(User, user.id), secret)
+
+        def reset(password: str, token: str = token) -> Callable[[Session], Any]:
+            def prepare(session: Session) -> Callable[[], Any]:
+                return lambda: accounts.reset_password(session, token, password, secret)
+
+            return prepare
+
+        outcomes = run_together(app, reset(f"first one {trial}"), reset(f"second one {trial}"))
+        assert sum(isinstance(o, accounts.InvalidToken) for o in outcomes) == 1, outcomes
