@@ -141,7 +141,7 @@ def logout() -> Response:
             accounts.end_sessions(get_session(), current_user._get_current_object())
         logout_user()
         session.clear()
-        flash(_("You have signed out."), "info")
+        flash(_("You have signed out, on this device and every other."), "info")
     return redirect(url_for("auth.login"))
 
 
