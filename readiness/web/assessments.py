@@ -124,13 +124,16 @@ def _save_valid_part(
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Save the valid answers of a page with errors; the invalid ones stay in the form as typed.
 
-    Conflicting answers are shown as stored (theirs), like after a full save. Returns the
-    conflict rows and the counts of answers saved and still needing correction; the notes of
-    the questions needing correction are saved too (`notes`: 1 saved, -1 not saved, 0 none).
+    Conflicting answers, and those the user left as shown, are shown as stored now (theirs, if
+    someone saved meanwhile), like after a full save; the form's `loaded` digests follow what is
+    stored now. Returns the conflict rows and the counts of answers saved and still needing
+    correction; the notes of the questions needing correction are saved too (`notes`: 1 saved,
+    -1 not saved, 0 none).
     """
     held_back = invalid_questions(form)
     valid = valid_page_answers(form)
     notes = held_back_notes(form)
+    untouched = untouched_questions(form, valid)
     outcome = service.save_answers(
         get_session(),
         assessment,
@@ -140,15 +143,16 @@ def _save_valid_part(
         current_user,
         held_back,
         notes,
-        untouched_questions(form, valid),
+        untouched,
     )
     form.base_revision.data = outcome.page_revision
     form.base_revision.raw_data = [str(outcome.page_revision)]
     conflicted = {c.question_id for c in outcome.conflicts}
-    if conflicted:
-        stored = _stored_form(form_class, assessment)
-        for name in (n for qid in conflicted for n in field_names(qid).values() if n in form):
-            form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
+    stored = _stored_form(form_class, assessment)
+    refresh = conflicted | set(untouched)
+    for name in (n for qid in refresh for n in field_names(qid).values() if n in form):
+        form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
+    form.loaded.data, form.loaded.raw_data = stored.loaded.data, [stored.loaded.data]
     saved = sum(1 for qid, given in valid.items() if not given.is_empty and qid not in conflicted)
     typed = any(c or e for c, e in notes.values())
     kept = 0 if not typed else 1 if outcome.notes_kept else -1
