@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -247,7 +245,7 @@ def build_section_form(questionnaire: Questionnaire, pillar_id: str, lang: str) 
         "base_revision": IntegerField(
             widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)]
         ),
-        "loaded": HiddenField(),  # digests of the answers as the form showed them (loaded_digests)
+        "loaded": HiddenField(),  # what the page showed: web/page_digests.py
         "questions": questions,
         "validate": _validate_page,
     }
@@ -297,37 +295,6 @@ def form_data(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer])
             else:
                 data[name] = str(given.value)
     return data
-
-
-def answer_digest(given: PageAnswer) -> str:
-    """A short fingerprint of one question's answer and notes (equal input, equal digest)."""
-    raw = json.dumps(
-        [given.status, given.value, given.comment, given.evidence],
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
-
-
-def loaded_digests(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer]) -> str:
-    """The `loaded` field's value: the digest of every question's answer as the form shows it."""
-    return " ".join(answer_digest(stored.get(q.id, PageAnswer())) for q in questions)
-
-
-def untouched_questions(form: FlaskForm, page: Mapping[str, PageAnswer]) -> list[str]:
-    """The questions of `page` whose input is still what the form showed when it was loaded.
-
-    A missing or malformed `loaded` field counts every question as changed (the safe side).
-    """
-    digests = (form.loaded.data or "").split()
-    if len(digests) != len(form.questions):
-        return []
-    return [
-        q.id
-        for q, digest in zip(form.questions, digests, strict=True)
-        if q.id in page and answer_digest(page[q.id]) == digest
-    ]
 
 
 def _answer_from(form: FlaskForm, question: Question) -> tuple[str | None, Any]:

@@ -39,11 +39,11 @@ from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
 from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
-from readiness.web.assessment_forms import loaded_digests
 from readiness.web.assessment_forms import page_answers
-from readiness.web.assessment_forms import untouched_questions
 from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
+from readiness.web.page_digests import loaded_digests
+from readiness.web.page_digests import untouched_questions
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
