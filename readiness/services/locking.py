@@ -26,10 +26,9 @@ def lock_row(session: Session, model: Any, row_id: int) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(model.id).where(model.id == row_id).with_for_update())
     else:
-        session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values(id=model.id)
-            .execution_options(synchronize_session=False)
-        )
+        table = model.__table__
+        # Every column with an on-update default is set to itself too, so that locking
+        # changes nothing (not even `updated_at`).
+        same = {c.name: c for c in table.c if c.primary_key or c.onupdate is not None}
+        session.execute(update(table).where(table.c.id == row_id).values(same))
     session.expire_all()

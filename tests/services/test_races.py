@@ -236,3 +236,17 @@ def test_one_reset_link_sets_one_password(app, db_session, make_user) -> None:
 
         outcomes = run_together(app, reset(f"first one {trial}"), reset(f"second one {trial}"))
         assert sum(isinstance(o, accounts.InvalidToken) for o in outcomes) == 1, outcomes
+
+
+def test_locking_a_row_changes_nothing(app, db_session, team, mini) -> None:
+    from readiness.services.locking import lock_row
+
+    org = db_session.get(accounts.Organisation, team["org"])
+    alice = db_session.get(User, team["alice"])
+    draft = service.start_assessment(db_session, org, mini, alice, "Still")
+    before = (draft.updated_at, draft.revision)
+    lock_row(db_session, Assessment, draft.id)
+    db_session.commit()
+    db_session.expire_all()
+    again = db_session.get(Assessment, draft.id)
+    assert (again.updated_at, again.revision) == before
