@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "readiness@localhost",
+    "MAIL_TIMEOUT": 10,  # seconds an SMTP connection may take (mail goes after the response)
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -47,7 +48,17 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
-    "LOGIN_RATE_LIMIT": "10/minute",
+    "LOGIN_RATE_LIMIT": "10/minute",  # sign-in attempts per client address
+    "LOGIN_ACCOUNT_RATE_LIMIT": "10/minute;30/hour",  # sign-in attempts per e-mail address
+    "REGISTER_RATE_LIMIT": "10/hour",  # registrations per client address
+    "PASSWORD_RATE_LIMIT": "5/minute;30/hour",  # forgot, reset and change password, per address
+    "PASSWORD_ACCOUNT_RATE_LIMIT": "5/hour",  # reset mails per e-mail address, changes per user
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    # (Werkzeug's ProxyFix); 0 = none, so clients cannot fake their address.
+    "TRUSTED_PROXY_HOPS": 0,
+    # Served over HTTPS: send Strict-Transport-Security (max-age HSTS_MAX_AGE seconds).
+    "SERVED_OVER_HTTPS": False,
+    "HSTS_MAX_AGE": 365 * 24 * 3600,
     "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
@@ -65,8 +76,16 @@ _ENV_VARS: dict[str, type] = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": int,
     "RATELIMIT_STORAGE_URI": str,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_ACCOUNT_RATE_LIMIT": str,
+    "REGISTER_RATE_LIMIT": str,
+    "PASSWORD_RATE_LIMIT": str,
+    "PASSWORD_ACCOUNT_RATE_LIMIT": str,
+    "TRUSTED_PROXY_HOPS": int,
+    "SERVED_OVER_HTTPS": bool,
+    "HSTS_MAX_AGE": int,
 }
 
 
@@ -168,3 +187,7 @@ def finalise(config: dict[str, Any], instance_path: str | os.PathLike[str]) -> N
     secure = not is_development(config)
     config["SESSION_COOKIE_SECURE"] = secure
     config["REMEMBER_COOKIE_SECURE"] = secure
+    if config.get("SERVED_OVER_HTTPS"):
+        config["PREFERRED_URL_SCHEME"] = "https"  # links in e-mails
+    if int(config.get("TRUSTED_PROXY_HOPS") or 0) < 0:
+        raise ConfigError("TRUSTED_PROXY_HOPS must be 0 or more")

@@ -13,9 +13,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
+# How long a SQLite connection waits for another's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
 
 def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for `url`; SQLite connections get foreign keys switched on."""
+    """An engine for `url`; SQLite connections get foreign keys, WAL and a busy timeout."""
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -23,9 +26,15 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """SQLite ignores foreign keys unless asked, per connection."""
+    """Per connection: foreign keys on (SQLite ignores them unless asked), WAL, a busy timeout.
+
+    WAL lets readers go on while one writer writes; the busy timeout makes a second writer
+    (another gunicorn worker or thread) wait for the lock instead of failing at once.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; in-memory databases say "memory"
     cursor.close()
 
 

@@ -183,4 +183,7 @@ def test_report_of_a_stored_assessment(database_url, tmp_path, make_org, make_us
     assert refused.exit_code == 1 and "is not submitted yet" in refused.output
     missing = runner.invoke(cli, ["report", "--assessment", "9999", "-o", str(out)])
     assert missing.output.strip() == "Error: no assessment 9999"
+    for number in ("9" * 30, str(2**63), str(2**31), "-5", "0"):  # one line, not a traceback
+        huge = runner.invoke(cli, ["report", "--assessment", number, "-o", str(out)])
+        assert huge.exit_code == 1 and huge.output.strip() == f"Error: no assessment {number}"
     app.extensions["readiness.db"]["engine"].dispose()

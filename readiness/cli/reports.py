@@ -25,6 +25,7 @@ from readiness.domain.comparison import compare
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.scoring import score
 from readiness.models import Assessment
+from readiness.models.base import MAX_ID
 from readiness.services.comparison_exports import comparison_rows
 from readiness.services.comparison_exports import to_csv
 from readiness.services.comparison_render import render_comparison_pdf
@@ -138,6 +139,8 @@ def _file_report(
 
 def _stored_report(app: Flask, assessment_id: int, lang: str) -> ReportData:
     """The report of a submitted assessment in the app's database."""
+    if not 1 <= assessment_id <= MAX_ID:  # no row has such an ID; the database would refuse it
+        raise CliError(_("no assessment %(id)d", id=assessment_id))
     with get_sessionmaker(app)() as session:
         try:
             assessment = session.get(Assessment, assessment_id)
@@ -199,7 +202,7 @@ def report_command(
                 app, answers_file, questionnaire_id or "", version, lang, organisation, filled_in_by
             )
         else:
-            data = _stored_report(app, assessment_id or 0, lang)
+            data = _stored_report(app, assessment_id if assessment_id is not None else 0, lang)
         body = render_format(data, fmt)
     write_output(output, body)
     click.echo(

@@ -23,6 +23,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# The largest ID a row can have: ID columns are INTEGER, 32 bits on PostgreSQL (64 on SQLite).
+# Larger numbers name no row, and handing them to the database fails (PostgreSQL
+# NumericValueOutOfRange; SQLite OverflowError beyond 64 bits), so routes and forms stop here.
+MAX_ID = 2**31 - 1
+
 # JSON stored as JSON on PostgreSQL and as text on SQLite; Python None becomes SQL NULL.
 JSONType = JSON(none_as_null=True)
 

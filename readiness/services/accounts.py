@@ -14,6 +14,7 @@ from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
@@ -25,7 +26,9 @@ from readiness.models import Membership
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.models.accounts import new_session_token
+from readiness.models.base import MAX_ID
 from readiness.models.base import utcnow
+from readiness.services.locking import lock_row
 
 MIN_PASSWORD_LENGTH = 10
 RESET_SALT = "readiness.password-reset"
@@ -114,14 +117,35 @@ def register_user(
         locale=locale,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # registered at the same moment by another request
+        session.rollback()
+        raise EmailTaken("An account with this e-mail address already exists.") from None
     return user
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current method (the work an unknown user costs)."""
+    method = PASSWORD_HASH_METHOD
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(session: Session, email: str, password: str) -> User:
-    """The user with these credentials, noting the login time; raises InvalidCredentials."""
+    """The user with these credentials, noting the login time; raises InvalidCredentials.
+
+    An unknown address costs the same password check as a known one, so timing tells nothing.
+    """
     user = user_by_email(session, email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        raise InvalidCredentials("Invalid e-mail address or password.")
+    if not check_password_hash(user.password_hash, password):
         raise InvalidCredentials("Invalid e-mail address or password.")
     user.last_login_at = utcnow()
     session.commit()
@@ -138,6 +162,12 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     _check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()  # ends the user's other sessions
+    session.commit()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out of every session (logout): a new session token voids the old ones."""
+    user.session_token = new_session_token()
     session.commit()
 
 
@@ -164,7 +194,7 @@ def make_reset_token(user: User, secret_key: str) -> str:
 def user_for_session_id(session: Session, session_id: str) -> User | None:
     """The user of a Flask-Login session ID ("<user id>:<session token>") while it is valid."""
     user_id, _, token = session_id.partition(":")
-    if not (user_id.isascii() and user_id.isdigit()) or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_ID:
         return None
     user = session.get(User, int(user_id))
     if user is None or not secrets.compare_digest(user.session_token.encode(), token.encode()):
@@ -182,7 +212,9 @@ def user_for_reset_token(
         raise InvalidToken("This reset link has expired; please ask for a new one.") from exc
     except BadSignature as exc:
         raise InvalidToken("This reset link is not valid.") from exc
-    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    valid_id = isinstance(user_id, int) and 0 < user_id <= MAX_ID
+    user = session.get(User, user_id) if valid_id else None
     if user is None or data.get("p") != _password_fingerprint(user):
         raise InvalidToken("This reset link has already been used.")
     return user
@@ -191,9 +223,14 @@ def user_for_reset_token(
 def reset_password(
     session: Session, token: str, new_password: str, secret_key: str, max_age: int = RESET_MAX_AGE
 ) -> User:
-    """Set a new password with a reset token; the token is spent and every session ends."""
+    """Set a new password with a reset token; the token is spent and every session ends.
+
+    The user's row is locked and the token checked again, so one link sets one password.
+    """
     user = user_for_reset_token(session, token, secret_key, max_age)
     _check_password(new_password)
+    lock_row(session, User, user.id)
+    user = user_for_reset_token(session, token, secret_key, max_age)
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()  # a stolen session must not outlive the reset
     session.commit()
@@ -309,7 +346,12 @@ def invitation_for_token(session: Session, token: str, now: datetime | None = No
 
 
 def accept_invitation(session: Session, user: User, token: str) -> Membership:
-    """Join the invitation's organisation with its role; the link then stops working."""
+    """Join the invitation's organisation with its role; the link then stops working.
+
+    The invitation's row is locked first: of two people accepting one link at once, one joins.
+    """
+    found = invitation_for_token(session, token)
+    lock_row(session, Invitation, found.id)
     invitation = invitation_for_token(session, token)
     exists = session.scalar(
         select(Membership).where(
@@ -351,8 +393,13 @@ def _member(session: Session, organisation_id: int, user_id: int) -> Membership:
 def change_role(
     session: Session, actor: User, organisation_id: int, member_user_id: int, role: str
 ) -> Membership:
-    """Give a member another role (owners only); the last owner keeps theirs."""
+    """Give a member another role (owners only); the last owner keeps theirs.
+
+    The organisation's row is locked first, so two owners demoting each other at once are
+    decided one after the other: the second finds the last owner and gets LastOwner.
+    """
     _check_role(role)
+    lock_row(session, Organisation, organisation_id)
     require_role(session, actor, organisation_id, "owner")
     membership = _member(session, organisation_id, member_user_id)
     if (
@@ -367,7 +414,8 @@ def change_role(
 
 
 def remove_member(session: Session, actor: User, organisation_id: int, member_user_id: int) -> None:
-    """Remove a member (owners), or leave (anyone); the last owner cannot go."""
+    """Remove a member (owners), or leave (anyone); the last owner cannot go (row-locked)."""
+    lock_row(session, Organisation, organisation_id)
     if actor.id == member_user_id:
         require_role(session, actor, organisation_id, "viewer")
     else:

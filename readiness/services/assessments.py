@@ -28,6 +28,7 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
+from readiness.services.locking import lock_row
 
 ANSWERED = "answered"
 NOT_APPLICABLE = "not_applicable"
@@ -224,6 +225,7 @@ def save_answers(
     user: User,
     held_back: Collection[str] = (),
     notes: Mapping[str, tuple[str, str]] | None = None,
+    untouched: Collection[str] = (),
 ) -> SaveOutcome:
     """Save a page of answers as a draft; answers saved by others since `base_revision` are kept.
 
@@ -231,7 +233,13 @@ def save_answers(
     from the page's input is not overwritten: it is returned as a Conflict for the user to re-apply.
     `held_back` names the page's questions left out of `page` because their input is invalid;
     `notes` (question ID -> comment, evidence) are their notes, stored without touching the answer.
+    `untouched` names the page's questions the user left as their form showed them: someone
+    else's newer answer to one of those is simply kept, with no conflict to report.
+
+    The assessment's row is locked from the comparison to the commit, so of two saves at the
+    same moment the second sees the first's answers (and gets its conflicts).
     """
+    lock_row(session, Assessment, assessment.id)
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is submitted; reopen it to change answers.")
@@ -247,6 +255,8 @@ def save_answers(
         if current == given:
             continue
         if answer is not None and answer.revision > base_revision:
+            if question_id in untouched:
+                continue  # not changed on this page: theirs stays, nothing to resolve
             who = answer.updated_by.name if answer.updated_by else None
             conflicts.append(Conflict(question_id, current, given, who, answer.updated_at))
             continue
@@ -365,6 +375,7 @@ def submit(
 
     :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
     """
+    lock_row(session, Assessment, assessment.id)  # no draft save may slip in before the commit
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
@@ -400,6 +411,7 @@ def stored_result(assessment: Assessment, lang: str) -> dict[str, Any]:
 
 def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
     """Turn a submitted assessment back into a draft (owners only); its stored result is dropped."""
+    lock_row(session, Assessment, assessment.id)
     require_role(session, user, assessment.organisation_id, "owner")
     if assessment.status != "submitted":
         raise NotSubmitted("Only a submitted assessment can be reopened.")

@@ -1,16 +1,14 @@
-"""Comparison downloads: a comparison or a series as CSV rows (formula-safe)."""
+"""Comparison downloads: a comparison or a series as CSV rows (written by services.spreadsheets)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 from readiness.domain.comparison import Comparison
 from readiness.domain.comparison import Delta
 from readiness.domain.comparison import rounded
 from readiness.domain.series import Series
+from readiness.services.spreadsheets import csv_text
 
 COMPARISON_HEADER = (
     "section",
@@ -25,24 +23,6 @@ COMPARISON_HEADER = (
     "comparable",
     "note",
 )
-
-
-def _cell(value: Any) -> Any:
-    """A CSV cell: lists as JSON, None as empty, booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _safe(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _delta_row(section: str, d: Delta) -> list[Any]:
@@ -121,9 +101,5 @@ def series_rows(series: Series) -> list[list[Any]]:
 
 
 def to_csv(rows: list[list[Any]]) -> str:
-    """Rows as CSV text (formula-safe cells, CRLF line ends as RFC 4180 asks)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_safe(_cell(v)) for v in row])
-    return out.getvalue()
+    """Rows as CSV text without a BOM (the one spreadsheet writer: formula-safe, CRLF ends)."""
+    return csv_text(rows, bom=False)

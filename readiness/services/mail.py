@@ -28,7 +28,8 @@ def send_mail(config: Mapping[str, Any], to: str, subject: str, body: str) -> bo
     if not server:
         log.warning("MAIL_SERVER is not set; e-mail to %s not sent:\n%s\n\n%s", to, subject, body)
         return False
-    with smtplib.SMTP(server, int(config.get("MAIL_PORT") or 25), timeout=10) as smtp:
+    port, timeout = int(config.get("MAIL_PORT") or 25), float(config.get("MAIL_TIMEOUT") or 10)
+    with smtplib.SMTP(server, port, timeout=timeout) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):

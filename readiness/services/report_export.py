@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -10,12 +9,16 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import Ranked
 from readiness.services.reports import ReportData
 from readiness.services.reports import status_label
+from readiness.services.spreadsheets import append_row
+from readiness.services.spreadsheets import csv_text
+from readiness.services.spreadsheets import workbook_bytes
 
 CSV_COLUMNS = (
     "kind",
@@ -44,7 +47,11 @@ FORMATS = {
 
 
 def render_format(data: ReportData, fmt: str) -> bytes:
-    """The report in one of FORMATS, as the bytes of a file (HTML standalone, CSS inlined)."""
+    """The report in one of FORMATS, as the bytes of a file (HTML standalone, CSS inlined).
+
+    Text is cleaned of control characters first, whatever was stored (XML cannot hold them).
+    """
+    data = clean_deep(data)
     if fmt == "pdf":
         return render_pdf(data)
     if fmt == "docx":
@@ -108,11 +115,8 @@ def score_rows(data: ReportData) -> list[dict[str, Any]]:
 
 def to_csv(data: ReportData) -> str:
     """Answers and scores as CSV (UTF-8 with a BOM so that Excel shows Chinese correctly)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(score_rows(data))
-    return "\ufeff" + buffer.getvalue()
+    rows = [[row[column] for column in CSV_COLUMNS] for row in score_rows(data)]
+    return csv_text([list(CSV_COLUMNS), *rows])
 
 
 def to_json(data: ReportData) -> str:
@@ -163,7 +167,8 @@ def to_xlsx(data: ReportData) -> bytes:
         book = Workbook()
         answers = book.active
         answers.title = _("Answers")
-        answers.append(
+        append_row(
+            answers,
             [
                 _("Pillar"),
                 _("Question ID"),
@@ -174,11 +179,12 @@ def to_xlsx(data: ReportData) -> bytes:
                 _("Level"),
                 _("Comment"),
                 _("Evidence"),
-            ]
+            ],
         )
         for section in data.pillars:
             for q in section.questions:
-                answers.append(
+                append_row(
+                    answers,
                     [
                         section.result.title,
                         q.id,
@@ -189,20 +195,24 @@ def to_xlsx(data: ReportData) -> bytes:
                         q.level,
                         q.comment,
                         q.evidence,
-                    ]
+                    ],
                 )
         scores = book.create_sheet(_("Scores"))
-        scores.append([_("Kind"), _("ID"), _("Title"), _("Score"), _("Level"), _("Level name")])
+        append_row(
+            scores, [_("Kind"), _("ID"), _("Title"), _("Score"), _("Level"), _("Level name")]
+        )
         for kind, result in (
             *((_("Pillar"), s.result) for s in data.pillars),
             *((_("Challenge area"), a) for a in data.areas),
             (_("Overall"), data.overall),
         ):
-            scores.append(
-                [kind, result.id, result.title, result.score, result.level, result.level_name]
+            append_row(
+                scores,
+                [kind, result.id, result.title, result.score, result.level, result.level_name],
             )
         recs = book.create_sheet(_("Recommendations"))
-        recs.append(
+        append_row(
+            recs,
             [
                 _("Priority"),
                 _("Measure"),
@@ -213,10 +223,11 @@ def to_xlsx(data: ReportData) -> bytes:
                 _("Level"),
                 _("Weighted gap"),
                 _("Actions"),
-            ]
+            ],
         )
         for rec in data.recommendations:
-            recs.append(
+            append_row(
+                recs,
                 [
                     rec["priority"],
                     rec["measure"],
@@ -227,7 +238,7 @@ def to_xlsx(data: ReportData) -> bytes:
                     rec["level"],
                     rec["gap"],
                     "\n".join(a["text"] for a in rec["actions"]),
-                ]
+                ],
             )
         for sheet in (answers, scores, recs):
             for cell in sheet[1]:
@@ -238,9 +249,7 @@ def to_xlsx(data: ReportData) -> bytes:
                 sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
                 for c in column[1:]:
                     c.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def _level_text(result: Ranked) -> str:
@@ -287,6 +296,7 @@ def to_docx(data: ReportData) -> bytes:
     """An editable Word report with the report's sections (the radar charts are left out)."""
     from docx import Document
 
+    data = clean_deep(data)  # XML cannot hold control characters, whatever was stored
     with use_language(data.lang):
         doc = Document()
         _cjk_styles(doc)

@@ -18,6 +18,7 @@ from readiness.domain.charts import radar_svg
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
+from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.services import assessments
@@ -293,7 +294,7 @@ def report_data(
         strongest_pillar, weakest_pillar = _extremes(pillars)
         strongest_area, weakest_area = _extremes(areas)
         level = overall.level if overall.level is not None else 0
-        return ReportData(
+        data = ReportData(
             lang=lang,
             organisation=organisation,
             date=when or date.today(),
@@ -330,6 +331,7 @@ def report_data(
             unanswered=len(document["unanswered"]),
             document=document,
         )
+    return clean_deep(data)  # stored notes may hold control characters no format can carry
 
 
 # --- stored assessments ----------------------------------------------------------------------

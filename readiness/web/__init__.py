@@ -11,13 +11,15 @@ from readiness.web import main
 from readiness.web import organisations
 from readiness.web import reports
 from readiness.web.errors import register_error_handlers
+from readiness.web.routing import register_converters
 from readiness.web.template_helpers import register_template_helpers
 
 __all__ = ["register_blueprints", "register_error_handlers", "register_template_helpers"]
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every blueprint of the app."""
+    """Register every blueprint of the app (integer route parameters are IDs up to MAX_ID)."""
+    register_converters(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organisations.bp)

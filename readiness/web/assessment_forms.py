@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import Field
 from wtforms import FloatField
+from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -19,8 +20,10 @@ from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput
 from wtforms.widgets import HiddenInput
@@ -29,10 +32,12 @@ from wtforms.widgets import TextInput
 
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
+from readiness.models.base import MAX_ID
 from readiness.services.assessments import ANSWERED
 from readiness.services.assessments import DONT_KNOW
 from readiness.services.assessments import NOT_APPLICABLE
 from readiness.services.assessments import PageAnswer
+from readiness.web.forms import BaseForm
 
 NA = "na"
 DK = "dk"
@@ -237,7 +242,10 @@ def build_section_form(questionnaire: Questionnaire, pillar_id: str, lang: str) 
     """A form class for one pillar page: per question its answer, comment and evidence fields."""
     questions = questionnaire.questions_of(pillar_id)
     attrs: dict[str, Any] = {
-        "base_revision": IntegerField(widget=HiddenInput(), validators=[InputRequired()]),
+        "base_revision": IntegerField(
+            widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)]
+        ),
+        "loaded": HiddenField(),  # what the page showed: web/page_digests.py
         "questions": questions,
         "validate": _validate_page,
     }
@@ -257,7 +265,7 @@ def build_section_form(questionnaire: Questionnaire, pillar_id: str, lang: str) 
         attrs.update(fields)
     attrs["save"] = SubmitField(_l("Save draft"))
     attrs["save_next"] = SubmitField(_l("Save and continue"))
-    return type(f"SectionForm_{pillar_id}", (FlaskForm,), attrs)
+    return type(f"SectionForm_{pillar_id}", (BaseForm,), attrs)
 
 
 def form_data(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer]) -> dict[str, Any]:
@@ -359,15 +367,15 @@ def held_back_notes(form: FlaskForm) -> dict[str, tuple[str, str]]:
     return notes
 
 
-class StartForm(FlaskForm):
+class StartForm(BaseForm):
     """Start an assessment: choose the questionnaire version and a title."""
 
     questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Start assessment"))
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(BaseForm):
     """Submit the assessment; confirming is needed while questions are unanswered."""
 
     confirm_incomplete = BooleanField(_l("Submit although some questions are unanswered"))

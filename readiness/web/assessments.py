@@ -42,6 +42,8 @@ from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
+from readiness.web.page_digests import loaded_digests
+from readiness.web.page_digests import untouched_questions
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -94,8 +96,12 @@ def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[
 
 def _stored_form(form_class: type, assessment: Assessment) -> Any:
     stored = service.load_answers(get_session(), assessment)
-    data = form_data(form_class.questions, {k: service.page_answer(v) for k, v in stored.items()})
-    return form_class(formdata=None, data={**data, "base_revision": assessment.revision})
+    shown = {k: service.page_answer(v) for k, v in stored.items()}
+    data = form_data(form_class.questions, shown)
+    loaded = loaded_digests(form_class.questions, shown)
+    return form_class(
+        formdata=None, data={**data, "base_revision": assessment.revision, "loaded": loaded}
+    )
 
 
 def _conflict_rows(q: Questionnaire, conflicts: list[service.Conflict]) -> list[dict[str, str]]:
@@ -118,23 +124,35 @@ def _save_valid_part(
 ) -> tuple[list[dict[str, str]], dict[str, int]]:
     """Save the valid answers of a page with errors; the invalid ones stay in the form as typed.
 
-    Conflicting answers are shown as stored (theirs), like after a full save. Returns the
-    conflict rows and the counts of answers saved and still needing correction; the notes of
-    the questions needing correction are saved too (`notes`: 1 saved, -1 not saved, 0 none).
+    Conflicting answers, and those the user left as shown, are shown as stored now (theirs, if
+    someone saved meanwhile), like after a full save; the form's `loaded` digests follow what is
+    stored now. Returns the conflict rows and the counts of answers saved and still needing
+    correction; the notes of the questions needing correction are saved too (`notes`: 1 saved,
+    -1 not saved, 0 none).
     """
     held_back = invalid_questions(form)
     valid = valid_page_answers(form)
     notes = held_back_notes(form)
+    untouched = untouched_questions(form, valid)
     outcome = service.save_answers(
-        get_session(), assessment, q, valid, form.base_revision.data, current_user, held_back, notes
+        get_session(),
+        assessment,
+        q,
+        valid,
+        form.base_revision.data,
+        current_user,
+        held_back,
+        notes,
+        untouched,
     )
     form.base_revision.data = outcome.page_revision
     form.base_revision.raw_data = [str(outcome.page_revision)]
     conflicted = {c.question_id for c in outcome.conflicts}
-    if conflicted:
-        stored = _stored_form(form_class, assessment)
-        for name in (n for qid in conflicted for n in field_names(qid).values() if n in form):
-            form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
+    stored = _stored_form(form_class, assessment)
+    refresh = conflicted | set(untouched)
+    for name in (n for qid in refresh for n in field_names(qid).values() if n in form):
+        form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
+    form.loaded.data, form.loaded.raw_data = stored.loaded.data, [stored.loaded.data]
     saved = sum(1 for qid, given in valid.items() if not given.is_empty and qid not in conflicted)
     typed = any(c or e for c, e in notes.values())
     kept = 0 if not typed else 1 if outcome.notes_kept else -1
@@ -210,8 +228,15 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
     if form.validate_on_submit():
+        page = page_answers(form)
         outcome = service.save_answers(
-            get_session(), assessment, q, page_answers(form), form.base_revision.data, current_user
+            get_session(),
+            assessment,
+            q,
+            page,
+            form.base_revision.data,
+            current_user,
+            untouched=untouched_questions(form, page),
         )
         if not outcome.conflicts:
             flash(_("Draft saved."), "success")

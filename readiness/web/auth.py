@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -34,14 +37,21 @@ from readiness.web.forms import ForgotPasswordForm
 from readiness.web.forms import LoginForm
 from readiness.web.forms import RegisterForm
 from readiness.web.forms import ResetPasswordForm
+from readiness.web.security import account_key
+from readiness.web.security import login_account_rate_limit
 from readiness.web.security import login_rate_limit
+from readiness.web.security import password_account_rate_limit
+from readiness.web.security import password_rate_limit
+from readiness.web.security import register_rate_limit
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None, default: str = "main.index") -> str:
     """`target` if it is a path on this site, else the URL of `default` (no open redirects)."""
-    if target:
+    # Control characters and spaces never belong in our paths (and CR/LF would split headers).
+    if target and target.isprintable() and not any(c.isspace() for c in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
             return target
@@ -74,6 +84,7 @@ def _sign_in(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(register_rate_limit, methods=["POST"])
 def register() -> Response | str:
     """Create an account and sign in."""
     form = RegisterForm()
@@ -97,6 +108,7 @@ def register() -> Response | str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(login_account_rate_limit, key_func=account_key, methods=["POST"])
 def login() -> Response | str:
     """Sign in with e-mail address and password."""
     if current_user.is_authenticated:
@@ -120,16 +132,23 @@ def login() -> Response | str:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign out (POST only, so that a link elsewhere cannot sign you out)."""
+    """Sign out (POST only, so that a link elsewhere cannot sign you out).
+
+    The user's session token is replaced, so a copy of the session cookie opens nothing more.
+    """
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_sessions(get_session(), current_user._get_current_object())
         logout_user()
         session.clear()
-        flash(_("You have signed out."), "info")
+        flash(_("You have signed out, on this device and every other."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(password_rate_limit, methods=["POST"])
+@limiter.limit(password_account_rate_limit, key_func=account_key, methods=["POST"])
 def change_password() -> Response | str:
     """Change one's own password."""
     form = ChangePasswordForm()
@@ -152,32 +171,51 @@ def change_password() -> Response | str:
     return render_template("auth/change_password.html", form=form)
 
 
+def _mail_after(response: Response, to: str, subject: str, body: str) -> None:
+    """Send a message once the response has gone out; a failure is logged, never shown.
+
+    The answer thus takes the same time whether or not a message is sent, and a slow or
+    unreachable mail server tells the client nothing.
+    """
+    config: Mapping[str, Any] = {
+        k: v for k, v in current_app.config.items() if k.startswith("MAIL_")
+    }
+
+    def send() -> None:
+        try:
+            send_mail(config, to, subject, body)
+        except Exception:  # the mail server is down or refuses: the operator reads the log
+            log.exception("could not send e-mail to %s", to)
+
+    response.call_on_close(send)
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(password_rate_limit, methods=["POST"])
+@limiter.limit(password_account_rate_limit, key_func=account_key, methods=["POST"])
 def forgot_password() -> Response | str:
-    """Send a reset link; the answer is the same whether or not the address is known."""
+    """Send a reset link; the answer is the same, in the same time, whatever the address."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = accounts.user_by_email(get_session(), form.email.data)
+        flash(_("If an account uses this address, a reset link is on its way."), "info")
+        response = redirect(url_for("auth.login"))
         if user is not None:
             token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
             link = url_for("auth.reset_password", token=token, _external=True)
             with use_language(user.locale or current_language()):  # the recipient's language
-                send_mail(
-                    current_app.config,
-                    user.email,
-                    _("Reset your Readiness password"),
-                    _(
-                        "Open this link within an hour to choose a new password:\n\n%(link)s",
-                        link=link,
-                    ),
+                subject = _("Reset your Readiness password")
+                body = _(
+                    "Open this link within an hour to choose a new password:\n\n%(link)s",
+                    link=link,
                 )
-        flash(_("If an account uses this address, a reset link is on its way."), "info")
-        return redirect(url_for("auth.login"))
+            _mail_after(response, user.email, subject, body)
+        return response
     return render_template("auth/forgot_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(password_rate_limit, methods=["POST"])
 def reset_password(token: str) -> Response | str:
     """Choose a new password through a reset link."""
     secret = current_app.config["SECRET_KEY"]
@@ -189,7 +227,14 @@ def reset_password(token: str) -> Response | str:
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(get_session(), token, form.password.data, secret, max_age)
+        try:
+            accounts.reset_password(get_session(), token, form.password.data, secret, max_age)
+        except accounts.InvalidToken:  # used a moment ago in another request
+            flash(
+                _("This reset link is not valid or has expired. Please ask for a new one."),
+                "error",
+            )
+            return redirect(url_for("auth.forgot_password"))
         flash(_("Your password has been changed. Please sign in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

@@ -18,11 +18,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput
@@ -39,8 +38,10 @@ from readiness.services.comparison_render import render_comparison_pdf
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
 from readiness.services.comparison_view import trend_chart
+from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
+from readiness.web.forms import BaseForm
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 DOWNLOADS = {  # complete Content-Type headers
@@ -50,7 +51,7 @@ DOWNLOADS = {  # complete Content-Type headers
 }
 
 
-class ChooseForm(FlaskForm):
+class ChooseForm(BaseForm):
     """Choose two or more submitted assessments (a GET form: no CSRF token needed)."""
 
     class Meta:
@@ -76,10 +77,10 @@ class ChooseForm(FlaskForm):
             raise ValidationError(_("Choose at least two assessments to compare."))
 
 
-class RepeatForm(FlaskForm):
+class RepeatForm(BaseForm):
     """Repeat the latest submitted assessment as a new, prefilled draft."""
 
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Repeat the assessment"))
 
 
@@ -233,7 +234,7 @@ def report(fmt: str) -> Response:
     )
     if fmt == "csv":
         rows = comparison_rows(view.comparison) if len(items) == 2 else series_rows(view.series)
-        body: str | bytes = "\ufeff" + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
+        body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
         body = render_comparison_pdf(view)
     else:

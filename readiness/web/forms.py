@@ -6,6 +6,8 @@ The questionnaire section forms are built from the data by `build_section_form` 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -13,17 +15,73 @@ from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import PasswordField
+from wtforms import RadioField
 from wtforms import SelectChoice
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 
+from readiness.domain.text import clean_line
+from readiness.domain.text import clean_text
+from readiness.models.base import MAX_ID
 from readiness.services.accounts import MIN_PASSWORD_LENGTH
+
+
+def _clean_note(value: Any) -> Any:
+    """Multi-line text: control characters out, line breaks as "\\n", outer whitespace trimmed."""
+    return clean_text(value).strip() if isinstance(value, str) else value
+
+
+def _clean_line(value: Any) -> Any:
+    """One-line text: control characters and line breaks out, outer whitespace trimmed."""
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def _strip(value: Any) -> Any:
+    """A choice: surrounding whitespace trimmed (so that " " is no choice, not a crash)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _input_filter(field_class: type) -> Any:
+    """The filter every field of this class gets, or None (passwords are taken as typed)."""
+    if issubclass(field_class, PasswordField):
+        return None
+    if issubclass(field_class, TextAreaField):
+        return _clean_note
+    if issubclass(field_class, StringField):
+        return _clean_line
+    if issubclass(field_class, (RadioField, SelectField)):
+        return _strip
+    return None
+
+
+class BaseForm(FlaskForm):
+    """The base of every form: text is cleaned on input (control characters, outer whitespace).
+
+    So whitespace-only input counts as empty (DataRequired refuses it), and no note stores a
+    character that an export cannot hold. tests/web/test_hostile_input.py checks every form.
+    """
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            """Bind a field with the input filter of its class after its own filters."""
+            extra = _input_filter(unbound_field.field_class)
+            if extra is not None:
+                filters = [extra, *unbound_field.kwargs.get("filters", ())]
+                options = {**options, "filters": filters}
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
+
+def id_field(label: Any) -> IntegerField:
+    """A required database ID: a whole number from 1 to MAX_ID (else the form is invalid)."""
+    return IntegerField(label, validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
 def role_choices() -> list[SelectChoice]:
@@ -74,18 +132,20 @@ def _email() -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     """Sign in with e-mail address and password."""
 
     email = _email()
     password = PasswordField(
-        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     """Create an account."""
 
     name = StringField(
@@ -102,12 +162,12 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     """Change one's password, confirming the current one."""
 
     current = PasswordField(
         _l("Current password"),
-        validators=[DataRequired()],
+        validators=[DataRequired(), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
     password = _new_password(_l("New password"))
@@ -115,14 +175,14 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     """Ask for a password-reset link."""
 
     email = _email()
     submit = SubmitField(_l("Send reset link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     """Choose a new password through a reset link."""
 
     password = _new_password(_l("New password"))
@@ -130,13 +190,13 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set new password"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A button-only form (log out, remove, accept): carries just the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     """Create an organisation."""
 
     name = StringField(
@@ -147,29 +207,29 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField(_l("Create organisation"))
 
 
-class SwitchOrganisationForm(FlaskForm):
+class SwitchOrganisationForm(BaseForm):
     """Choose the active organisation (the switcher in the navigation)."""
 
-    organisation_id = IntegerField(_l("Organisation"), validators=[InputRequired()])
+    organisation_id = id_field(_l("Organisation"))
     next = HiddenField()
     submit = SubmitField(_l("Switch"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     """Create an invitation link with a role."""
 
     role = SelectField(_l("Role"), choices=role_choices, default="editor")
     submit = SubmitField(_l("Create invitation link"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     """Give a member another role."""
 
     role = SelectField(_l("Role"), choices=role_choices)
     submit = SubmitField(_l("Change role"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     """Choose the interface language."""
 
     lang = SelectField(

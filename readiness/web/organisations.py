@@ -188,6 +188,9 @@ def accept_invitation(token: str) -> Response | str:
         except accounts.AlreadyMember:
             flash(_("You already belong to this organisation."), "info")
             return redirect(url_for("main.index"))
+        except accounts.InvalidToken:  # accepted by someone else a moment ago
+            flash(_("This invitation link is not valid, has expired or was already used."), "error")
+            return redirect(url_for("main.index"))
         set_active_organisation(membership.organisation_id)
         flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
         return redirect(url_for("main.index"))

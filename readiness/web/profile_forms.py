@@ -19,6 +19,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from readiness.domain.questionnaire import ProfileField
+from readiness.web.forms import BaseForm
 
 FIELD_PREFIX = "profile_"
 
@@ -47,7 +48,7 @@ def _make_field(spec: ProfileField, lang: str) -> Field:
 def build_profile_form(fields: Iterable[ProfileField], lang: str) -> type[FlaskForm]:
     """A form class with the organisation name and one field per profile field."""
 
-    class ProfileForm(FlaskForm):
+    class ProfileForm(BaseForm):
         name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
 
     specs = tuple(fields)

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -42,6 +41,7 @@ from readiness.services.report_render import render_pdf
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.web.forms import ActionForm
+from readiness.web.forms import BaseForm
 
 bp = Blueprint("reports", __name__)
 
@@ -49,7 +49,7 @@ _NO_VALUE = object()
 DOWNLOADS = ("pdf", "docx", "xlsx", "csv", "json")  # formats offered as downloads
 
 
-class ShareForm(FlaskForm):
+class ShareForm(BaseForm):
     """Create a share link valid for a number of days."""
 
     days = SelectField(

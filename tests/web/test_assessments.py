@@ -371,3 +371,77 @@ def test_page_without_its_revision_saves_nothing(login, db_session):
     assert response.status_code == 200
     assert "nothing on this page was saved" in response.text
     assert stored_answers(db_session, assessment_id) == {}
+
+
+def _hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize("editor_changes_rd", [False, True])
+def test_stale_form_conflicts_only_on_questions_its_user_changed(
+    login, db_session, editor_changes_rd: bool
+):
+    editor, owner = login("editor"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    editor.post(url, data={"base_revision": "1", "q__technology__rd": "2"})
+    page = editor.get(url).text  # the editor's form shows rd = 2 …
+    owner_page = owner.get(url).text
+    owner.post(  # … while the owner changes rd to 4
+        url,
+        data={
+            "base_revision": _hidden(owner_page, "base_revision"),
+            "loaded": _hidden(owner_page, "loaded"),
+            "q__technology__rd": "4",
+        },
+    )
+    response = editor.post(
+        url,
+        data={
+            "base_revision": _hidden(page, "base_revision"),
+            "loaded": _hidden(page, "loaded"),
+            "q__technology__rd": "1" if editor_changes_rd else "2",
+            "q__technology__patents": "yes",
+        },
+    )
+    answers = stored_answers(db_session, assessment_id)
+    assert answers["technology.rd"].value == 4  # the owner's newer answer is never overwritten
+    assert answers["technology.patents"].value is True
+    if editor_changes_rd:
+        assert response.status_code == 200 and "Someone else changed some answers" in response.text
+    else:  # the editor left rd as shown: nothing to resolve
+        assert response.status_code == 302
+
+
+def test_page_with_an_error_shows_newer_answers_to_untouched_questions(login, db_session):
+    editor, owner = login("editor"), login("owner")
+    assessment_id = start(editor)
+    url = f"/assessments/{assessment_id}/pillars/technology"
+    editor.post(url, data={"base_revision": "1", "q__technology__rd": "2"})
+    page = editor.get(url).text
+    owner_page = owner.get(url).text
+    owner.post(
+        url,
+        data={
+            "base_revision": _hidden(owner_page, "base_revision"),
+            "loaded": _hidden(owner_page, "loaded"),
+            "q__technology__rd": "4",
+        },
+    )
+    shown = {"base_revision": _hidden(page, "base_revision"), "loaded": _hidden(page, "loaded")}
+    # rd left as shown (2), patents given an impossible value: a partial save.
+    response = editor.post(
+        url, data=shown | {"q__technology__rd": "2", "q__technology__patents": "x"}
+    )
+    assert response.status_code == 200
+    assert re.search(r'<input checked[^>]*name="q__technology__rd"[^>]*value="4"', response.text)
+    # Corrected and sent again as the page now shows it: the owner's 4 survives.
+    again = {
+        "base_revision": _hidden(response.text, "base_revision"),
+        "loaded": _hidden(response.text, "loaded"),
+        "q__technology__rd": "4",
+        "q__technology__patents": "yes",
+    }
+    assert editor.post(url, data=again).status_code == 302
+    answers = stored_answers(db_session, assessment_id)
+    assert answers["technology.rd"].value == 4 and answers["technology.patents"].value is True

@@ -138,6 +138,7 @@ def test_forgot_and_reset_password(client, make_user, caplog, db_session) -> Non
     user = make_user(email="ada@example.com")
     with caplog.at_level(logging.WARNING, logger="readiness.services.mail"):
         response = client.post("/forgot-password", data={"email": "ADA@example.com"})
+        response.close()  # the mail goes once the response is sent (as a WSGI server closes it)
     assert response.status_code == 302
     link = re.search(r"http://localhost(/reset-password/\S+)", caplog.text)
     assert link, caplog.text
@@ -155,6 +156,7 @@ def test_forgot_and_reset_password(client, make_user, caplog, db_session) -> Non
 def test_forgot_password_unknown_address_reveals_nothing(client, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="readiness.services.mail"):
         response = client.post("/forgot-password", data={"email": "ghost@example.com"})
+        response.close()
     assert response.status_code == 302
     assert "reset-password" not in caplog.text
 
@@ -230,7 +232,7 @@ def test_password_reset_ends_every_session(app, client, make_user, caplog):
     make_user(email="ada@example.com")
     stolen = _signed_in_client(app)
     with caplog.at_level(logging.WARNING, logger="readiness.services.mail"):
-        client.post("/forgot-password", data={"email": "ada@example.com"})
+        client.post("/forgot-password", data={"email": "ada@example.com"}).close()
     path = re.search(r"http://localhost(/reset-password/\S+)", caplog.text).group(1)
     response = client.post(path, data={"password": "fresh password!", "confirm": "fresh password!"})
     assert response.status_code == 302
