@@ -23,11 +23,9 @@ from tests.web.access_rules import WORLD_BUILDERS
 
 HOSTILE = [
     "9" * 30,  # beyond 64 bits
-    str(2**63),
     str(2**31),  # beyond PostgreSQL's INTEGER
     "-1",
-    " ",
-    "\t\r\n",
+    " \t",
     "\x00",
     "/\r\nSet-Cookie: x=1",
     "x" * 20_000,
