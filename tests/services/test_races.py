@@ -250,3 +250,37 @@ def test_locking_a_row_changes_nothing(app, db_session, team, mini) -> None:
     db_session.expire_all()
     again = db_session.get(Assessment, draft.id)
     assert (again.updated_at, again.revision) == before
+
+
+def test_one_invitation_lets_one_person_join(app, db_session, team, make_user) -> None:
+    olga = db_session.get(User, team["olga"])
+    for trial in range(10):
+        first, second = make_user(), make_user()
+        _invitation, token = accounts.create_invitation(db_session, olga, team["org"], "viewer")
+
+        def accept(user_id: int, token: str = token) -> Callable[[Session], Any]:
+            def prepare(session: Session) -> Callable[[], Any]:
+                user = session.get(User, user_id)
+                return lambda: accounts.accept_invitation(session, user, token)
+
+            return prepare
+
+        outcomes = run_together(app, accept(first.id), accept(second.id))
+        joined = [o for o in outcomes if isinstance(o, Membership)]
+        assert len(joined) == 1, (trial, outcomes)
+        assert any(isinstance(o, accounts.InvalidToken) for o in outcomes), outcomes
+
+
+def test_one_address_registers_once(app, db_session) -> None:
+    for trial in range(10):
+
+        def register(name: str, trial: int = trial) -> Callable[[Session], Any]:
+            def prepare(session: Session) -> Callable[[], Any]:
+                email = f"same{trial}@example.com"
+                return lambda: accounts.register_user(session, email, name, "a long password")
+
+            return prepare
+
+        outcomes = run_together(app, register("One"), register("Two"))
+        assert sum(isinstance(o, User) for o in outcomes) == 1, outcomes
+        assert sum(isinstance(o, accounts.EmailTaken) for o in outcomes) == 1, outcomes
