@@ -59,6 +59,7 @@ DEFAULTS: dict[str, Any] = {
     # Served over HTTPS: send Strict-Transport-Security (max-age HSTS_MAX_AGE seconds).
     "SERVED_OVER_HTTPS": False,
     "HSTS_MAX_AGE": 365 * 24 * 3600,
+    "API_RATE_LIMIT": "300/minute",  # API requests per token (else per address)
     "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
@@ -86,6 +87,7 @@ _ENV_VARS: dict[str, type] = {
     "TRUSTED_PROXY_HOPS": int,
     "SERVED_OVER_HTTPS": bool,
     "HSTS_MAX_AGE": int,
+    "API_RATE_LIMIT": str,
 }
 
 

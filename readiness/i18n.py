@@ -29,6 +29,8 @@ from readiness.languages import cli_language
 from readiness.languages import language_of
 from readiness.languages import locale_for
 
+API_PREFIX = "/api/"  # API requests carry no session cookie, so they neither read nor set one
+
 
 def supported_languages() -> tuple[str, ...]:
     """The language codes this app offers, from the LANGUAGES setting."""
@@ -76,6 +78,8 @@ def select_language() -> str:
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    if request.path.startswith(API_PREFIX):  # the API reads no cookie: ?lang= or the header
+        return request.accept_languages.best_match(languages) or "en"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -95,7 +99,7 @@ def select_locale() -> str:
 def remember_query_language() -> None:
     """Keep a `?lang=xx` choice in the session so later pages stay in that language."""
     asked = request.args.get("lang")
-    if asked in supported_languages():
+    if asked in supported_languages() and not request.path.startswith(API_PREFIX):
         session["lang"] = asked
 
 

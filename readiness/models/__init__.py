@@ -11,13 +11,19 @@ from readiness.models.assessments import Answer
 from readiness.models.assessments import Assessment
 from readiness.models.assessments import ShareLink
 from readiness.models.base import Base
+from readiness.models.records import TOKEN_SCOPES
+from readiness.models.records import ApiToken
+from readiness.models.records import AuditEvent
 
 __all__ = [
     "ANSWER_STATUSES",
     "ASSESSMENT_STATUSES",
     "ROLES",
+    "TOKEN_SCOPES",
     "Answer",
+    "ApiToken",
     "Assessment",
+    "AuditEvent",
     "Base",
     "Invitation",
     "Membership",

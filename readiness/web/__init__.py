@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from readiness.web import account
+from readiness.web import api
 from readiness.web import assessments
 from readiness.web import auth
 from readiness.web import compare
@@ -26,3 +28,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessments.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(api.bp)

@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response
 from readiness.services.accounts import Forbidden
 from readiness.services.accounts import NotFound
 from readiness.web.access import wants_json
+from readiness.web.api import is_api_request
+from readiness.web.api import problem
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ ERROR_MESSAGES = {
 
 def error_response(code: int, message: str | None = None) -> tuple[Response | str, int]:
     """An error page or JSON error body for HTTP status `code`."""
+    if is_api_request():  # the API answers in problem+json, never with a page
+        return problem(code, message), code
     title = str(ERROR_TITLES.get(code, ERROR_TITLES[500]))
     text = message or str(ERROR_MESSAGES.get(code, ERROR_MESSAGES[500]))
     if wants_json():

@@ -67,6 +67,13 @@ RULES: list[Rule] = [
     Rule("auth.forgot_password", "GET", "/forgot-password", "public"),
     Rule("auth.reset_password", "GET", "/reset-password/{token}", "public"),
     Rule("auth.change_password", "GET", "/account/password", "login"),
+    # account: API tokens and deleting the account (tokens are one's own: no organisation check)
+    Rule("account.tokens_page", "GET", "/account/", "login"),
+    Rule("account.revoke_token", "POST", "/account/tokens/1/revoke", "login"),
+    Rule("account.delete", "GET", "/account/delete", "login"),
+    # the API's document and its page are public; the API itself has tests/api/access_table.py
+    Rule("api.openapi_json", "GET", "/api/v1/openapi.json", "public"),
+    Rule("api.docs", "GET", "/api/v1/docs", "public"),
     # organisations
     Rule("organisations.create", "GET", "/organisations/new", "login"),
     Rule("organisations.switch", "POST", "/organisations/switch", "login"),

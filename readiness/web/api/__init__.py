@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1: bearer tokens, problem+json errors, an OpenAPI 3.1 document.
+
+The routes live in the modules imported here; each calls the same services as the pages.
+"""
+
+from __future__ import annotations
+
+from readiness.web.api import assessments
+from readiness.web.api import document
+from readiness.web.api import reports
+from readiness.web.api.core import bp
+from readiness.web.api.core import is_api_request
+from readiness.web.api.core import problem
+
+__all__ = ["assessments", "bp", "document", "is_api_request", "problem", "reports"]

@@ -1,0 +1,104 @@
+"""Who may call which API operation: missing, revoked and expired tokens, organisations, roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from readiness.models.base import utcnow
+from readiness.services import assessments
+from readiness.services import tokens
+from tests.api.access_table import API_RULES
+from tests.api.access_table import ApiRule
+from tests.api.document import check_response
+from tests.web.access_rules import flagship
+
+ROLE_RANK = {"viewer": 0, "editor": 1, "owner": 2}
+
+
+@pytest.fixture
+def world(db_session, team) -> dict[str, Any]:
+    """A draft and two submitted assessments of the team's organisation."""
+    q, org, owner = flagship(), team["org"], team["owner"]
+    draft = assessments.start_assessment(db_session, org, q, owner, "Draft")
+    ids = []
+    for title in ("Done", "Again"):
+        done = assessments.start_assessment(db_session, org, q, owner, title)
+        assessments.submit(db_session, done, q, owner, confirm_incomplete=True)
+        ids.append(done.id)
+    return {"draft": draft.id, "submitted": ids[0], "submitted2": ids[1]}
+
+
+def _call(client, rule: ApiRule, world: dict, token: str | None):
+    headers = dict(rule.headers)
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    url = rule.url(world)
+    response = client.open(url, method=rule.method, json=rule.body, headers=headers)
+    check_response(rule.method, url, response)
+    return response
+
+
+def test_every_api_endpoint_is_in_the_table(app) -> None:
+    api_endpoints = {e for e in app.view_functions if e.startswith("api.")}
+    public = {"api.openapi_json", "api.docs"}
+    assert api_endpoints - public == {r.endpoint for r in API_RULES}
+
+
+def test_every_documented_operation_is_in_the_table() -> None:
+    from readiness.web.api.document import openapi_document
+    from readiness.web.api.document import operations
+
+    ops = {(op["method"], op["path"]) for op in operations(openapi_document())}
+    tested = set()
+    for rule in API_RULES:
+        from tests.api.document import operation_of
+
+        template, _op = operation_of(rule.method, rule.url({"draft": 1, "submitted": 1,
+                                                             "submitted2": 2}))
+        tested.add((rule.method, template))
+    assert ops == tested
+
+
+@pytest.mark.parametrize("rule", API_RULES, ids=lambda r: r.id)
+def test_access(client, db_session, team, make_token, world, rule) -> None:
+    """One world per operation: every refusal first, then the calls that may succeed."""
+    assert _call(client, rule, world, None).status_code == 401
+    assert _call(client, rule, world, "rdy_not-a-real-token").status_code == 401
+    owner, org = team["owner"], team["org"]
+    revoked, secret = tokens.create_token(db_session, owner, org.id, "r", "write")
+    tokens.revoke_token(db_session, owner, revoked.id)
+    assert _call(client, rule, world, secret).status_code == 401, "revoked"
+    _old, stale = tokens.create_token(
+        db_session, owner, org.id, "e", "write", days=1, now=utcnow() - timedelta(days=2)
+    )
+    assert _call(client, rule, world, stale).status_code == 401, "expired"
+    if rule.org_scoped:
+        other = team["other"]
+        outsider = other.memberships[0].user
+        _t, foreign = tokens.create_token(db_session, outsider, other.id, "o", "write")
+        assert _call(client, rule, world, foreign).status_code == 404, "other organisation"
+    for role in ("viewer", "editor"):
+        if ROLE_RANK[role] < ROLE_RANK[rule.role]:
+            assert _call(client, rule, world, make_token(role, "write")).status_code == 403, role
+    read_status = _call(client, rule, world, make_token("owner", "read")).status_code
+    if rule.write:
+        assert read_status == 403, "a read token wrote"
+        allowed = _call(client, rule, world, make_token(rule.role, "write")).status_code
+        assert 200 <= allowed < 300, f"{rule.role} with a write token: {allowed}"
+    else:
+        assert 200 <= read_status < 300
+        for role in ("viewer", "editor"):
+            assert 200 <= _call(client, rule, world, make_token(role, "read")).status_code < 300
+
+
+def test_token_of_a_member_who_left_stops_working(client, db_session, team, world) -> None:
+    from readiness.services import accounts
+
+    _t, secret = tokens.create_token(db_session, team["editor"], team["org"].id, "x", "read")
+    rule = API_RULES[2]
+    assert _call(client, rule, world, secret).status_code == 200
+    accounts.remove_member(db_session, team["editor"], team["org"].id, team["editor"].id)
+    assert _call(client, rule, world, secret).status_code == 401
