@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readiness.models import AuditEvent
+from readiness.models import Membership
 from readiness.models import User
 from readiness.services.accounts import require_role
 
@@ -87,9 +89,18 @@ def record(
 def events_of(
     session: Session, user: User, organisation_id: int, page: int = 1, per_page: int = 50
 ) -> tuple[list[AuditEvent], int]:
-    """One page of an organisation's events, newest first, and the total (owners only)."""
+    """One page of an organisation's events, newest first, and the total (owners only).
+
+    That is the events about the organisation and the personal events (sign-ins, password
+    changes, failed sign-ins on their address) of its current members.
+    """
     require_role(session, user, organisation_id, "owner")
-    where = AuditEvent.organisation_id == organisation_id
+    members = select(Membership.user_id).where(Membership.organisation_id == organisation_id)
+    # The organisation's own events, and its members' personal ones (sign-ins, passwords …).
+    where = or_(
+        AuditEvent.organisation_id == organisation_id,
+        AuditEvent.organisation_id.is_(None) & AuditEvent.actor_id.in_(members),
+    )
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(where)) or 0
     events = session.scalars(
         select(AuditEvent)

@@ -9,6 +9,7 @@ from readiness.web import api
 from readiness.web import assessments
 from readiness.web import auth
 from readiness.web import compare
+from readiness.web import data
 from readiness.web import main
 from readiness.web import organisations
 from readiness.web import reports
@@ -30,3 +31,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(data.bp)

@@ -1,9 +1,10 @@
-"""Forms of the account page: a new API token, deleting the account or an organisation."""
+"""Forms for the firm's data: a new API token; deleting an account, organisation or assessment."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import PasswordField
 from wtforms import SelectChoice
 from wtforms import SelectField
@@ -57,3 +58,12 @@ class DeleteOrganisationForm(FlaskForm):
 
     name = StringField(_l("Type the organisation's name to confirm"), validators=[DataRequired()])
     submit = SubmitField(_l("Delete the organisation and all its data"))
+
+
+class DeleteAssessmentForm(FlaskForm):
+    """Delete an assessment; a submitted one needs the box ticked."""
+
+    confirm = BooleanField(
+        _l("I understand that its answers, results, share links and reports are deleted too")
+    )
+    submit = SubmitField(_l("Delete the assessment"))

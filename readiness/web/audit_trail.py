@@ -5,10 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from readiness.db import get_session
 from readiness.models import User
 from readiness.services import audit
+
+ACTION_LABELS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Failed sign-in"),
+    "password_changed": _l("Password changed"),
+    "password_reset": _l("Password reset"),
+    "role_changed": _l("Role changed"),
+    "member_removed": _l("Member removed"),
+    "invitation_created": _l("Invitation created"),
+    "invitation_accepted": _l("Invitation accepted"),
+    "share_link_created": _l("Share link created"),
+    "share_link_revoked": _l("Share link revoked"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
+    "organisation_exported": _l("Organisation exported"),
+    "organisation_imported": _l("Organisation imported"),
+    "assessment_deleted": _l("Assessment deleted"),
+    "organisation_deleted": _l("Organisation deleted"),
+    "account_deleted": _l("Account deleted"),
+    "backup_created": _l("Backup created"),
+    "backup_restored": _l("Backup restored"),
+}
 
 
 def origin() -> audit.Origin:

@@ -31,6 +31,7 @@ from readiness.i18n import use_language
 from readiness.models import User
 from readiness.services import accounts
 from readiness.services.mail import send_mail
+from readiness.web.audit_trail import note
 from readiness.web.forms import ActionForm
 from readiness.web.forms import ChangePasswordForm
 from readiness.web.forms import ForgotPasswordForm
@@ -118,8 +119,11 @@ def login() -> Response | str:
         try:
             user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         except accounts.InvalidCredentials:
+            known = accounts.user_by_email(get_session(), form.email.data)
+            note("sign_in_failed", known, actor_email=accounts.normalise_email(form.email.data))
             flash(_("Invalid e-mail address or password."), "error")
         else:
+            note("sign_in", user)
             _sign_in(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template(
@@ -159,6 +163,7 @@ def change_password() -> Response | str:
         except accounts.InvalidCredentials:
             form.current.errors.append(_("The current password is wrong."))
         else:
+            note("password_changed", user)
             # The change ended every session of the user; this one continues with the new token.
             remembered = (
                 current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
@@ -228,13 +233,16 @@ def reset_password(token: str) -> Response | str:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(get_session(), token, form.password.data, secret, max_age)
+            user = accounts.reset_password(
+                get_session(), token, form.password.data, secret, max_age
+            )
         except accounts.InvalidToken:  # used a moment ago in another request
             flash(
                 _("This reset link is not valid or has expired. Please ask for a new one."),
                 "error",
             )
             return redirect(url_for("auth.forgot_password"))
+        note("password_reset", user)
         flash(_("Your password has been changed. Please sign in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

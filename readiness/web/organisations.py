@@ -20,6 +20,7 @@ from readiness.i18n import current_language
 from readiness.services import accounts
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
+from readiness.web.audit_trail import note
 from readiness.web.auth import safe_next
 from readiness.web.forms import ActionForm
 from readiness.web.forms import InviteForm
@@ -117,8 +118,15 @@ def invite(org_id: int) -> Response | str:
         flash(_("Please choose a role."), "error")
         return redirect(url_for("organisations.members", org_id=org_id))
     valid_for = current_app.config["INVITATION_MAX_AGE"]
-    _invitation, token = accounts.create_invitation(
+    invitation, token = accounts.create_invitation(
         get_session(), current_user, org_id, form.role.data, valid_for
+    )
+    note(
+        "invitation_created",
+        current_user,
+        organisation_id=org_id,
+        target=f"invitation:{invitation.id}",
+        details={"role": invitation.role},
     )
     link = url_for("organisations.accept_invitation", token=token, _external=True)
     flash(_("Invitation link created. Send it to the person you are inviting."), "success")
@@ -149,6 +157,13 @@ def change_role(org_id: int, user_id: int) -> Response:
         except accounts.LastOwner:
             flash(_("An organisation needs at least one owner."), "error")
         else:
+            note(
+                "role_changed",
+                current_user,
+                organisation_id=org_id,
+                target=f"user:{user_id}",
+                details={"role": form.role.data},
+            )
             flash(_("The role has been changed."), "success")
     return redirect(url_for("organisations.members", org_id=org_id))
 
@@ -163,6 +178,7 @@ def remove_member(org_id: int, user_id: int) -> Response:
         except accounts.LastOwner:
             flash(_("An organisation needs at least one owner."), "error")
             return redirect(url_for("organisations.members", org_id=org_id))
+        note("member_removed", current_user, organisation_id=org_id, target=f"user:{user_id}")
         if user_id == current_user.id:
             set_active_organisation(None)
             flash(_("You have left the organisation."), "info")
@@ -191,6 +207,13 @@ def accept_invitation(token: str) -> Response | str:
         except accounts.InvalidToken:  # accepted by someone else a moment ago
             flash(_("This invitation link is not valid, has expired or was already used."), "error")
             return redirect(url_for("main.index"))
+        note(
+            "invitation_accepted",
+            current_user,
+            organisation_id=membership.organisation_id,
+            target=f"invitation:{invitation.id}",
+            details={"role": membership.role},
+        )
         set_active_organisation(membership.organisation_id)
         flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
         return redirect(url_for("main.index"))

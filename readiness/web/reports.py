@@ -40,6 +40,7 @@ from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
+from readiness.web.audit_trail import note
 from readiness.web.forms import ActionForm
 from readiness.web.forms import BaseForm
 
@@ -178,12 +179,19 @@ def share(assessment_id: int) -> str:
     form = ShareForm()
     new_url = None
     if form.validate_on_submit():
-        _link, token = share_links.create_share_link(
+        link, token = share_links.create_share_link(
             get_session(),
             assessment,
             current_user,
             current_app.config["SECRET_KEY"],
             form.days.data,
+        )
+        note(
+            "share_link_created",
+            current_user,
+            organisation_id=assessment.organisation_id,
+            target=f"assessment:{assessment.id}",
+            details={"link": link.id, "days": form.days.data},
         )
         new_url = url_for(".shared", token=token, _external=True)
     return render_template(
@@ -208,6 +216,13 @@ def revoke(assessment_id: int, link_id: int) -> Response:
         share_links.revoke_share_link(get_session(), assessment, link_id)
     except share_links.LinkNotFound:
         abort(404)
+    note(
+        "share_link_revoked",
+        current_user,
+        organisation_id=assessment.organisation_id,
+        target=f"assessment:{assessment.id}",
+        details={"link": link_id},
+    )
     flash(_("The share link is revoked; it no longer opens the report."), "success")
     return redirect(url_for(".share", assessment_id=assessment_id))
 

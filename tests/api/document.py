@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing import Resource
 from referencing.jsonschema import DRAFT202012
-from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from readiness.web.api.document import openapi_document
 
@@ -55,7 +55,7 @@ def operation_of(method: str, path: str) -> tuple[str, dict[str, Any]]:
     raise AssertionError(f"{path} is not in the OpenAPI document")
 
 
-def check_response(method: str, path: str, response: TestResponse) -> None:
+def check_response(method: str, path: str, response: Response) -> None:
     """Fail unless the response's status, content type and body are what the document says."""
     template, operation = operation_of(method, path)
     status = str(response.status_code)

@@ -115,6 +115,12 @@ RULES += [
     Rule("assessments.submit", "POST", "/assessments/{draft}/submit", "editor"),
     Rule("assessments.results", "GET", "/assessments/{submitted}/results", "viewer"),
     Rule("assessments.reopen", "POST", "/assessments/{submitted}/reopen", "owner"),
+    # data: deleting (a draft: editors; a submitted assessment: owners), the audit log
+    Rule("data.delete_assessment", "GET", "/assessments/{draft}/delete", "editor"),
+    Rule("data.delete_assessment", "POST", "/assessments/{draft}/delete", "editor"),
+    Rule("data.delete_assessment", "GET", "/assessments/{submitted}/delete", "owner"),
+    Rule("data.delete_organisation", "GET", "/organisations/{org}/delete", "owner"),
+    Rule("data.audit_log", "GET", "/organisations/{org}/audit", "owner"),
 ]
 
 

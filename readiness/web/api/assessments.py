@@ -34,6 +34,7 @@ from readiness.web.audit_trail import origin
 
 ANSWER_FIELDS = ("status", "value", "comment", "evidence")
 NOTE_LIMIT = 5000
+MAX_PAGE = 100_000
 
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
@@ -50,7 +51,12 @@ def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not (low <= int(raw) <= (high or int(raw))):
+    if (
+        not raw.isascii()
+        or not raw.isdigit()
+        or len(raw) > 9
+        or not low <= int(raw) <= (high or int(raw))
+    ):
         bound = f"from {low} to {high}" if high else f"at least {low}"
         raise ApiProblem(400, f"{name} must be a whole number {bound}.")
     return int(raw)
@@ -99,7 +105,7 @@ def list_assessments() -> Response:
     status = request.args.get("status")
     if status not in (None, "draft", "submitted"):
         raise ApiProblem(400, "status must be draft or submitted.")
-    page, per_page = _int_arg("page", 1, 1), _int_arg("per_page", 20, 1, 100)
+    page, per_page = _int_arg("page", 1, 1, MAX_PAGE), _int_arg("per_page", 20, 1, 100)
     items, total = find_assessments(
         get_session(),
         caller().organisation_id,

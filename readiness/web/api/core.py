@@ -29,6 +29,7 @@ csrf.exempt(bp)
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROBLEM_TYPE = "application/problem+json"
+MAX_ID = 2**31 - 1
 PROBLEM_TITLES = {
     400: "Bad request",
     401: "Unauthorized",
@@ -149,6 +150,8 @@ def caller() -> tokens.Caller:
 def caller_assessment(assessment_id: int, min_role: str = "viewer") -> Assessment:
     """An assessment of the token's organisation (404 for any other), by the pages' service."""
     who = caller()
+    if not 0 < assessment_id <= MAX_ID:  # beyond what an integer column holds: none such
+        raise ApiProblem(404, "No such assessment in this organisation.")
     assessment = assessments.get_assessment(get_session(), who.user, assessment_id, min_role)
     if assessment.organisation_id != who.organisation_id:
         raise ApiProblem(404, "No such assessment in this organisation.")

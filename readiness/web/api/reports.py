@@ -23,6 +23,7 @@ from readiness.services.report_render import cached_pdf
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import assessment_report_data
 from readiness.web.api.assessments import questionnaire_of
+from readiness.web.api.core import MAX_ID
 from readiness.web.api.core import ApiProblem
 from readiness.web.api.core import bp
 from readiness.web.api.core import caller
@@ -81,6 +82,8 @@ def compare() -> Response:
     raw = request.args.getlist("ids")
     if not raw or not all(r.isascii() and r.isdigit() for r in raw):
         raise ApiProblem(400, "Name the assessments as ?ids=1&ids=2 (whole numbers).")
+    if any(len(r) > 10 or int(r) > MAX_ID for r in raw):
+        raise ApiProblem(404, "No such assessment in this organisation.")
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise ApiProblem(400, "format must be json or csv.")

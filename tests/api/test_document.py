@@ -1,0 +1,48 @@
+"""The OpenAPI document is valid OpenAPI 3.1, and the response checker can fail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from werkzeug.wrappers import Response
+
+from readiness.web.api.document import openapi_document
+from tests.api.document import check_response
+
+
+def test_document_is_valid_openapi_3_1() -> None:
+    document = openapi_document()
+    assert document["openapi"].startswith("3.1")
+    validate(document)  # raises on any violation of the OpenAPI 3.1 schema
+
+
+def test_a_broken_document_is_caught() -> None:
+    broken = json.loads(json.dumps(openapi_document()))
+    broken["paths"]["/organisations"]["get"]["responses"] = "none"
+    with pytest.raises(OpenAPIValidationError):
+        validate(broken)
+
+
+def test_served_document_is_the_shipped_one(client) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.get_json() == openapi_document()
+
+
+def _response(status: int, body: object, mimetype: str = "application/json") -> Response:
+    return Response(json.dumps(body), status=status, mimetype=mimetype)
+
+
+def test_checker_rejects_an_undocumented_status_or_body() -> None:
+    good = _response(200, [{"id": 1, "name": "A", "role": "owner", "profile": {}}])
+    check_response("GET", "/api/v1/organisations", good)
+    with pytest.raises(AssertionError):
+        check_response("GET", "/api/v1/organisations", _response(418, {}))
+    with pytest.raises(ValidationError):
+        check_response("GET", "/api/v1/organisations", _response(200, [{"id": "one"}]))
+    with pytest.raises(AssertionError):
+        check_response("GET", "/api/v1/nowhere", good)
