@@ -22,6 +22,12 @@ DONT_KNOW_JSON = "dont_know"
 _UNKNOWN_OPTION = N_("unknown option %(option)s")
 _COMMENT_NOT_TEXT = N_("comment must be text, got %(kind)s")
 _ANSWERS_NOT_OBJECT = N_('"answers" must be an object, got %(kind)s')
+_OBJECT_KEYS = {"value", "comment", "status", "evidence"}
+_OBJECT_ANSWER = N_(
+    'an object answer has "value", "status", "comment" and/or "evidence", nothing else'
+)
+# An object answer's status and the value it stands for (unanswered: none).
+_STATUS_VALUES = {"not_applicable": None, "dont_know": "dont_know", "unanswered": None}
 # The json module's reasons (English only) as translatable messages; the English is unchanged.
 JSON_REASONS = {
     "Expecting value": N_("Expecting value"),
@@ -225,18 +231,11 @@ def parse_answers(
                 str(qid), N_("unknown question (not in %(key)s)"), key=questionnaire.key
             )
         if isinstance(raw, Mapping):
-            if set(raw) - {"value", "comment"} or not raw:
-                raise AnswerError(
-                    qid, N_('an object answer has "value" and/or "comment", nothing else')
-                )
-            comment = raw.get("comment")
-            if comment is not None:
-                if not isinstance(comment, str):
-                    raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(comment))
-                notes[qid] = comment
-            if "value" not in raw:
+            note, has_value, raw = _object_answer(qid, raw)
+            if note is not None:
+                notes[qid] = note
+            if not has_value:
                 continue  # a comment on a question not answered yet
-            raw = raw["value"]
         values[qid] = parse_value(question, raw)
     for qid, comment in (comments or {}).items():
         if questionnaire.question(qid) is None:
@@ -249,6 +248,32 @@ def parse_answers(
             raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(comment))
         notes[qid] = comment
     return AnswerSet(values, notes)
+
+
+def _object_answer(qid: str, raw: Mapping[str, Any]) -> tuple[str | None, bool, Any]:
+    """(notes, whether it holds an answer, the raw value) of an object answer.
+
+    Besides {"value", "comment"}, the shape of the app's JSON report is read: "status"
+    (answered, not_applicable, dont_know, unanswered) and "evidence" (joined to the comment).
+    """
+    if set(raw) - _OBJECT_KEYS or not raw:
+        raise AnswerError(qid, _OBJECT_ANSWER)
+    texts = []
+    for key in ("comment", "evidence"):
+        text = raw.get(key)
+        if text is not None and not isinstance(text, str):
+            raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(text))
+        if text is not None:
+            texts.append(text)
+    note = "\n".join(t for t in texts if t) if texts else None
+    status = raw.get("status", "answered" if "value" in raw else "unanswered")
+    if status != "answered" and status not in _STATUS_VALUES:
+        raise AnswerError(qid, N_("unknown answer status %(status)s"), status=repr(status))
+    if status == "answered":
+        if "value" not in raw:
+            raise AnswerError(qid, _OBJECT_ANSWER)
+        return note, True, raw["value"]
+    return note, status != "unanswered", _STATUS_VALUES[status]
 
 
 def value_to_json(value: AnswerValue) -> Any:
@@ -310,7 +335,10 @@ def parse_answer_file(text: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
         )
     if "answers" not in data:
         raise AnswerError(None, N_('the answers file has no "answers" object'))
-    answers, profile = data["answers"], data.get("profile") or {}
+    answers, profile = data["answers"], data.get("profile")
+    if profile is None:  # the app's JSON report keeps the profile inside its result
+        result = data.get("result")
+        profile = (result.get("profile") if isinstance(result, dict) else None) or {}
     if not isinstance(answers, dict):
         raise AnswerError(None, _ANSWERS_NOT_OBJECT, kind=_kind(answers))
     if not isinstance(profile, dict):
