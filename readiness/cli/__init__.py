@@ -11,6 +11,8 @@ from readiness.cli.questionnaire import questionnaire_group
 from readiness.cli.reports import compare_command
 from readiness.cli.reports import report_command
 from readiness.cli.score import score_command
+from readiness.cli.transfer import export_command
+from readiness.cli.transfer import import_command
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -18,5 +20,14 @@ def cli() -> None:
     """Readiness: smart-manufacturing and AI readiness assessments."""
 
 
-for command in (db_group, questionnaire_group, score_command, compare_command, report_command):
+COMMANDS = (
+    db_group,
+    questionnaire_group,
+    score_command,
+    compare_command,
+    report_command,
+    export_command,
+    import_command,
+)
+for command in COMMANDS:
     cli.add_command(command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import g
 from flask import redirect
@@ -17,16 +18,21 @@ from werkzeug.wrappers import Response
 from wtforms.validators import DataRequired
 
 from readiness.db import get_session
+from readiness.models.base import utcnow
 from readiness.services import assessments
 from readiness.services import audit
 from readiness.services import deletion
+from readiness.services import organisation_export
+from readiness.services.report_export import render_format
 from readiness.services.report_render import cache_dir
+from readiness.services.reports import assessment_report_data
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
 from readiness.web.account_forms import DeleteAssessmentForm
 from readiness.web.account_forms import DeleteOrganisationForm
 from readiness.web.audit_trail import ACTION_LABELS
 from readiness.web.audit_trail import origin
+from readiness.web.forms import ActionForm
 
 bp = Blueprint("data", __name__)
 AUDIT_PAGE_SIZE = 50
@@ -87,6 +93,28 @@ def delete_organisation(org_id: int) -> Response | str:
             flash(_("The organisation and all its data are deleted."), "success")
             return redirect(url_for("main.index"))
     return render_template("data/delete_organisation.html", organisation=g.organisation, form=form)
+
+
+@bp.route("/organisations/<int:org_id>/export", methods=["POST"])
+@member_required("owner")
+def export_organisation(org_id: int) -> Response:
+    """Download the organisation's archive: its data as JSON and its reports (owners)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    body = organisation_export.export_organisation(
+        session,
+        current_user,
+        org_id,
+        current_app.extensions["catalogue"],
+        lambda a, q, lang, fmt: render_format(assessment_report_data(session, q, a, lang), fmt),
+        origin=origin(),
+    )
+    response = Response(body, content_type="application/zip")
+    name = f"readiness-organisation-{org_id}-{utcnow():%Y%m%d}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/organisations/<int:org_id>/audit")

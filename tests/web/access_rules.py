@@ -121,6 +121,7 @@ RULES += [
     Rule("data.delete_assessment", "GET", "/assessments/{submitted}/delete", "owner"),
     Rule("data.delete_organisation", "GET", "/organisations/{org}/delete", "owner"),
     Rule("data.audit_log", "GET", "/organisations/{org}/audit", "owner"),
+    Rule("data.export_organisation", "POST", "/organisations/{org}/export", "owner"),
 ]
 
 

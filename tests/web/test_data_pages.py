@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 
 from sqlalchemy import select
 
@@ -151,3 +154,23 @@ def test_audit_log_has_no_writing_route(app) -> None:
     for rule in app.url_map.iter_rules():
         if re.search(r"audit", rule.rule):
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule.rule
+
+
+def test_owner_exports_from_the_members_page(client, auth, db_session) -> None:
+    _owner, _editor, org, _draft, _done = _setup(db_session)
+    auth.login("editor@example.com")
+    assert client.post(f"/organisations/{org.id}/export").status_code == 403
+    auth.logout()
+    auth.login("owner@example.com")
+    members_page = client.get(f"/organisations/{org.id}/members").get_data(as_text=True)
+    assert f"/organisations/{org.id}/export" in members_page
+    response = client.post(f"/organisations/{org.id}/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        data = json.loads(archive.read("organisation.json"))
+    assert data["organisation"]["name"] == "Acme"
+    assert {a["title"] for a in data["assessments"]} == {"Draft", "Done"}
+    event = db_session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "organisation_exported")
+    )
+    assert event is not None and event.actor_email == "owner@example.com"

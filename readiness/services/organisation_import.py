@@ -1,0 +1,180 @@
+"""Importing an organisation archive written by `readiness export` into this installation.
+
+Everything arrives as a new organisation, in one transaction. People are matched by e-mail
+address: an existing account is reused, anyone else gets an account without a usable
+password (they choose one with "Forgot password"). Assessments keep their answers, results,
+revisions and timestamps; only the database IDs are new.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import zipfile
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from sqlalchemy.orm import Session
+
+from readiness.models import Answer
+from readiness.models import Assessment
+from readiness.models import Membership
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.services import audit
+from readiness.services.accounts import hash_password
+from readiness.services.accounts import normalise_email
+from readiness.services.accounts import user_by_email
+from readiness.services.organisation_export import DATA_NAME
+from readiness.services.organisation_export import FORMAT
+from readiness.services.organisation_export import SCHEMA_PATH
+from readiness.services.organisation_export import VERSION
+
+MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
+
+
+class ImportError_(Exception):
+    """The file is not an organisation archive this version can load; the message says why."""
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def read_archive(path: Path) -> dict[str, Any]:
+    """The checked organisation.json of an archive (or of a bare JSON file); raises ImportError_."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                try:
+                    info = archive.getinfo(DATA_NAME)
+                except KeyError:
+                    raise ImportError_(f"{path}: no {DATA_NAME} in the archive") from None
+                if info.file_size > MAX_DATA_BYTES:
+                    raise ImportError_(f"{path}: {DATA_NAME} is too large")
+                raw = archive.read(info)
+        else:
+            raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
+        raise ImportError_(f"{path}: cannot be read: {exc}") from None
+    return check_data(data)
+
+
+def check_data(data: Any) -> dict[str, Any]:
+    """`data` if it is a valid export of a version this installation reads; raises ImportError_."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportError_("not a Readiness organisation export")
+    if data.get("version") != VERSION:
+        raise ImportError_(f"export version {data.get('version')!r}; this version reads {VERSION}")
+    error = next(iter(sorted(_validator().iter_errors(data), key=str)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ImportError_(f"{where}: {error.message}")
+    refs = [a["ref"] for a in data["assessments"]]
+    if len(set(refs)) != len(refs):
+        raise ImportError_("assessment refs are not unique")
+    seen: set[str] = set()
+    for a in data["assessments"]:
+        if a["previous"] is not None and a["previous"] not in seen:
+            raise ImportError_(f"{a['ref']}: previous {a['previous']} is not an earlier one")
+        seen.add(a["ref"])
+    if not any(m["role"] == "owner" for m in data["members"]):
+        raise ImportError_("the organisation has no owner")
+    return data
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def import_organisation(
+    session: Session, data: dict[str, Any], origin: audit.Origin = audit.CLI
+) -> Organisation:
+    """Load checked export data as a new organisation (one transaction); returns it."""
+    people: dict[str, User] = {}
+    for member in data["members"]:
+        email = normalise_email(member["email"])
+        user = user_by_email(session, email)
+        if user is None:
+            user = User(
+                email=email,
+                name=member["name"],
+                locale=member["locale"],
+                password_hash=hash_password(secrets.token_urlsafe(32)),
+            )
+            session.add(user)
+        people[email] = user
+    session.flush()
+
+    def person(email: str | None) -> int | None:
+        user = people.get(normalise_email(email)) if email else None
+        return user.id if user is not None else None
+
+    source = data["organisation"]
+    organisation = Organisation(
+        name=source["name"], profile=source["profile"], created_at=_when(source["created_at"])
+    )
+    session.add(organisation)
+    session.flush()
+    for member in data["members"]:
+        session.add(
+            Membership(
+                organisation_id=organisation.id,
+                user_id=person(member["email"]),
+                role=member["role"],
+            )
+        )
+    ids: dict[str, int] = {}
+    for item in data["assessments"]:
+        assessment = Assessment(
+            organisation_id=organisation.id,
+            questionnaire_id=item["questionnaire_id"],
+            questionnaire_version=item["questionnaire_version"],
+            title=item["title"],
+            status=item["status"],
+            profile=item["profile"],
+            revision=item["revision"],
+            created_at=_when(item["created_at"]),
+            updated_at=_when(item["updated_at"]),
+            submitted_at=_when(item["submitted_at"]),
+            created_by_id=person(item["created_by"]),
+            submitted_by_id=person(item["submitted_by"]),
+            previous_assessment_id=ids.get(item["previous"]) if item["previous"] else None,
+            result=item["result"],
+        )
+        session.add(assessment)
+        session.flush()
+        ids[item["ref"]] = assessment.id
+        for answer in item["answers"]:
+            session.add(
+                Answer(
+                    assessment_id=assessment.id,
+                    question_id=answer["question_id"],
+                    status=answer["status"],
+                    value=answer["value"],
+                    comment=answer["comment"],
+                    evidence=answer["evidence"],
+                    revision=answer["revision"],
+                    updated_at=_when(answer["updated_at"]),
+                    updated_by_id=person(answer["updated_by"]),
+                )
+            )
+    session.flush()
+    # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch
+    # them, and onupdate fires only on UPDATE.
+    audit.record(
+        session,
+        "organisation_imported",
+        organisation_id=organisation.id,
+        target=f"organisation:{organisation.id}",
+        details={"assessments": len(ids), "members": len(data["members"])},
+        origin=origin,
+        commit=False,
+    )
+    session.commit()
+    return organisation

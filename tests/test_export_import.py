@@ -1,0 +1,111 @@
+"""Export an organisation, import it into an empty installation, export again: the same data."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from jsonschema import Draft202012Validator
+from sqlalchemy import select
+
+from readiness import create_app
+from readiness import migrate
+from readiness.cli import cli
+from readiness.db import get_sessionmaker
+from readiness.models import AuditEvent
+from readiness.models import Organisation
+from readiness.models import User
+from readiness.services import assessments
+from readiness.services import comparisons
+from readiness.services.organisation_export import SCHEMA_PATH
+from tests import factories
+from tests.conftest import test_config
+from tests.web.access_rules import flagship
+
+
+def _firm(db_session, app):
+    """A firm with three people, a submitted assessment, its repeat (a draft) and notes."""
+    owner = factories.make_user(db_session, "boss@example.com", "Boss")
+    editor = factories.make_user(db_session, "ed@example.com", "Ed", locale="zh")
+    viewer = factories.make_user(db_session, "vi@example.com", "Vi")
+    org = factories.make_org(
+        db_session, owner, "Acme 精密", {editor: "editor", viewer: "viewer"}, {"sector": "process"}
+    )
+    q = flagship()
+    first = assessments.start_assessment(db_session, org, q, owner, "2025")
+    page = {
+        "data.governance": assessments.PageAnswer("answered", 3, "注释", "ISO 9001"),
+        "data.history": assessments.PageAnswer("dont_know"),
+        "technology.patents": assessments.PageAnswer("not_applicable", comment="none"),
+    }
+    assessments.save_answers(db_session, first, q, page, first.revision, editor)
+    assessments.submit(db_session, first, q, owner, confirm_incomplete=True)
+    comparisons.repeat_assessment(db_session, org, editor, app.extensions["catalogue"], "2026")
+    return org
+
+
+def _export(runner, org_id: int, path) -> dict:
+    result = runner.invoke(cli, ["export", "--organisation", str(org_id), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as archive:
+        data = json.loads(archive.read("organisation.json"))
+        names = set(archive.namelist())
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(data)
+    assert {
+        "reports/a1-en.html",
+        "reports/a1-zh.json",
+        "schema/organisation-export-1.json",
+    } <= names
+    data.pop("exported_at")
+    return data
+
+
+def test_round_trip_into_an_empty_installation(app, db_session, databases, tmp_path) -> None:
+    org = _firm(db_session, app)
+    first = _export(app.test_cli_runner(), org.id, tmp_path / "one.zip")
+    assert [a["previous"] for a in first["assessments"]] == [None, "a1"]
+    with databases.empty() as url:
+        migrate.upgrade(url)
+        other = create_app(test_config(url))
+        try:
+            runner = other.test_cli_runner()
+            result = runner.invoke(cli, ["import", str(tmp_path / "one.zip")])
+            assert result.exit_code == 0, result.output
+            with get_sessionmaker(other)() as session:
+                imported = session.scalars(select(Organisation)).one()
+                assert (
+                    session.scalar(select(User).where(User.email == "ed@example.com")).locale
+                    == "zh"
+                )
+                actions = [e.action for e in session.scalars(select(AuditEvent))]
+                assert actions == ["organisation_imported"]
+            again = _export(runner, imported.id, tmp_path / "two.zip")
+        finally:
+            other.extensions["readiness.db"]["engine"].dispose()
+    assert again == first
+
+
+def test_import_maps_people_by_email(app, db_session, tmp_path) -> None:
+    org = _firm(db_session, app)
+    runner = app.test_cli_runner()
+    _export(runner, org.id, tmp_path / "a.zip")
+    result = runner.invoke(cli, ["import", str(tmp_path / "a.zip")])
+    assert result.exit_code == 0, result.output
+    db_session.expire_all()
+    assert len(db_session.scalars(select(User)).all()) == 3, "the same three people"
+    orgs = db_session.scalars(select(Organisation)).all()
+    assert len(orgs) == 2 and {o.name for o in orgs} == {"Acme 精密"}
+
+
+def test_bad_archives_are_one_line(app, tmp_path) -> None:
+    runner = app.test_cli_runner()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "readiness-organisation-export", "version": 9}))
+    result = runner.invoke(cli, ["import", str(bad)])
+    assert result.exit_code == 1 and "version 9" in result.output
+    bad.write_text('{"format": "readiness-organisation-export", "version": 1, "members": []}')
+    result = runner.invoke(cli, ["import", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    result = runner.invoke(cli, ["export", "--organisation", "999", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 1
