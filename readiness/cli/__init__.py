@@ -6,6 +6,8 @@ import click
 from flask.cli import FlaskGroup
 
 from readiness import create_app
+from readiness.cli.backup import backup_command
+from readiness.cli.backup import restore_command
 from readiness.cli.database import db_group
 from readiness.cli.questionnaire import questionnaire_group
 from readiness.cli.reports import compare_command
@@ -28,6 +30,8 @@ COMMANDS = (
     report_command,
     export_command,
     import_command,
+    backup_command,
+    restore_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

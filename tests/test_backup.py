@@ -1,0 +1,109 @@
+"""`readiness backup` then `readiness restore` into an empty installation: every table equal."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+
+import pytest
+from sqlalchemy import text
+
+from readiness import create_app
+from readiness.cli import cli
+from readiness.db import make_engine
+from readiness.models import Base
+from readiness.services import accounts
+from readiness.services import assessments
+from readiness.services import audit
+from readiness.services import share_links
+from readiness.services import tokens
+from readiness.services.backup import public_config
+from tests import factories
+from tests.conftest import test_config
+from tests.web.access_rules import flagship
+
+TABLES = [t.name for t in Base.metadata.sorted_tables] + ["alembic_version"]
+
+
+def _snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table, ordered, as plain tuples."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {name} ORDER BY 1"))]
+                for name in TABLES
+            }
+    finally:
+        engine.dispose()
+
+
+def _installation(db_session) -> None:
+    """Rows in every table: people, a firm, assessments, answers, links, tokens, the log."""
+    owner, editor = factories.make_user(db_session), factories.make_user(db_session, locale="zh")
+    org = factories.make_org(
+        db_session, owner, "精密 Ltd", {editor: "editor"}, {"sector": "discrete"}
+    )
+    q = flagship()
+    done = assessments.start_assessment(db_session, org, q, owner, "Done")
+    page = {"data.governance": assessments.PageAnswer("answered", 3, "注释", "ISO")}
+    assessments.save_answers(db_session, done, q, page, done.revision, editor)
+    assessments.submit(db_session, done, q, owner, confirm_incomplete=True)
+    assessments.start_assessment(db_session, org, q, editor, "Draft")
+    share_links.create_share_link(db_session, done, owner, "secret")
+    tokens.create_token(db_session, owner, org.id, "ERP", "read")
+    accounts.create_invitation(db_session, owner, org.id, "viewer")
+    audit.record(db_session, "sign_in", actor=owner, origin=audit.Origin("10.0.0.1", "test"))
+
+
+def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:
+    source = make_app(REPORT_CACHE_DIR=str(tmp_path / "cache-a"))
+    (tmp_path / "cache-a").mkdir()
+    (tmp_path / "cache-a" / "assessment-1-x-en-abc.pdf").write_bytes(b"%PDF-1.7 cached")
+    _installation(db_session)
+    before = _snapshot(source.config["DATABASE_URL"])
+    assert all(before[name] for name in TABLES), [n for n in TABLES if not before[n]]
+    archive = tmp_path / "backup.tar.gz"
+    result = source.test_cli_runner().invoke(cli, ["backup", "-o", str(archive)])
+    assert result.exit_code == 0, result.output
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+        config = json.loads(tar.extractfile("config.json").read())
+    assert "reports/assessment-1-x-en-abc.pdf" in names
+    assert "SECRET_KEY" not in config and "test-secret" not in json.dumps(config)
+    with databases.empty() as url:
+        target = create_app(test_config(url, REPORT_CACHE_DIR=str(tmp_path / "cache-b")))
+        try:
+            result = target.test_cli_runner().invoke(cli, ["restore", str(archive)])
+            assert result.exit_code == 0, result.output
+            after = _snapshot(url)
+            restored = [r for r in after["audit_events"] if "backup_restored" in r]
+            assert len(restored) == 1, "a restore is recorded, and new rows can be inserted"
+            after["audit_events"] = [r for r in after["audit_events"] if r not in restored]
+            assert after == before
+            copied = tmp_path / "cache-b" / "assessment-1-x-en-abc.pdf"
+            assert copied.read_bytes() == b"%PDF-1.7 cached"
+            # A second restore would overwrite data: refused.
+            again = target.test_cli_runner().invoke(cli, ["restore", str(archive)])
+            assert again.exit_code == 1 and "not empty" in again.output
+        finally:
+            target.extensions["readiness.db"]["engine"].dispose()
+
+
+def test_a_damaged_archive_is_refused(make_app, tmp_path) -> None:
+    app = make_app()
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(b"not a tar file")
+    result = app.test_cli_runner().invoke(cli, ["restore", str(bad)])
+    assert result.exit_code == 1 and "not a backup archive" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [("SECRET_KEY", False), ("MAIL_PASSWORD", False), ("LANGUAGES", True), ("MAIL_SERVER", True)],
+)
+def test_public_config_keeps_no_secret(name: str, kept: bool) -> None:
+    config = {name: "x", "DATABASE_URL": "postgresql+psycopg://u:pw@h/db"}
+    safe = public_config(config)
+    assert (name in safe) == kept
+    assert "pw" not in safe["DATABASE_URL"]
