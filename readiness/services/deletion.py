@@ -115,24 +115,27 @@ def delete_organisation(
 
 
 def sole_owned(session: Session, user: User) -> list[Organisation]:
-    """The organisations of which `user` is the only owner (their rows locked where possible)."""
+    """The organisations of which `user` is the only owner.
+
+    The organisations `user` owns are locked (FOR UPDATE on PostgreSQL), so that two owners
+    leaving at once are counted one after the other.
+    """
     owned = session.scalars(
-        select(Membership)
+        select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
         .where(Membership.user_id == user.id, Membership.role == "owner")
-        .with_for_update()
+        .order_by(Organisation.id)
+        .with_for_update(of=Organisation)
     ).all()
     alone = []
-    for membership in owned:
+    for organisation in owned:
         owners = session.scalar(
             select(func.count())
             .select_from(Membership)
-            .where(
-                Membership.organisation_id == membership.organisation_id,
-                Membership.role == "owner",
-            )
+            .where(Membership.organisation_id == organisation.id, Membership.role == "owner")
         )
         if owners <= 1:
-            alone.append(membership.organisation)
+            alone.append(organisation)
     return alone
 
 
@@ -145,10 +148,8 @@ def delete_account(
     """
     if not check_password_hash(user.password_hash, password):
         raise InvalidCredentials("The password is wrong.")
-    alone = sole_owned(session, user)
-    if alone:
-        names = ", ".join(o.name for o in alone)
-        raise LastOwner(f"You are the only owner of: {names}.")
+    # Writing the event first opens the write transaction (SQLite then serialises a second
+    # account deletion behind this one), before the owners are counted.
     audit.record(
         session,
         "account_deleted",
@@ -157,5 +158,11 @@ def delete_account(
         origin=origin,
         commit=False,
     )
+    session.flush()
+    alone = sole_owned(session, user)
+    if alone:
+        names = ", ".join(o.name for o in alone)
+        session.rollback()
+        raise LastOwner(f"You are the only owner of: {names}.")
     session.delete(user)  # memberships and tokens by cascade; authorship becomes NULL
     session.commit()
