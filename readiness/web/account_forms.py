@@ -12,6 +12,7 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
+from wtforms.validators import Regexp
 
 from readiness.services.tokens import EXPIRY_DAYS
 
@@ -21,7 +22,12 @@ class TokenForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(), Length(max=100)],
+        validators=[
+            DataRequired(),
+            Length(max=100),
+            # control characters (NUL above all, which PostgreSQL cannot store) are refused
+            Regexp(r"^[^\x00-\x1f\x7f]*$", message=_l("No control characters, please.")),
+        ],
         description=_l("What the token is for, e.g. “ERP export”."),
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])

@@ -203,3 +203,16 @@ def test_reference_page_from_local_assets(client) -> None:
     assert "<script>" not in page and "style=" not in page
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_nul_characters_are_refused_not_stored(api) -> None:
+    assert api.get("/assessments?questionnaire_id=a%00b").status_code == 400
+    created = api.post("/assessments", json={"questionnaire_id": FLAGSHIP, "title": "a\x00b"})
+    assert created.status_code == 422
+    draft = _start(api)
+    patch = api.patch(
+        f"/assessments/{draft['id']}/answers",
+        json={"answers": {"data.governance": {"value": 2, "comment": "x\x00"}}},
+        headers={"If-Match": "*"},
+    )
+    assert patch.status_code == 422

@@ -174,3 +174,15 @@ def test_owner_exports_from_the_members_page(client, auth, db_session) -> None:
         select(AuditEvent).where(AuditEvent.action == "organisation_exported")
     )
     assert event is not None and event.actor_email == "owner@example.com"
+
+
+def test_token_name_with_a_nul_is_a_form_error(client, auth, db_session) -> None:
+    _owner, _editor, org, _draft, _done = _setup(db_session)
+    auth.login("owner@example.com")
+    data = {"name": "ERP\x00", "organisation_id": org.id, "scope": "read", "days": 30}
+    response = client.post("/account/", data=data)
+    assert response.status_code == 200 and "has-error" in response.get_data(as_text=True)
+    assert (
+        db_session.scalars(select(AuditEvent).where(AuditEvent.action == "token_created")).all()
+        == []
+    )

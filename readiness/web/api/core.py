@@ -172,7 +172,28 @@ def json_body(required: bool = True) -> dict[str, Any]:
         raise ApiProblem(400, "The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiProblem(400, "The body must be a JSON object.")
+    if _has_nul(body):
+        raise ApiProblem(422, "Text may not contain NUL characters.")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a JSON value holds a NUL character anywhere (PostgreSQL text cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+@bp.before_request
+def _refuse_nul_in_address() -> None:
+    """A NUL character in the path or query is refused before it reaches the database."""
+    queries = (text for pair in request.args.lists() for text in (pair[0], *pair[1]))
+    if "\x00" in request.path or any("\x00" in text for text in queries):
+        raise ApiProblem(400, "The address may not contain NUL characters.")
 
 
 def json_response(data: Any, status: int = 200, etag: int | None = None) -> Response:
