@@ -31,4 +31,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)
+    app.session_interface = api.CookielessApiSessions()  # the API takes tokens, never cookies
     app.register_blueprint(data.bp)

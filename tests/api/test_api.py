@@ -165,6 +165,10 @@ def test_session_cookie_is_not_accepted(client, auth, team) -> None:
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Set-Cookie" not in response.headers, "the session is neither read nor refreshed"
+    docs = client.get("/api/v1/docs").get_data(as_text=True)
+    assert team["owner"].name not in docs, "even the reference page ignores the cookie"
+    assert client.get("/assessments/").status_code == 200, "the page session is intact"
 
 
 def test_api_is_csrf_exempt_and_sets_no_cookie(make_app, make_token) -> None:

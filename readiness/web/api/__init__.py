@@ -8,8 +8,17 @@ from __future__ import annotations
 from readiness.web.api import assessments
 from readiness.web.api import document
 from readiness.web.api import reports
+from readiness.web.api.core import CookielessApiSessions
 from readiness.web.api.core import bp
 from readiness.web.api.core import is_api_request
 from readiness.web.api.core import problem
 
-__all__ = ["assessments", "bp", "document", "is_api_request", "problem", "reports"]
+__all__ = [
+    "CookielessApiSessions",
+    "assessments",
+    "bp",
+    "document",
+    "is_api_request",
+    "problem",
+    "reports",
+]

@@ -9,10 +9,14 @@ from typing import Any
 from typing import TypeVar
 
 from flask import Blueprint
+from flask import Flask
+from flask import Request
 from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
+from flask.sessions import SecureCookieSession
+from flask.sessions import SecureCookieSessionInterface
 
 from readiness.db import get_session
 from readiness.extensions import csrf
@@ -23,6 +27,7 @@ from readiness.services import tokens
 from readiness.services.accounts import Forbidden
 from readiness.services.accounts import NotFound
 
+API_PREFIX = "/api/"
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Tokens, not cookies, authenticate API calls, so a forged cross-site request carries nothing.
 csrf.exempt(bp)
@@ -71,6 +76,25 @@ def problem(status: int, detail: str | None = None, **extra: Any) -> Response:
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="readiness"'
     return response
+
+
+class CookielessApiSessions(SecureCookieSessionInterface):
+    """The app's signed-cookie sessions, except that API requests neither read nor set one.
+
+    So a browser's session cookie can never authenticate (or be refreshed by) an API call.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session for the API, the cookie's session elsewhere."""
+        if request.path.startswith(API_PREFIX):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        """Never a Set-Cookie on API responses."""
+        if request.path.startswith(API_PREFIX):
+            return
+        super().save_session(app, session, response)
 
 
 def is_api_request() -> bool:
