@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import PasswordField
 from wtforms import SelectChoice
@@ -12,22 +11,17 @@ from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
-from wtforms.validators import Regexp
 
 from readiness.services.tokens import EXPIRY_DAYS
+from readiness.web.forms import BaseForm
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     """Create a personal access token for one organisation, read-only or read-write."""
 
     name = StringField(
         _l("Name"),
-        validators=[
-            DataRequired(),
-            Length(max=100),
-            # control characters (NUL above all, which PostgreSQL cannot store) are refused
-            Regexp(r"^[^\x00-\x1f\x7f]*$", message=_l("No control characters, please.")),
-        ],
+        validators=[DataRequired(), Length(max=100)],
         description=_l("What the token is for, e.g. “ERP export”."),
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
@@ -48,7 +42,7 @@ class TokenForm(FlaskForm):
     submit = SubmitField(_l("Create token"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     """Delete one's own account, confirmed with the password."""
 
     password = PasswordField(
@@ -59,14 +53,14 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
-class DeleteOrganisationForm(FlaskForm):
+class DeleteOrganisationForm(BaseForm):
     """Delete an organisation, confirmed by typing its name."""
 
     name = StringField(_l("Type the organisation's name to confirm"), validators=[DataRequired()])
     submit = SubmitField(_l("Delete the organisation and all its data"))
 
 
-class DeleteAssessmentForm(FlaskForm):
+class DeleteAssessmentForm(BaseForm):
     """Delete an assessment; a submitted one needs the box ticked."""
 
     confirm = BooleanField(

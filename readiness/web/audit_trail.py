@@ -37,8 +37,8 @@ ACTION_LABELS = {
 def origin() -> audit.Origin:
     """The client address and user agent of the current request.
 
-    The address is the one the WSGI server saw; behind a proxy, wrap the app in Werkzeug's
-    ProxyFix so that it is the client's.
+    The address is the one the WSGI server saw; behind reverse proxies, TRUSTED_PROXY_HOPS
+    (Werkzeug's ProxyFix) makes it the client's.
     """
     return audit.Origin(request.remote_addr, request.headers.get("User-Agent"))
 
