@@ -9,6 +9,7 @@ from readiness.models.assessments import ANSWER_STATUSES
 from readiness.models.assessments import ASSESSMENT_STATUSES
 from readiness.models.assessments import Answer
 from readiness.models.assessments import Assessment
+from readiness.models.assessments import AssessmentScore
 from readiness.models.assessments import ShareLink
 from readiness.models.base import Base
 from readiness.models.records import TOKEN_SCOPES
@@ -23,6 +24,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AssessmentScore",
     "AuditEvent",
     "Base",
     "Invitation",

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
@@ -49,8 +51,11 @@ class Assessment(TimestampMixin, Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Bumped on every save so that concurrent edits are detected.
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    # The scored result document, written at submit.
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # The scored result document, written at submit. Deferred: lists never decode it.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType, deferred=True)
+    # Summary of the result, written at submit (None for drafts): what lists and charts read.
+    overall_score: Mapped[float | None] = mapped_column(Float)
+    overall_level: Mapped[int | None] = mapped_column(Integer)
     previous_assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )
@@ -65,9 +70,39 @@ class Assessment(TimestampMixin, Base):
     share_links: Mapped[list[ShareLink]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    scores: Mapped[list[AssessmentScore]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.questionnaire_id}@{self.questionnaire_version}>"
+
+
+SCORE_KINDS = ("pillar", "challenge_area")
+
+
+class AssessmentScore(Base):
+    """One pillar's or challenge area's score and level of a submitted assessment (a summary).
+
+    Keyed by (assessment, kind, key) because pillars differ between questionnaires; the
+    (kind, key, level) index serves aggregation across assessments and organisations.
+    """
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pillar', 'challenge_area')", name="kind"),
+        Index("ix_assessment_scores_kind_key_level", "kind", "key", "level"),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[int | None] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="scores")
 
 
 class Answer(Base):

@@ -29,6 +29,8 @@ from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
+from readiness.services.summaries import clear_summary
+from readiness.services.summaries import write_summary
 
 ANSWERED = "answered"
 NOT_APPLICABLE = "not_applicable"
@@ -390,6 +392,7 @@ def submit(
         lang: result_document(questionnaire, answer_values, profile, lang, scorecard=scorecard)
         for lang in questionnaire.languages
     }
+    write_summary(session, assessment, scorecard)
     assessment.status = "submitted"
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
@@ -417,6 +420,7 @@ def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
         raise NotSubmitted("Only a submitted assessment can be reopened.")
     assessment.status = "draft"
     assessment.result = None
+    clear_summary(session, assessment)
     assessment.submitted_at = None
     assessment.submitted_by_id = None
     assessment.revision += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import format_date
@@ -23,6 +24,7 @@ from readiness.services.comparisons import compare_pair
 from readiness.services.comparisons import series_of
 from readiness.services.reports import answer_text
 from readiness.services.reports import questionnaire_label
+from readiness.services.summaries import TrendPoint
 
 
 @dataclass(frozen=True)
@@ -111,15 +113,17 @@ class SeriesView:
 
 def labels(items: Sequence[Scored], lang: str | None = None) -> list[str]:
     """A date label per assessment (ISO, or as `lang` writes dates); IDs tell equal dates apart."""
+    return date_labels([s.when for s in items], [s.assessment.id for s in items], lang)
+
+
+def date_labels(whens: Sequence[datetime], ids: Sequence[int], lang: str | None) -> list[str]:
+    """A date label per point (ISO, or as `lang` writes dates); IDs tell equal dates apart."""
     if lang is None:
-        dates = [s.when.strftime("%Y-%m-%d") for s in items]
+        dates = [w.strftime("%Y-%m-%d") for w in whens]
     else:
         with use_language(lang):
-            dates = [format_date(s.when, "medium") for s in items]
-    return [
-        d if dates.count(d) == 1 else f"{d} #{s.assessment.id}"
-        for d, s in zip(dates, items, strict=True)
-    ]
+            dates = [format_date(w, "medium") for w in whens]
+    return [d if dates.count(d) == 1 else f"{d} #{i}" for d, i in zip(dates, ids, strict=True)]
 
 
 def _columns(items: Sequence[Scored], lang: str) -> tuple[Column, ...]:
@@ -235,19 +239,34 @@ def pair_view(before: Scored, after: Scored, lang: str, organisation: str = "") 
 
 def trend_chart(items: Sequence[Scored], lang: str) -> str:
     """Overall and per-pillar scores over time as an SVG line chart ("" without assessments)."""
-    if not items:
+    points = [
+        TrendPoint(
+            s.assessment.id,
+            s.questionnaire.id,
+            s.questionnaire.version,
+            s.when,
+            s.scorecard.overall.score,
+            {pid: r.score for pid, r in s.scorecard.pillars.items()},
+        )
+        for s in items
+    ]
+    return history_chart(points, [s.questionnaire for s in items], lang)
+
+
+def history_chart(
+    points: Sequence[TrendPoint], questionnaires: Sequence[Questionnaire], lang: str
+) -> str:
+    """The trend chart of summary points (their questionnaires in the same order; "" if none)."""
+    if not points:
         return ""
-    versions = [s.questionnaire for s in items]
-    pillar_ids = list(dict.fromkeys(p.id for q in versions for p in q.pillars))
+    pillar_ids = list(dict.fromkeys(p.id for q in questionnaires for p in q.pillars))
     with use_language(lang):
-        series = [ChartSeries(_("Overall"), tuple(s.scorecard.overall.score for s in items))]
+        series = [ChartSeries(_("Overall"), tuple(p.overall for p in points))]
         for pid in pillar_ids:
-            values = tuple(
-                s.scorecard.pillars[pid].score if pid in s.scorecard.pillars else None
-                for s in items
-            )
-            series.append(ChartSeries(_title("pillar", pid, versions, lang), values))
-        return trend_svg(labels(items, lang), series, title=_("Scores over time"))
+            values = tuple(p.pillars.get(pid) for p in points)
+            series.append(ChartSeries(_title("pillar", pid, questionnaires, lang), values))
+        names = date_labels([p.when for p in points], [p.assessment_id for p in points], lang)
+        return trend_svg(names, series, title=_("Scores over time"))
 
 
 def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> SeriesView:

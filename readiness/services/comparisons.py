@@ -65,12 +65,17 @@ class Scored:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """One assessment of the history: what it was, its status, and its overall result if any."""
+    """One assessment of the history: what it was, its status, and its overall level if any.
+
+    Read from the summary columns written at submit, never from the result document.
+    """
 
     assessment: Assessment
     when: datetime
     questionnaire_title: str
-    scored: Scored | None
+    comparable: bool  # submitted, with a questionnaire this server knows
+    level: int | None
+    level_name: str
 
 
 def submitted_at_or_created(assessment: Assessment) -> datetime:
@@ -97,29 +102,31 @@ def scored(session: Session, assessment: Assessment, catalogue: Catalogue) -> Sc
 
 
 def history(
-    session: Session, organisation_id: int, catalogue: Catalogue, lang: str
+    assessments: Sequence[Assessment], catalogue: Catalogue, lang: str
 ) -> list[HistoryRow]:
-    """The organisation's assessments, oldest first, with overall results of submitted ones."""
-    assessments = session.scalars(
-        select(Assessment).where(Assessment.organisation_id == organisation_id)
-    )
+    """History rows of the given assessments (a page of them), with their summary levels."""
     rows = []
     for assessment in assessments:
         try:
-            title = catalogue.get(
+            questionnaire: Questionnaire | None = catalogue.get(
                 assessment.questionnaire_id, assessment.questionnaire_version
-            ).title.get(lang)
+            )
         except UnknownQuestionnaire:
-            title = assessment.questionnaire_id
+            questionnaire = None
+        submitted = assessment.status == "submitted" and questionnaire is not None
+        level = assessment.overall_level if submitted else None
         rows.append(
             HistoryRow(
                 assessment,
                 submitted_at_or_created(assessment),
-                title,
-                scored(session, assessment, catalogue),
+                questionnaire.title.get(lang) if questionnaire else assessment.questionnaire_id,
+                submitted,
+                level,
+                questionnaire.level(level).name.get(lang)
+                if questionnaire is not None and level is not None
+                else "",
             )
         )
-    rows.sort(key=lambda r: (r.when, r.assessment.id))
     return rows
 
 

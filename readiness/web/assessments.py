@@ -11,6 +11,7 @@ from flask import flash
 from flask import g
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -25,6 +26,7 @@ from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
+from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.reports import questionnaire_label
@@ -173,9 +175,12 @@ def recent_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]
 @member_required("viewer")
 def index() -> str:
     """The active organisation's assessments."""
-    items = service.list_assessments(get_session(), g.organisation.id)
+    number = request.args.get("page", 1, type=int)
+    pager = summaries.assessment_page(get_session(), g.organisation.id, number)
     titles = {q.key: q.title.get(_lang()) for q in _catalogue().all()}
-    return render_template("assessments/index.html", assessments=items, titles=titles)
+    return render_template(
+        "assessments/index.html", assessments=pager.items, pager=pager, titles=titles
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

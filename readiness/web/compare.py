@@ -28,16 +28,19 @@ from wtforms.widgets import CheckboxInput
 from wtforms.widgets import ListWidget
 
 from readiness.db import get_session
+from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
 from readiness.services import comparisons as service
+from readiness.services import summaries
 from readiness.services.comparison_exports import comparison_rows
 from readiness.services.comparison_exports import series_rows
 from readiness.services.comparison_exports import to_csv
 from readiness.services.comparison_render import render_comparison_html
 from readiness.services.comparison_render import render_comparison_pdf
+from readiness.services.comparison_view import history_chart
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
-from readiness.services.comparison_view import trend_chart
+from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
@@ -116,12 +119,20 @@ def _catalogue() -> Any:
     return current_app.extensions["catalogue"]
 
 
+def _known(questionnaire_id: str, version: int) -> Questionnaire | None:
+    """The questionnaire version if this server has it, else None."""
+    try:
+        return _catalogue().get(questionnaire_id, version)
+    except UnknownQuestionnaire:
+        return None
+
+
 def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> ChooseForm:
     form = ChooseForm(formdata=formdata)
     form.ids.choices = [
         (r.assessment.id, f"{format_date(r.when, 'medium')} · {r.assessment.title}")
         for r in rows
-        if r.scored
+        if r.comparable
     ]
     return form
 
@@ -129,18 +140,22 @@ def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> Choose
 @bp.route("/history")
 @member_required("viewer")
 def history() -> str:
-    """The organisation's assessments over time: table, trend chart, repeat and compare."""
-    rows = service.history(get_session(), g.organisation.id, _catalogue(), _lang())
-    submitted = [r.scored for r in rows if r.scored]
+    """The organisation's assessments over time (a page), trend chart, repeat and compare."""
+    session, catalogue = get_session(), _catalogue()
+    pager = summaries.history_page(session, g.organisation.id, request.args.get("page", type=int))
+    rows = service.history(pager.items, catalogue, _lang())
+    points = summaries.trend(session, g.organisation.id)
+    known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
     repeat_form = RepeatForm(formdata=None)
     repeat_form.title.data = _("Repeat assessment of %(name)s", name=g.organisation.name)
     return render_template(
         "compare/history.html",
         rows=rows,
-        chart=trend_chart(submitted, _lang()),
+        pager=pager,
+        chart=history_chart([p for p, _q in known], [q for _p, q in known], _lang()),
         choose_form=_choose_form(rows),
         repeat_form=repeat_form,
-        can_repeat=g.membership.role in ("editor", "owner") and bool(submitted),
+        can_repeat=g.membership.role in ("editor", "owner") and bool(points),
         lang=_lang(),
     )
 
@@ -175,11 +190,11 @@ def repeat() -> Response:
 
 def _chosen() -> list[service.Scored] | None:
     """The assessments named by ?ids=…, oldest first (None after flashing why they cannot be)."""
-    rows = service.history(get_session(), g.organisation.id, _catalogue(), _lang())
-    known = {r.assessment.id for r in rows}
     asked = request.args.getlist("ids", type=int)
-    if any(i not in known for i in asked):
+    found = summaries.assessments_of(get_session(), g.organisation.id, asked)
+    if any(i not in found for i in asked):
         abort(404)  # another organisation's assessment, or none at all
+    rows = service.history(list(found.values()), _catalogue(), _lang())
     form = _choose_form(rows, request.args)
     if not form.validate():
         for error in form.ids.errors:
