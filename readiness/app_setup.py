@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from readiness import i18n
+from readiness import jobs
 from readiness.config import DEFAULTS
 from readiness.config import finalise
 from readiness.config import from_env
@@ -31,12 +32,13 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind CSRF protection, logins, translations, rate limiting and the security headers."""
+    """Bind CSRF, logins, translations, rate limiting, security headers and background jobs."""
     csrf.init_app(app)
     init_login(app)
     i18n.init_app(app)
     limiter.init_app(app)
     init_security(app)
+    jobs.init_app(app)
 
 
 def register_catalogue(app: Flask) -> None:

@@ -63,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "REDIS_URL": None,  # background jobs on RQ and shared rate limits; in-process without it
+    "BACKGROUND_JOBS": "thread",  # without REDIS_URL: "thread", "sync" or "off" (readiness.jobs)
+    "REPORT_CACHE_DIR": None,  # rendered PDFs; default instance/reports
 }
 
 # Environment variables read by from_env, with the type each is converted to.
@@ -88,6 +91,9 @@ _ENV_VARS: dict[str, type] = {
     "SERVED_OVER_HTTPS": bool,
     "HSTS_MAX_AGE": int,
     "API_RATE_LIMIT": str,
+    "REDIS_URL": str,
+    "BACKGROUND_JOBS": str,
+    "REPORT_CACHE_DIR": str,
 }
 
 
@@ -185,6 +191,11 @@ def finalise(config: dict[str, Any], instance_path: str | os.PathLike[str]) -> N
                 "SECRET_KEY is not set: set the SECRET_KEY environment variable to a long random "
                 "value (or READINESS_ENV=development for local use)"
             )
+    if config.get("BACKGROUND_JOBS") not in ("thread", "sync", "off"):
+        raise ConfigError("BACKGROUND_JOBS must be one of thread, sync, off")
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") in (None, "memory://"):
+        # Several app instances then count sign-in attempts together.
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     # Cookies travel only over HTTPS in production.
     secure = not is_development(config)
     config["SESSION_COOKIE_SECURE"] = secure

@@ -128,6 +128,7 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "BACKGROUND_JOBS": "off",  # tests that need report pre-rendering switch it on
         "QUESTIONNAIRE_DIR": str(directory) if directory else None,
         "BUILTIN_QUESTIONNAIRES": directory is None,
         "SERVER_NAME": "localhost",

@@ -15,6 +15,7 @@ from readiness.cli.reports import report_command
 from readiness.cli.score import score_command
 from readiness.cli.transfer import export_command
 from readiness.cli.transfer import import_command
+from readiness.cli.worker import worker_command
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -32,6 +33,7 @@ COMMANDS = (
     import_command,
     backup_command,
     restore_command,
+    worker_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

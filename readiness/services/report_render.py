@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -14,8 +15,12 @@ from typing import Any
 
 from flask import current_app
 
+from readiness.db import get_sessionmaker
 from readiness.i18n import use_language
+from readiness.models import Assessment
+from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.reports import ReportData
+from readiness.services.reports import assessment_report_data
 
 TEMPLATE = "reports/report.html"
 CSS_PATH = Path("css") / "report.css"
@@ -105,6 +110,8 @@ def remove_superseded(key: str, directory: Path | None = None) -> list[Path]:
 def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = None) -> bytes:
     """The PDF stored under `key`, building and storing it on first use (atomic write).
 
+    Built at most once: a lock file next to it makes a second caller (another thread, worker
+    process or the background job) wait for the first one's PDF instead of rendering it again.
     Storing it deletes the PDFs it supersedes (see remove_superseded), so that the cache keeps
     only the assessment's latest submission.
     """
@@ -114,15 +121,63 @@ def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = No
         return path.read_bytes()
     except FileNotFoundError:
         pass
-    pdf = build()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-        os.replace(tmp, path)
+        lock = open(directory / f"{key}.lock", "a+b")  # noqa: SIM115 (closed in finally)
     except OSError as exc:  # a read-only instance folder must not break the download
         log.warning("could not cache report PDF %s: %s", path, exc)
-        return pdf
+        return build()
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # waits while another process renders this PDF
+        try:
+            return path.read_bytes()  # it rendered it while we waited
+        except FileNotFoundError:
+            pass
+        pdf = build()
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".part")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pdf)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("could not cache report PDF %s: %s", path, exc)
+            return pdf
+    finally:
+        lock.close()  # releases the lock
     remove_superseded(key, directory)
     return pdf
+
+
+def assessment_pdf_key(assessment: Assessment, lang: str) -> str:
+    """The cache key of a submitted assessment's PDF in `lang` (changes with a new submission)."""
+    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}"
+    return cache_key(assessment.id, assessment.submitted_at, lang, extra)
+
+
+def assessment_pdf(assessment: Assessment, data: ReportData) -> bytes:
+    """The PDF of this submission in the report's language, rendered once, then from the cache."""
+    return cached_pdf(assessment_pdf_key(assessment, data.lang), lambda: render_pdf(data))
+
+
+def prerender_reports(assessment_id: int) -> list[str]:
+    """Render a submitted assessment's PDF in every questionnaire language (a background job).
+
+    Returns the languages rendered; nothing for a draft or an unknown questionnaire.
+    """
+    session = get_sessionmaker()()
+    try:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None or assessment.status != "submitted":
+            return []
+        try:
+            questionnaire = current_app.extensions["catalogue"].get(
+                assessment.questionnaire_id, assessment.questionnaire_version
+            )
+        except UnknownQuestionnaire:
+            return []
+        for lang in questionnaire.languages:
+            data = assessment_report_data(session, questionnaire, assessment, lang)
+            assessment_pdf(assessment, data)
+        return list(questionnaire.languages)
+    finally:
+        session.close()

@@ -20,6 +20,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from readiness import jobs
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
@@ -29,6 +30,7 @@ from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
 from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
@@ -297,6 +299,7 @@ def submit(assessment_id: int) -> str | Response:
     if not form.validate_on_submit():
         return review(assessment_id, form=form)
     service.submit(get_session(), assessment, q, current_user, confirm_incomplete=True)
+    jobs.enqueue(prerender_reports, assessment.id)  # so that the first PDF download is instant
     flash(_("Assessment submitted. Here are your results."), "success")
     return redirect(url_for(".results", assessment_id=assessment_id))
 

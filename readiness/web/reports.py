@@ -34,10 +34,8 @@ from readiness.services import assessments
 from readiness.services import report_export
 from readiness.services import share_links
 from readiness.services.questionnaires import UnknownQuestionnaire
-from readiness.services.report_render import cache_key
-from readiness.services.report_render import cached_pdf
+from readiness.services.report_render import assessment_pdf
 from readiness.services.report_render import render_html
-from readiness.services.report_render import render_pdf
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.web.audit_trail import note
@@ -108,16 +106,12 @@ def _data(assessment: Assessment) -> ReportData:
     return assessment_report_data(get_session(), q, assessment, _report_lang(q))
 
 
-def _pdf(assessment: Assessment, data: ReportData) -> bytes:
-    """The PDF of this submission in this language, rendered once and then served from the cache."""
-    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}"
-    key = cache_key(assessment.id, assessment.submitted_at, data.lang, extra)
-    return cached_pdf(key, lambda: render_pdf(data))
-
-
 def _download(assessment: Assessment, data: ReportData, fmt: str) -> Response:
     content_type = report_export.FORMATS[fmt][1]  # complete: text types name their charset
-    body = _pdf(assessment, data) if fmt == "pdf" else report_export.render_format(data, fmt)
+    if fmt == "pdf":
+        body = assessment_pdf(assessment, data)
+    else:
+        body = report_export.render_format(data, fmt)
     name = f"readiness-report-{assessment.id}-{data.lang}.{fmt}"
     response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
