@@ -34,7 +34,14 @@ class Assessment(TimestampMixin, Base):
     """One run of a questionnaire version for an organisation: a draft until submitted."""
 
     __tablename__ = "assessments"
-    __table_args__ = (CheckConstraint("status IN ('draft', 'submitted')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        # Lists, the dashboard, history and the trend read pages of these in index order, so
+        # their cost does not grow with the organisation's assessments.
+        Index("ix_assessments_org_updated", "organisation_id", "updated_at"),
+        Index("ix_assessments_org_status_submitted", "organisation_id", "status", "submitted_at"),
+        Index("ix_assessments_org_dates", "organisation_id", "submitted_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
