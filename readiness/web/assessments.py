@@ -38,7 +38,6 @@ from readiness.web.answer_text import describe_json
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
 from readiness.web.assessment_forms import answer_name
-from readiness.web.assessment_forms import build_section_form
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data
 from readiness.web.assessment_forms import held_back_notes
@@ -48,6 +47,8 @@ from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
+from readiness.web.question_markup import filled_sections
+from readiness.web.question_markup import section_form
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -230,7 +231,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     q = _questionnaire(assessment)
     if q.pillar(pillar_id) is None:
         abort(404)
-    form_class = build_section_form(q, pillar_id, _lang())
+    form_class = section_form(q, pillar_id, _lang())
     form = form_class()
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
@@ -260,8 +261,14 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     elif not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = _save_valid_part(form, form_class, assessment, q)
     context = _fill_context(assessment, q, pillar_id)
+    filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
     return render_template(
-        "assessments/fill.html", form=form, conflicts=conflicts, partial=partial, **context
+        "assessments/fill.html",
+        form=form,
+        filled=filled,
+        conflicts=conflicts,
+        partial=partial,
+        **context,
     )
 
 
