@@ -401,15 +401,25 @@ def submit(
     return assessment
 
 
-def stored_result(assessment: Assessment, lang: str) -> dict[str, Any]:
+def stored_result(session: Session, assessment: Assessment, lang: str) -> dict[str, Any]:
     """The result document stored at submit, in `lang` (else English, else any language).
+
+    Only that language's document is read and decoded, not the whole stored result.
 
     :raises NotSubmitted: the assessment has no stored result.
     """
-    documents = assessment.result or {}
-    if assessment.status != "submitted" or not documents:
+    if assessment.status != "submitted":
         raise NotSubmitted("This assessment has not been submitted yet.")
-    return documents.get(lang) or documents.get("en") or next(iter(documents.values()))
+    for key in dict.fromkeys((lang, "en")):
+        document = session.scalar(
+            select(Assessment.result[key]).where(Assessment.id == assessment.id)
+        )
+        if isinstance(document, dict):
+            return document
+    documents = assessment.result or {}
+    if not documents:
+        raise NotSubmitted("This assessment has not been submitted yet.")
+    return next(iter(documents.values()))
 
 
 def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:

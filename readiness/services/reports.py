@@ -356,7 +356,12 @@ def assessment_report_data(
         raise ReportUnavailable(f"assessment {assessment.id} is not submitted yet")
     answers, evidence = assessment_answers(session, questionnaire, assessment)
     person = assessment.submitted_by or assessment.created_by
-    stored = (assessment.result or {}).get(lang)
+    try:
+        stored = assessments.stored_result(session, assessment, lang)
+    except assessments.NotSubmitted:
+        stored = None
+    if isinstance(stored, dict) and stored.get("lang", lang) != lang:
+        stored = None  # only the fallback language is stored: score afresh in `lang`
     return report_data(
         questionnaire,
         answers,

@@ -81,6 +81,16 @@ def set_active_organisation(organisation_id: int | None) -> None:
     else:
         session[ACTIVE_ORG_KEY] = organisation_id
     g.pop("active_membership", None)
+    g.pop("user_memberships", None)
+
+
+def user_memberships() -> list[Membership]:
+    """The signed-in user's memberships, read once per request (navigation and checks share it)."""
+    if not current_user.is_authenticated:
+        return []
+    if "user_memberships" not in g:
+        g.user_memberships = accounts.memberships_of(get_session(), current_user)
+    return g.user_memberships
 
 
 def current_membership() -> Membership | None:
@@ -88,7 +98,7 @@ def current_membership() -> Membership | None:
     if not current_user.is_authenticated:
         return None
     if "active_membership" not in g:
-        memberships = accounts.memberships_of(get_session(), current_user)
+        memberships = user_memberships()
         active_id = session.get(ACTIVE_ORG_KEY)
         chosen = next((m for m in memberships if m.organisation_id == active_id), None)
         g.active_membership = chosen or (memberships[0] if memberships else None)

@@ -331,7 +331,7 @@ def results(assessment_id: int) -> str | Response:
         flash(_("This assessment has not been submitted yet, so it has no results."), "info")
         return redirect(url_for(".index"))
     q = _questionnaire(assessment)
-    doc = service.stored_result(assessment, _lang())
+    doc = service.stored_result(get_session(), assessment, _lang())
     lang = _lang()
     questions = {x.id: x.text.get(lang) for x in q.questions}
     suggestions = {

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from readiness.db import get_session
 from readiness.services import accounts
 from readiness.web.access import current_organisation
+from readiness.web.access import user_memberships
 from readiness.web.auth import safe_next
 from readiness.web.forms import LanguageForm
 
@@ -27,7 +28,7 @@ def index() -> str:
         return render_template("main/welcome.html")
     return render_template(
         "main/dashboard.html",
-        memberships=accounts.memberships_of(get_session(), current_user),
+        memberships=user_memberships(),
         organisation=current_organisation(),
     )
 

@@ -11,11 +11,10 @@ from flask import url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from readiness.db import get_session
 from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
-from readiness.services import accounts
 from readiness.web.access import current_membership
+from readiness.web.access import user_memberships
 from readiness.web.forms import ActionForm
 from readiness.web.forms import LanguageForm
 from readiness.web.forms import SwitchOrganisationForm
@@ -50,7 +49,7 @@ def _navigation() -> dict[str, Any]:
         "active_membership": None,
     }
     if current_user.is_authenticated:
-        context["nav_memberships"] = accounts.memberships_of(get_session(), current_user)
+        context["nav_memberships"] = user_memberships()
         context["active_membership"] = current_membership()
         context["switch_form"] = SwitchOrganisationForm(formdata=None, next=here)
         context["logout_form"] = ActionForm(formdata=None)

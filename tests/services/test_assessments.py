@@ -235,7 +235,7 @@ def test_submit_stores_the_result_in_every_language_and_locks(db_session, team, 
     for lang in mini.languages:
         expected = result_document(mini, answers, {"sector": "process"}, lang)
         assert stored.result[lang] == expected
-        assert service.stored_result(stored, lang)["lang"] == lang
+        assert service.stored_result(db_session, stored, lang) == expected
     with pytest.raises(service.AssessmentLocked):
         service.save_answers(db_session, stored, mini, page, stored.revision, team["alice"])
 
@@ -248,7 +248,7 @@ def test_only_owners_reopen(db_session, team, mini, draft):
     service.reopen(db_session, draft, team["owner"])
     assert draft.status == "draft" and draft.result is None
     with pytest.raises(service.NotSubmitted):
-        service.stored_result(draft, "en")
+        service.stored_result(db_session, draft, "en")
 
 
 def test_other_organisation_cannot_see_the_assessment(db_session, make_user, draft):
