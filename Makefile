@@ -40,13 +40,15 @@ test-latest: system-deps
 	@.venv-latest/bin/python -m pip list --format=freeze | grep -iE '^(flask|click|babel|werkzeug|sqlalchemy|weasyprint|wtforms|flask-limiter)=' || true
 	.venv-latest/bin/python -m pytest
 
-# Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks.
+# Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks,
+# redis-server for the scale-out test (tests/test_scale_out.py).
 # Installed only when missing and when we are root; otherwise the affected tests say what is missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
