@@ -66,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,  # background jobs on RQ and shared rate limits; in-process without it
     "BACKGROUND_JOBS": "thread",  # without REDIS_URL: "thread", "sync" or "off" (readiness.jobs)
     "REPORT_CACHE_DIR": None,  # rendered PDFs; default instance/reports
+    "ISOLATE_RENDERING": True,  # render PDFs in a forked child, keeping web workers small
 }
 
 # Environment variables read by from_env, with the type each is converted to.

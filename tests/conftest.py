@@ -129,6 +129,7 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BACKGROUND_JOBS": "off",  # tests that need report pre-rendering switch it on
+        "ISOLATE_RENDERING": False,  # tests patch renderers; tests/services/test_isolation.py
         "QUESTIONNAIRE_DIR": str(directory) if directory else None,
         "BUILTIN_QUESTIONNAIRES": directory is None,
         "SERVER_NAME": "localhost",

@@ -18,6 +18,7 @@ from flask import current_app
 from readiness.db import get_sessionmaker
 from readiness.i18n import use_language
 from readiness.models import Assessment
+from readiness.services.isolation import run_isolated
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
@@ -156,7 +157,12 @@ def assessment_pdf_key(assessment: Assessment, lang: str) -> str:
 
 def assessment_pdf(assessment: Assessment, data: ReportData) -> bytes:
     """The PDF of this submission in the report's language, rendered once, then from the cache."""
-    return cached_pdf(assessment_pdf_key(assessment, data.lang), lambda: render_pdf(data))
+    key = assessment_pdf_key(assessment, data.lang)
+    return cached_pdf(key, lambda: run_isolated(_render_pdf, data))
+
+
+def _render_pdf(data: ReportData) -> bytes:
+    return render_pdf(data)  # looked up at call time, so tests can patch render_pdf
 
 
 def prerender_reports(assessment_id: int) -> list[str]:

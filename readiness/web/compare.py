@@ -40,6 +40,7 @@ from readiness.services.comparison_render import render_comparison_pdf
 from readiness.services.comparison_view import history_chart
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
+from readiness.services.isolation import run_isolated
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
@@ -251,7 +252,7 @@ def report(fmt: str) -> Response:
         rows = comparison_rows(view.comparison) if len(items) == 2 else series_rows(view.series)
         body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
-        body = render_comparison_pdf(view)
+        body = run_isolated(render_comparison_pdf, view)
     else:
         body = render_comparison_html(view)
     name = f"comparison-{'-'.join(str(s.assessment.id) for s in items)}.{fmt}"
