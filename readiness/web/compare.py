@@ -37,6 +37,8 @@ from readiness.services.comparison_exports import series_rows
 from readiness.services.comparison_exports import to_csv
 from readiness.services.comparison_render import render_comparison_html
 from readiness.services.comparison_render import render_comparison_pdf
+from readiness.services.comparison_view import PairView
+from readiness.services.comparison_view import SeriesView
 from readiness.services.comparison_view import history_chart
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
@@ -46,8 +48,10 @@ from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
 from readiness.web.forms import BaseForm
+from readiness.web.page_cache import app_cache
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
+COMPARISONS = 32  # computed comparisons of recent submissions kept per app
 DOWNLOADS = {  # complete Content-Type headers
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -189,8 +193,12 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen() -> list[service.Scored] | None:
-    """The assessments named by ?ids=…, oldest first (None after flashing why they cannot be)."""
+def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
+    """The comparison of the assessments named by ?ids=… and their IDs, oldest first.
+
+    None after flashing why they cannot be compared. The comparison is computed once per set of
+    submissions, language and organisation name, then kept (submissions never change).
+    """
     asked = request.args.getlist("ids", type=int)
     found = summaries.assessments_of(get_session(), g.organisation.id, asked)
     if any(i not in found for i in asked):
@@ -201,10 +209,26 @@ def _chosen() -> list[service.Scored] | None:
         for error in form.ids.errors:
             flash(str(error), "error")
         return None
-    try:
-        return service.chosen_assessments(
+    chosen = [found[i] for i in dict.fromkeys(form.ids.data)]
+    lang, org = _lang(), g.organisation.name
+    key = (
+        tuple(sorted((a.id, a.submitted_at) for a in chosen)),
+        lang,
+        org,
+        id(_catalogue()),
+    )
+
+    def build() -> tuple[PairView | SeriesView, list[int]]:
+        items = service.chosen_assessments(
             get_session(), current_user, g.organisation.id, form.ids.data, _catalogue()
         )
+        ids = [s.assessment.id for s in items]
+        if len(items) == 2:
+            return pair_view(items[0], items[1], lang, org), ids
+        return series_view(items, lang, org), ids
+
+    try:
+        return app_cache("comparisons", COMPARISONS).get_or_make(key, build)
     except service.NotComparable:
         flash(_("Choose two or more submitted assessments to compare."), "error")
         return None
@@ -221,16 +245,12 @@ def _downloads(ids: list[int]) -> list[tuple[str, str]]:
 @member_required("viewer")
 def compare() -> str | Response:
     """Two assessments side by side, or more than two as a table over time."""
-    items = _chosen()
-    if items is None:
+    chosen = _chosen()
+    if chosen is None:
         return redirect(url_for(".history"))
-    ids = [s.assessment.id for s in items]
-    org = g.organisation.name
-    if len(items) == 2:
-        view = pair_view(items[0], items[1], _lang(), org)
-        return render_template("compare/pair.html", view=view, downloads=_downloads(ids))
-    view = series_view(items, _lang(), org)
-    return render_template("compare/series.html", view=view, downloads=_downloads(ids))
+    view, ids = chosen
+    template = "compare/pair.html" if isinstance(view, PairView) else "compare/series.html"
+    return render_template(template, view=view, downloads=_downloads(ids))
 
 
 @bp.route("/report.<fmt>")
@@ -239,23 +259,19 @@ def report(fmt: str) -> Response:
     """The comparison report as an HTML file, a PDF or CSV."""
     if fmt not in DOWNLOADS:
         abort(404)  # the friendly error page, like every other unknown address
-    items = _chosen()
-    if items is None:
+    chosen = _chosen()
+    if chosen is None:
         return redirect(url_for(".history"))
-    org, lang = g.organisation.name, _lang()
-    view = (
-        pair_view(items[0], items[1], lang, org)
-        if len(items) == 2
-        else series_view(items, lang, org)
-    )
+    view, ids = chosen
     if fmt == "csv":
-        rows = comparison_rows(view.comparison) if len(items) == 2 else series_rows(view.series)
+        pair = isinstance(view, PairView)
+        rows = comparison_rows(view.comparison) if pair else series_rows(view.series)
         body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
         body = run_isolated(render_comparison_pdf, view)
     else:
         body = render_comparison_html(view)
-    name = f"comparison-{'-'.join(str(s.assessment.id) for s in items)}.{fmt}"
+    name = f"comparison-{'-'.join(str(i) for i in ids)}.{fmt}"
     response = Response(body, content_type=DOWNLOADS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

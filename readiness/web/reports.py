@@ -41,11 +41,13 @@ from readiness.services.reports import assessment_report_data
 from readiness.web.audit_trail import note
 from readiness.web.forms import ActionForm
 from readiness.web.forms import BaseForm
+from readiness.web.page_cache import app_cache
 
 bp = Blueprint("reports", __name__)
 
 _NO_VALUE = object()
 DOWNLOADS = ("pdf", "docx", "xlsx", "csv", "json")  # formats offered as downloads
+REPORT_PAGES = 32  # rendered report pages of recent submissions kept per app
 
 
 class ShareForm(BaseForm):
@@ -134,25 +136,47 @@ def _languages(q: Questionnaire, endpoint: str, **values: Any) -> list[tuple[str
     ]
 
 
+def _report_page(assessment: Assessment, toolbar: dict[str, Any]) -> str:
+    """The report page, rendered once per submission, language and toolbar (then kept)."""
+    q = _questionnaire(assessment)
+    lang = _report_lang(q)
+    key = (
+        assessment.id,
+        assessment.submitted_at,
+        lang,
+        assessment.organisation.name,
+        q.key,
+        id(q),  # a reloaded catalogue renders anew
+        repr(sorted(toolbar.items())),
+    )
+
+    def render() -> str:
+        data = assessment_report_data(get_session(), q, assessment, lang)
+        return render_html(data, standalone=False, toolbar=toolbar)
+
+    return app_cache("report_pages", REPORT_PAGES).get_or_make(key, render)
+
+
 @bp.route("/assessments/<int:assessment_id>/report")
 @login_required
 def show(assessment_id: int) -> str:
     """The report of a submitted assessment as a web page (?lang= picks its language)."""
     assessment = _member_assessment(assessment_id)
-    data = _data(assessment)
+    q = _questionnaire(assessment)
+    lang = _report_lang(q)
     toolbar = {
         "back": url_for("assessments.results", assessment_id=assessment.id),
         "downloads": [
             (
                 report_export.FORMATS[fmt][0],
-                url_for(".download", assessment_id=assessment.id, fmt=fmt, lang=data.lang),
+                url_for(".download", assessment_id=assessment.id, fmt=fmt, lang=lang),
             )
             for fmt in DOWNLOADS
         ],
-        "languages": _languages(_questionnaire(assessment), ".show", assessment_id=assessment.id),
+        "languages": _languages(q, ".show", assessment_id=assessment.id),
         "share": url_for(".share", assessment_id=assessment.id) if _is_owner(assessment) else None,
     }
-    return render_html(data, standalone=False, toolbar=toolbar)
+    return _report_page(assessment, toolbar)
 
 
 @bp.route("/assessments/<int:assessment_id>/report.<fmt>")
@@ -243,12 +267,12 @@ def _private(response: Response) -> Response:
 def shared(token: str) -> Response:
     """A shared report, for anyone holding a live link (no sign-in); nothing else is reachable."""
     assessment = _shared_assessment(token)
-    data = _data(assessment)
+    q = _questionnaire(assessment)
     toolbar = {
-        "downloads": [("PDF", url_for(".shared_pdf", token=token, lang=data.lang))],
-        "languages": _languages(_questionnaire(assessment), ".shared", token=token),
+        "downloads": [("PDF", url_for(".shared_pdf", token=token, lang=_report_lang(q)))],
+        "languages": _languages(q, ".shared", token=token),
     }
-    return _private(Response(render_html(data, standalone=False, toolbar=toolbar)))
+    return _private(Response(_report_page(assessment, toolbar)))
 
 
 @bp.route("/shared/<token>/report.pdf")

@@ -144,3 +144,45 @@ def test_the_lock_makes_concurrent_callers_wait_for_one_build(tmp_path: Path):
     for thread in threads:
         thread.join()
     assert results == [b"%PDF-once"] * 8 and built == [1]
+
+
+def test_report_page_is_built_once_per_submission(
+    app: Flask, db_session: Session, owner_client, monkeypatch
+):
+    from readiness.web import reports as report_views
+
+    built: list[str] = []
+    real = report_views.assessment_report_data
+
+    def counting(*args: Any) -> Any:
+        built.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(report_views, "assessment_report_data", counting)
+    app.extensions["jobs"] = jobs.InProcess(app, "off")
+    client, owner, org = owner_client
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = assessments.start_assessment(db_session, org, q, owner, "Check")
+    _submit_through_the_page(client, draft.id)
+    for _ in range(3):
+        assert "Acme" in client.get(f"/assessments/{draft.id}/report?lang=en").text
+    assert built == ["en"]
+    assert client.post(f"/assessments/{draft.id}/reopen").status_code == 302
+    _submit_through_the_page(client, draft.id)
+    client.get(f"/assessments/{draft.id}/report?lang=en")
+    assert built == ["en", "en"]  # a new submission is rendered anew
+
+
+def test_page_cache_keeps_the_most_recently_used():
+    from readiness.web.page_cache import PageCache
+
+    cache: PageCache[int] = PageCache(2)
+    made: list[str] = []
+
+    def make(key: str) -> int:
+        made.append(key)
+        return len(made)
+
+    for key in ("a", "b", "a", "c", "a", "b"):
+        cache.get_or_make(key, lambda key=key: make(key))
+    assert made == ["a", "b", "c", "b"]  # "b" was dropped for "c"; "a" stayed in use

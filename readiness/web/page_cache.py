@@ -1,0 +1,54 @@
+"""A small in-process LRU cache for what a submitted assessment's pages compute or render.
+
+A submission never changes (reopening and submitting again gives it a new submission time), so
+whatever is derived from it can be kept under a key that names the submission: its ID, its
+submission time, the language and the organisation's name. Bounded, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from collections.abc import Hashable
+from typing import Any
+from typing import Generic
+from typing import TypeVar
+
+from flask import current_app
+
+T = TypeVar("T")
+
+
+class PageCache(Generic[T]):
+    """At most `size` values, least recently used dropped first; safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept under `key`, else `make()` kept under it."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything (tests, or after questionnaires or translations change)."""
+        with self._lock:
+            self._items.clear()
+
+
+def app_cache(name: str, size: int) -> PageCache[Any]:
+    """The current app's cache called `name` (each app has its own, like its database)."""
+    caches = current_app.extensions.setdefault("page_caches", {})
+    return caches.setdefault(name, PageCache(size))
