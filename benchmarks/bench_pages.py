@@ -230,20 +230,24 @@ def main() -> None:
     print(f"floor (one SQLite query, small template): {min(floors):.0f}–{max(floors):.0f} req/s")
     print(
         f"{'assessments':>11} | {'page':<18} | {'req/s':>6} | {'p50 ms':>7} | {'p99 ms':>7} | "
-        f"{'floor':>6} | {'share':>5} | {'queries':>7} | {'vs 5':>5}"
+        f"{'floor':>6} | {'share':>5} | {'queries':>7} | {'vs 5':>5} | {'CPU ms':>6} | {'vs 5':>5}"
     )
-    print("-" * 96)
+    print("-" * 112)
     at_five = {name: r["rps"] / f["rps"] for size, name, r, f, _q in rows if size == SIZES[0]}
-    for size, name, result, floor_result, count in rows:
+    cpu_five = {name: q[1] for size, name, _r, _f, q in rows if size == SIZES[0] and q}
+    for size, name, result, floor_result, measured in rows:
         share = result["rps"] / floor_result["rps"]
         ratio = at_five[name] / share if share else float("inf")
+        count, cpu = measured if measured else ("", None)
+        cpu_text = f"{cpu:>6.1f} | {cpu / cpu_five[name]:>4.2f}×" if cpu else f"{'':>6} | {'':>5}"
         errors = f"  ({result['errors']:.0f} non-2xx!)" if result["errors"] else ""
         print(
             f"{size:>11} | {name:<18} | {result['rps']:>6.0f} | {result['p50']:>7.1f} | "
             f"{result['p99']:>7.1f} | {floor_result['rps']:>6.0f} | {share * 100:>4.0f}% | "
-            f"{count if count is not None else '':>7} | {ratio:>4.2f}×{errors}"
+            f"{count:>7} | {ratio:>4.2f}× | {cpu_text}{errors}"
         )
-    print("(vs 5: the page's share of the floor at 5 assessments divided by its share here)")
+    print("(vs 5: the share of the floor at 5 assessments divided by the share here; CPU ms: one")
+    print(" request in-process, mean of 30, and its ratio to the same page at 5 assessments)")
     print()
     for size in SIZES:
         print(f"first PDF download at {size}: {first_pdf[size]:.2f} s (pre-rendered after submit)")

@@ -7,6 +7,7 @@ first, older, so that the organisation holds N submitted assessments and one dra
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from tests.report_data import submitted_assessment
 
 PASSWORD = "bench pages password"
 REAL = 3  # assessments per organisation made through the services
+REPEAT = 30  # requests per page for the in-process CPU time
 
 
 def _clone(session: Any, template: Assessment, copies: int) -> None:
@@ -96,31 +98,39 @@ def _organisation(app: Any, size: int) -> dict[str, Any]:
         session.close()
 
 
-def _queries(app: Any, ids: dict[str, Any], paths: dict[str, str]) -> dict[str, int]:
-    """How many SQL statements each page runs (signed in through the test client)."""
+def _queries(app: Any, ids: dict[str, Any], paths: dict[str, str]) -> dict[str, tuple[int, float]]:
+    """SQL statements and CPU milliseconds of each page, in-process (signed in, test client).
+
+    CPU time of this process is far less disturbed than throughput by other work on a shared
+    machine, so it shows best whether a page's cost grows with the organisation's data.
+    """
     engine = app.extensions["readiness.db"]["engine"]
     client = app.test_client()
     client.post("/login", data={"email": ids["email"], "password": ids["password"]})
-    counts: dict[str, int] = {}
+    counts: dict[str, tuple[int, float]] = {}
     for name, path in paths.items():
         statements: list[str] = []
 
         def count(*args: Any, _into: list[str] = statements) -> None:
             _into.append(args[2])
 
+        client.get(path)  # warm
         event.listen(engine, "before_cursor_execute", count)
         try:
             client.get(path)
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        counts[name] = len(statements)
+        start = time.process_time()
+        for _ in range(REPEAT):
+            client.get(path)
+        counts[name] = (len(statements), (time.process_time() - start) / REPEAT * 1000)
     return counts
 
 
 def seed(
     url: str, sizes: tuple[int, ...], report_dir: Path
-) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, int]]]:
-    """Migrate `url`, seed one organisation per size; return their IDs and queries per page."""
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, tuple[int, float]]]]:
+    """Migrate `url`, seed one organisation per size; their IDs, and queries and CPU per page."""
     from benchmarks.bench_pages import pages
 
     migrate.upgrade(url)
