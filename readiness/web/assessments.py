@@ -180,7 +180,8 @@ def index() -> str:
     """The active organisation's assessments."""
     number = request.args.get("page", 1, type=int)
     pager = summaries.assessment_page(get_session(), g.organisation.id, number)
-    titles = {q.key: q.title.get(_lang()) for q in _catalogue().all()}
+    lang = _lang()
+    titles = {q.key: questionnaire_label(q.title.get(lang), q.version) for q in _catalogue().all()}
     return render_template(
         "assessments/index.html", assessments=pager.items, pager=pager, titles=titles
     )
