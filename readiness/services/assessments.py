@@ -376,9 +376,12 @@ def submit(
     """Lock the answers, score them and store the result document in every questionnaire language.
 
     :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
+    :raises AssessmentLocked: it is submitted already (also by a concurrent submit: the row lock
+        makes the second one see the first one's status instead of writing a second summary).
     """
     lock_row(session, Assessment, assessment.id)  # no draft save may slip in before the commit
     require_role(session, user, assessment.organisation_id, "editor")
+    session.refresh(assessment, with_for_update=True)
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
     answers = load_answers(session, assessment)

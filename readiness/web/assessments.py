@@ -306,7 +306,10 @@ def submit(assessment_id: int) -> str | Response:
     form.incomplete = bool(service.progress(get_session(), assessment, q).unanswered)
     if not form.validate_on_submit():
         return review(assessment_id, form=form)
-    service.submit(get_session(), assessment, q, current_user, confirm_incomplete=True)
+    try:
+        service.submit(get_session(), assessment, q, current_user, confirm_incomplete=True)
+    except service.AssessmentLocked:  # submitted meanwhile (a double click, another editor)
+        return redirect(url_for(".results", assessment_id=assessment_id))
     jobs.enqueue(prerender_reports, assessment.id)  # so that the first PDF download is instant
     flash(_("Assessment submitted. Here are your results."), "success")
     return redirect(url_for(".results", assessment_id=assessment_id))

@@ -151,3 +151,19 @@ def test_the_migration_fills_summaries_from_stored_documents(databases):
             (1, "pillar", "data", None, None),
             (1, "pillar", "technology", 3.1, 3),
         ]
+
+
+def test_a_second_submit_of_a_stale_draft_is_refused(db_session, team, mini):
+    """Two editors load the draft; the later submit sees the first one's status (row lock)."""
+    draft = service.start_assessment(db_session, team["org"], mini, team["owner"], "Twice")
+    other = Session(bind=db_session.get_bind(), expire_on_commit=False)
+    try:
+        stale = other.get(Assessment, draft.id)
+        assert stale.status == "draft"
+        service.submit(db_session, draft, mini, team["owner"], confirm_incomplete=True)
+        with pytest.raises(service.AssessmentLocked):
+            service.submit(other, stale, mini, team["owner"], confirm_incomplete=True)
+        other.rollback()
+    finally:
+        other.close()
+    assert len(_rows(db_session, draft)) == len(mini.pillars) + len(mini.challenge_areas)
