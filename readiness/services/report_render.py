@@ -122,9 +122,10 @@ def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = No
         return path.read_bytes()
     except FileNotFoundError:
         pass
+    lock_path = directory / f"{key}.lock"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        lock = open(directory / f"{key}.lock", "a+b")  # noqa: SIM115 (closed in finally)
+        lock = open(lock_path, "a+b")  # noqa: SIM115 (closed in finally)
     except OSError as exc:  # a read-only instance folder must not break the download
         log.warning("could not cache report PDF %s: %s", path, exc)
         return build()
@@ -143,6 +144,9 @@ def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = No
         except OSError as exc:
             log.warning("could not cache report PDF %s: %s", path, exc)
             return pdf
+        # The PDF exists now, so whoever waits on this lock finds it; a later caller finds the
+        # PDF before it would need a lock. Removing the file keeps the cache folder clean.
+        lock_path.unlink(missing_ok=True)
     finally:
         lock.close()  # releases the lock
     remove_superseded(key, directory)
