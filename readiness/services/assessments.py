@@ -381,7 +381,6 @@ def submit(
     """
     lock_row(session, Assessment, assessment.id)  # no draft save may slip in before the commit
     require_role(session, user, assessment.organisation_id, "editor")
-    session.refresh(assessment, with_for_update=True)
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
     answers = load_answers(session, assessment)
