@@ -25,6 +25,7 @@ from readiness.models import Assessment
 from readiness.models import AssessmentScore
 
 PER_PAGE = 25  # rows of a paginated list
+MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
 TREND_POINTS = 24  # submitted assessments the history chart shows (the latest ones)
 
 
@@ -183,11 +184,12 @@ def assessments_of(
     session: Session, organisation_id: int, ids: Sequence[int]
 ) -> dict[int, Assessment]:
     """The organisation's assessments among `ids` (drafts included), by ID, in one query."""
-    if not ids:
+    possible = [i for i in ids if 0 < i <= MAX_ID]  # larger ones cannot exist (nor be bound)
+    if not possible:
         return {}
     rows = session.scalars(
         select(Assessment).where(
-            Assessment.organisation_id == organisation_id, Assessment.id.in_(list(ids))
+            Assessment.organisation_id == organisation_id, Assessment.id.in_(possible)
         )
     )
     return {a.id: a for a in rows}
