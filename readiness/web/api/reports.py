@@ -50,7 +50,7 @@ def results(assessment_id: int) -> Response:
     """The result document stored at submission, in ?lang=."""
     assessment = _submitted(assessment_id)
     lang = _lang(questionnaire_of(assessment))
-    return json_response(assessments.stored_result(assessment, lang))
+    return json_response(assessments.stored_result(get_session(), assessment, lang))
 
 
 @bp.get("/assessments/<int:assessment_id>/report.<fmt>")
