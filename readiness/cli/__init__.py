@@ -10,6 +10,7 @@ from readiness.cli.backup import backup_command
 from readiness.cli.backup import restore_command
 from readiness.cli.database import db_group
 from readiness.cli.questionnaire import questionnaire_group
+from readiness.cli.remind import remind_command
 from readiness.cli.reports import compare_command
 from readiness.cli.reports import report_command
 from readiness.cli.score import score_command
@@ -32,6 +33,7 @@ COMMANDS = (
     import_command,
     backup_command,
     restore_command,
+    remind_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

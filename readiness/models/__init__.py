@@ -14,8 +14,14 @@ from readiness.models.base import Base
 from readiness.models.records import TOKEN_SCOPES
 from readiness.models.records import ApiToken
 from readiness.models.records import AuditEvent
+from readiness.models.plans import ACTION_STATUSES
+from readiness.models.plans import PlanAction
+from readiness.models.plans import PlanActionChange
 
 __all__ = [
+    "ACTION_STATUSES",
+    "PlanAction",
+    "PlanActionChange",
     "ANSWER_STATUSES",
     "ASSESSMENT_STATUSES",
     "ROLES",

@@ -38,6 +38,7 @@ from readiness.services.comparison_render import render_comparison_pdf
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
 from readiness.services.comparison_view import trend_chart
+from readiness.services.plan_loop import with_plan
 from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
@@ -211,7 +212,7 @@ def compare() -> str | Response:
     ids = [s.assessment.id for s in items]
     org = g.organisation.name
     if len(items) == 2:
-        view = pair_view(items[0], items[1], _lang(), org)
+        view = with_plan(get_session(), pair_view(items[0], items[1], _lang(), org), *items)
         return render_template("compare/pair.html", view=view, downloads=_downloads(ids))
     view = series_view(items, _lang(), org)
     return render_template("compare/series.html", view=view, downloads=_downloads(ids))
@@ -228,7 +229,7 @@ def report(fmt: str) -> Response:
         return redirect(url_for(".history"))
     org, lang = g.organisation.name, _lang()
     view = (
-        pair_view(items[0], items[1], lang, org)
+        with_plan(get_session(), pair_view(items[0], items[1], lang, org), *items)
         if len(items) == 2
         else series_view(items, lang, org)
     )

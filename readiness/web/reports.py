@@ -110,7 +110,7 @@ def _data(assessment: Assessment) -> ReportData:
 
 def _pdf(assessment: Assessment, data: ReportData) -> bytes:
     """The PDF of this submission in this language, rendered once and then served from the cache."""
-    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}"
+    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}|{data.plan_digest}"
     key = cache_key(assessment.id, assessment.submitted_at, data.lang, extra)
     return cached_pdf(key, lambda: render_pdf(data))
 
