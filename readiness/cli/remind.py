@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask_babel import format_date
 from flask_babel import gettext
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from readiness.cli.errors import CliError
@@ -46,8 +47,10 @@ def reminder_message(reminder: Reminder, today: date, base_url: str) -> tuple[st
             organisation_id = reminder.actions[0].organisation_id
             lines += ["", f"{base_url.rstrip('/')}/organisations/{organisation_id}/plan/"]
         lines += ["", gettext("Readiness")]
-        subject = gettext(
-            "%(num)d plan actions due soon or overdue", num=len(reminder.actions)
+        subject = ngettext(
+            "%(num)d plan action due soon or overdue",
+            "%(num)d plan actions due soon or overdue",
+            len(reminder.actions),
         )
         return subject, "\n".join(lines)
 
@@ -77,16 +80,25 @@ def remind_command(days: int, base_url: str, today: object) -> None:
                     subject, body = reminder_message(reminder, day, base_url)
                     if mail:
                         send_mail(app.config, reminder.email, subject, body)
-                        click.echo(_("Sent to %(to)s: %(subject)s", to=reminder.email,
-                                     subject=subject))
+                        click.echo(
+                            _("Sent to %(to)s: %(subject)s", to=reminder.email, subject=subject)
+                        )
                     else:
-                        click.echo(_("Would send to %(to)s: %(subject)s", to=reminder.email,
-                                     subject=subject))
+                        click.echo(
+                            _(
+                                "Would send to %(to)s: %(subject)s",
+                                to=reminder.email,
+                                subject=subject,
+                            )
+                        )
                         click.echo(body + "\n")
                 for action in unreachable:
                     click.echo(
-                        _("No e-mail address for the owner of “%(title)s” (organisation %(id)s).",
-                          title=action.title, id=action.organisation_id),
+                        _(
+                            "No e-mail address for the owner of “%(title)s” (organisation %(id)s).",
+                            title=action.title,
+                            id=action.organisation_id,
+                        ),
                         err=True,
                     )
         except SQLAlchemyError as exc:
