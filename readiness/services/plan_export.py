@@ -37,7 +37,7 @@ FIELD_LABELS = {
     "challenge_area": _l("Challenge area"),
     "pillar": _l("Pillar"),
     "question_ids": _l("Questions it should move"),
-    "owner_id": _l("Owner"),
+    "owner_id": _l("Action owner"),
     "owner_name": _l("Name of the outside person"),
     "owner_email": _l("Their e-mail address (for reminders)"),
     "start_date": _l("Start"),
@@ -134,7 +134,7 @@ def _header() -> list[str]:
         _("Measure"),
         _("Challenge area"),
         _("Pillar"),
-        _("Owner"),
+        _("Action owner"),
         _("Start"),
         _("Due"),
         _("Status"),
@@ -212,7 +212,7 @@ def add_plan_docx(doc: Any, rows: Sequence[PlanRow], lang: str, table: Any) -> N
             return
         table(
             doc,
-            [_("Action"), _("Measure"), _("Owner"), _("Due"), _("Status"), _("Indicator")],
+            [_("Action"), _("Measure"), _("Action owner"), _("Due"), _("Status"), _("Indicator")],
             [
                 [
                     r.title,
@@ -251,7 +251,7 @@ def plan_ics(rows: Sequence[PlanRow], organisation: str, host: str, lang: str) -
             if row.measure:
                 lines.append(f"{_('Measure')}: {row.measure}")
             if row.owner:
-                lines.append(f"{_('Owner')}: {row.owner}")
+                lines.append(f"{_('Action owner')}: {row.owner}")
             if row.indicator:
                 lines.append(f"{_('Indicator')}: {row.indicator} {row.baseline} → {row.target}")
             if row.description:

@@ -155,12 +155,21 @@ def _record(session: Session, action: PlanAction, user: User | None, kind: str, 
 
 
 def create_action(
-    session: Session, organisation: Organisation, user: User, data: ActionFields
+    session: Session,
+    organisation: Organisation,
+    user: User,
+    data: ActionFields,
+    questionnaire: tuple[str, int] | None = None,
 ) -> PlanAction:
-    """Write an action of one's own into the plan (editors); the history records its fields."""
+    """Write an action of one's own into the plan (editors); the history records its fields.
+
+    `questionnaire` (ID, version) names the version its question IDs belong to.
+    """
     require_role(session, user, organisation.id, "editor")
     _validate(session, organisation.id, data)
     action = PlanAction(organisation_id=organisation.id, created_by_id=user.id, **asdict(data))
+    if questionnaire is not None:
+        action.questionnaire_id, action.questionnaire_version = questionnaire
     if data.status == ActionStatus.DONE:
         action.done_at = utcnow()
     session.add(action)

@@ -59,7 +59,7 @@ class PlanActionForm(FlaskForm):
         validate_choice=True,
         description=_l("The repeat assessment shows the action next to these questions."),
     )
-    owner = SelectField(_l("Owner"), choices=[], validate_choice=True, default="")
+    owner = SelectField(_l("Action owner"), choices=[], validate_choice=True, default="")
     owner_name = StringField(
         _l("Name of the outside person"),
         validators=[Length(max=120)],
@@ -222,7 +222,7 @@ class PlanFilterForm(FlaskForm):
 
     pillar = SelectField(_l("Pillar"), choices=[], validate_choice=False)
     measure = SelectField(_l("Measure"), choices=[], validate_choice=False)
-    owner = SelectField(_l("Owner"), choices=[], validate_choice=False)
+    owner = SelectField(_l("Action owner"), choices=[], validate_choice=False)
     overdue = SelectField(
         _l("Due"),
         choices=[SelectChoice("", _l("All")), SelectChoice("1", _l("Overdue only"))],

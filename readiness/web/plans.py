@@ -129,6 +129,13 @@ def _action_form(q: Questionnaire, formdata: Any = "auto") -> PlanActionForm:
     return form
 
 
+def _error_text(exc: service.PlanError) -> str:
+    """A service's refusal in the page language (the form's own checks usually come first)."""
+    if isinstance(exc, service.NotAMember):
+        return _("The owner must be a member of the organisation.")
+    return _("Please check the status, the dates and the reason for dropping.")
+
+
 @bp.route("/")
 @member_required("viewer")
 def index(org_id: int) -> str:
@@ -166,13 +173,11 @@ def new(org_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             action = service.create_action(
-                get_session(), g.organisation, current_user, form.fields()
+                get_session(), g.organisation, current_user, form.fields(), (q.id, q.version)
             )
         except service.PlanError as exc:
-            form.title.errors = [*form.title.errors, str(exc)]
+            form.title.errors = [*form.title.errors, _error_text(exc)]
         else:
-            action.questionnaire_id, action.questionnaire_version = q.id, q.version
-            get_session().commit()
             flash(_("Action added to the plan."), "success")
             return redirect(url_for(".show", org_id=org_id, action_id=action.id))
     return render_template("plans/edit.html", form=form, action=None), 422 if form.errors else 200
@@ -219,7 +224,7 @@ def edit(org_id: int, action_id: int) -> str | Response | tuple[str, int]:
             )
             return redirect(url_for(".show", org_id=org_id, action_id=action_id))
         except service.PlanError as exc:
-            form.title.errors = [*form.title.errors, str(exc)]
+            form.title.errors = [*form.title.errors, _error_text(exc)]
         else:
             flash(_("Action saved."), "success")
             return redirect(url_for(".show", org_id=org_id, action_id=action_id))

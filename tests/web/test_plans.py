@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from datetime import UTC
 from datetime import date
@@ -336,3 +338,29 @@ def test_reports_and_exports_carry_the_plan_with_formula_text_neutralised(
     assert 'id="plan"' in html and "No date yet" in html
     zh = editor.get(f"/assessments/{first}/report.xlsx?lang=zh")
     assert "计划" in load_workbook(io.BytesIO(zh.data)).sheetnames
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_the_pdf_report_has_the_plan_and_is_redone_when_the_plan_moves(
+    login, submitted, team, db_session, tmp_path
+) -> None:
+    first = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    editor = login("editor")
+    _new(editor, team["org"], title="Cabling", due_date="2026-12-24")
+
+    def pdf_text(name: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(editor.get(f"/assessments/{first}/report.pdf").data)
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    before = pdf_text("before.pdf")
+    assert "Action plan" in before and "Cabling" in before and "Planned" in before
+    action = db_session.scalars(select(PlanAction)).one()
+    editor.post(
+        f"{_plan(team['org'])}/{action.id}/status", data={"status": "done", "base_revision": "1"}
+    )
+    after = pdf_text("after.pdf")  # not the cached PDF of the plan before
+    row = next(line for line in after.splitlines() if "Cabling" in line)
+    assert "Done" in row and "Planned" not in row
