@@ -206,6 +206,7 @@ class StatusForm(FlaskForm):
     )
     reason = StringField(_l("Why it was dropped"), validators=[Length(max=2000)])
     base_revision = IntegerField(validators=[InputRequired()])
+    next_page = HiddenField()  # "plan": back to the plan page, else to the action
     submit = SubmitField(_l("Change status"))
 
     def validate_reason(self, field: StringField) -> None:

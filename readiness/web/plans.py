@@ -110,6 +110,13 @@ def _pillar_titles() -> dict[str, str]:
     return {p.id: p.title.get(lang) for q in reversed(catalogue.latest()) for p in q.pillars}
 
 
+def _measure_titles() -> dict[str, str]:
+    """Measure IDs to their titles in the page language (from the latest questionnaires)."""
+    lang = current_language()
+    catalogue = current_app.extensions["catalogue"]
+    return {m.id: m.title.get(lang) for q in reversed(catalogue.latest()) for m in q.measures}
+
+
 def _action_form(q: Questionnaire, formdata: Any = "auto") -> PlanActionForm:
     lang = current_language()
     form = PlanActionForm() if formdata == "auto" else PlanActionForm(formdata=formdata)
@@ -150,7 +157,10 @@ def index(org_id: int) -> str:
     page = plan_page(get_session(), org_id, f, current_language(), date.today())
     titles = _pillar_titles()
     form.pillar.choices = [C("", _("All"))] + [C(p, titles.get(p, p)) for p in page.pillars]
-    form.measure.choices = [C("", _("All"))] + [C(m, f"§{m}") for m in page.measures]
+    measures = _measure_titles()
+    form.measure.choices = [C("", _("All"))] + [
+        C(m, f"§{m} {measures.get(m, '')}".strip()) for m in page.measures
+    ]
     form.owner.choices = [C("", _("All")), C("none", _("Nobody yet"))] + [
         C(value, name) for value, name in page.owners
     ]
@@ -160,6 +170,7 @@ def index(org_id: int) -> str:
         filter_form=form,
         can_edit=_can("editor"),
         status_form=StatusForm(formdata=None),
+        measure_titles=measures,
         filtered=any(request.args.values()),
     )
 
@@ -215,14 +226,9 @@ def edit(org_id: int, action_id: int) -> str | Response | tuple[str, int]:
             revision = int(form.base_revision.data or 0)
             service.update_action(get_session(), action, current_user, form.fields(), revision)
         except service.StaleAction:
-            flash(
-                _(
-                    "Someone changed this action while you were editing; nothing was saved. "
-                    "Their version is shown below."
-                ),
-                "error",
-            )
-            return redirect(url_for(".show", org_id=org_id, action_id=action_id))
+            # Keep what was typed; saving again from here overwrites the newer version knowingly.
+            form.base_revision.data = str(action.revision)
+            return render_template("plans/edit.html", form=form, action=action, stale=True), 409
         except service.PlanError as exc:
             form.title.errors = [*form.title.errors, _error_text(exc)]
         else:
@@ -258,11 +264,9 @@ def status(org_id: int, action_id: int) -> Response:
             flash(
                 _("Someone changed this action meanwhile; please check it and try again."), "error"
             )
-    return redirect(
-        request.form.get("next_page") == "plan"
-        and url_for(".index", org_id=org_id)
-        or url_for(".show", org_id=org_id, action_id=action_id)
-    )
+    if form.next_page.data == "plan":
+        return redirect(url_for(".index", org_id=org_id))
+    return redirect(url_for(".show", org_id=org_id, action_id=action_id))
 
 
 @bp.route("/<int:action_id>/delete", methods=["POST"])

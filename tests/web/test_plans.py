@@ -181,7 +181,8 @@ def test_changes_are_recorded_and_a_stale_form_is_refused(login, team, db_sessio
     assert editor.post(f"{_plan(team['org'])}/{action.id}/edit", data=form).status_code == 302
     # the same stale form again: refused, nothing overwritten
     stale = editor.post(f"{_plan(team['org'])}/{action.id}/edit", data={**form, "title": "X"})
-    assert stale.status_code == 302
+    assert stale.status_code == 409
+    assert "nothing was saved" in stale.text and 'value="X"' in stale.text  # input kept
     db_session.expire_all()
     action = db_session.get(PlanAction, action.id)
     assert action.title == "Survey the whole network" and action.revision == 2
@@ -222,6 +223,8 @@ def test_board_filters_and_status_buttons(login, team, db_session) -> None:
     editor.post(status_url, data={"status": "done", "base_revision": "1"})
     page = editor.get(_plan(team["org"]) + "/").text
     assert page.count('class="plan-timeline"') == 1 and page.count("<rect") == 2
+    assert " style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert "§6.3 Build infrastructure" in page  # progress per measure, with its title
     board = page[page.index("Board by status") : page.index("All actions")]
     done_column = board[board.index('id="col-done"') : board.index('id="col-dropped"')]
     assert "Wire the shop floor" in done_column and "Start training" not in done_column
