@@ -95,7 +95,8 @@ def linked_by_question(
         done_since = (
             action.status == ActionStatus.DONE
             and action.done_at is not None
-            and (since is None or action.done_at > since)
+            and since is not None
+            and action.done_at > since
         )
         item = LinkedAction(action.id, action.title, action.status, done_since)
         for qid in question_ids_in(action, questionnaire):

@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from readiness.domain.plan import MAX_LINKS
 from readiness.domain.plan import ActionStatus
 from readiness.domain.plan import PlanRuleError
 from readiness.domain.plan import check_action
+from readiness.domain.plan import evidence_link_problem
 from readiness.domain.plan import is_overdue
 from readiness.domain.plan_links import Candidate
 from readiness.models import Assessment
@@ -99,6 +101,10 @@ def _validate(session: Session, organisation_id: int, data: ActionFields) -> Non
         check_action(data.status, data.dropped_reason, data.start_date, data.due_date)
     except PlanRuleError as exc:
         raise InvalidAction(str(exc)) from exc
+    if len(data.evidence_links) > MAX_LINKS or any(
+        evidence_link_problem(link) for link in data.evidence_links
+    ):
+        raise InvalidAction("evidence links must be http:// or https:// addresses")
     if data.owner_id is not None:
         if data.owner_id not in {m.user_id for m in members_of(session, organisation_id)}:
             raise NotAMember("The owner must be a member of the organisation.")

@@ -78,6 +78,12 @@ def test_the_database_refuses_a_dropped_action_without_reason(db_session, acme) 
         )
 
 
+def test_the_service_refuses_links_that_are_not_web_addresses(db_session, acme) -> None:
+    fields = plans.ActionFields("x", evidence_links=["javascript:alert(1)"])
+    with pytest.raises(plans.InvalidAction):
+        plans.create_action(db_session, acme["org"], acme["owner"], fields)
+
+
 def test_viewers_cannot_write_and_owners_must_be_members(db_session, acme) -> None:
     with pytest.raises(Forbidden):
         plans.create_action(db_session, acme["org"], acme["viewer"], plans.ActionFields("x"))
@@ -187,6 +193,8 @@ def test_links_survive_a_version_that_renames_a_question(app, db_session, acme, 
     assert question_ids_in(action, v1) == ("talent.training_hours",)
     # a repeat on version 2 shows the action beside the renamed question
     repeat = svc.start_assessment(db_session, acme["org"], v2, acme["owner"], "Again")
+    unlinked = linked_by_question(db_session, repeat, v2)["talent.training_days"]
+    assert [(a.status, a.done_since_last) for a in unlinked] == [("done", False)]  # no previous
     repeat.previous_assessment_id = first.id
     first.submitted_at = datetime(2025, 1, 1, tzinfo=UTC)
     db_session.commit()
