@@ -57,7 +57,10 @@ class PlanActionForm(FlaskForm):
         _l("Questions it should move"),
         choices=[],
         validate_choice=True,
-        description=_l("The repeat assessment shows the action next to these questions."),
+        description=_l(
+            "The repeat assessment shows the action next to these questions. Left empty, the "
+            "questions of the challenge area (of the pillar, if one is chosen) are linked."
+        ),
     )
     owner = SelectField(_l("Action owner"), choices=[], validate_choice=True, default="")
     owner_name = StringField(

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice as C
 
 from readiness.db import get_session
 from readiness.domain.plan_links import candidates
+from readiness.domain.plan_links import linked_questions
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
 from readiness.models import ROLES
@@ -31,6 +32,7 @@ from readiness.models import User
 from readiness.services import plans as service
 from readiness.services.accounts import members_of
 from readiness.services.assessments import stored_result
+from readiness.services.comparisons import latest_submitted
 from readiness.services.plan_export import COST_LABELS
 from readiness.services.plan_export import EFFORT_LABELS
 from readiness.services.plan_export import FIELD_LABELS
@@ -93,11 +95,19 @@ def _action(org_id: int, action_id: int) -> PlanAction:
 
 
 def _questionnaire(action: PlanAction | None = None) -> Questionnaire:
-    """The questionnaire whose measures and questions the form offers (the action's version)."""
+    """The questionnaire whose measures and questions the form offers.
+
+    An action's own version; for a new action the organisation's last questionnaire.
+    """
     catalogue = current_app.extensions["catalogue"]
     if action is not None and action.questionnaire_id:
+        wanted = (action.questionnaire_id, action.questionnaire_version)
+    else:  # the questionnaire the organisation last used, in its latest version
+        latest = latest_submitted(get_session(), g.organisation.id)
+        wanted = (latest.questionnaire_id, None) if latest else None
+    if wanted is not None:
         try:
-            return catalogue.get(action.questionnaire_id, action.questionnaire_version)
+            return catalogue.get(*wanted)
         except UnknownQuestionnaire:
             pass
     return catalogue.latest()[0]
@@ -134,6 +144,16 @@ def _action_form(q: Questionnaire, formdata: Any = "auto") -> PlanActionForm:
         + [C(OUTSIDE, _("Someone outside the app (name below)"))]
     )
     return form
+
+
+def _with_links(q: Questionnaire, data: service.ActionFields) -> service.ActionFields:
+    """Fill in what the user left open: the measure's challenge area, and the area's questions."""
+    if data.measure_id and not data.challenge_area:
+        area = next((a for a in q.challenge_areas if a.measure == data.measure_id), None)
+        data.challenge_area = area.id if area else None
+    if data.challenge_area and not data.question_ids:
+        data.question_ids = list(linked_questions(q, data.challenge_area, data.pillar))
+    return data
 
 
 def _error_text(exc: service.PlanError) -> str:
@@ -184,7 +204,11 @@ def new(org_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             action = service.create_action(
-                get_session(), g.organisation, current_user, form.fields(), (q.id, q.version)
+                get_session(),
+                g.organisation,
+                current_user,
+                _with_links(q, form.fields()),
+                (q.id, q.version),
             )
         except service.PlanError as exc:
             form.title.errors = [*form.title.errors, _error_text(exc)]
@@ -218,13 +242,15 @@ def show(org_id: int, action_id: int) -> str:
 def edit(org_id: int, action_id: int) -> str | Response | tuple[str, int]:
     """Change an action's fields (a change made meanwhile by someone else is not overwritten)."""
     action = _action(org_id, action_id)
-    form = _action_form(_questionnaire(action))
+    q = _questionnaire(action)
+    form = _action_form(q)
     if not form.is_submitted():
         form.fill_from(service.ActionFields.of(action), action.revision)
     elif form.validate():
         try:
             revision = int(form.base_revision.data or 0)
-            service.update_action(get_session(), action, current_user, form.fields(), revision)
+            fields = _with_links(q, form.fields())
+            service.update_action(get_session(), action, current_user, fields, revision)
         except service.StaleAction:
             # Keep what was typed; saving again from here overwrites the newer version knowingly.
             form.base_revision.data = str(action.revision)

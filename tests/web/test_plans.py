@@ -255,6 +255,24 @@ def test_board_filters_and_status_buttons(login, team, db_session) -> None:
     )
 
 
+def test_an_own_action_links_its_measure_area_and_questions(
+    login, team, db_session, submitted
+) -> None:
+    submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))  # mini: the questionnaire Acme uses
+    _new(login("editor"), team["org"], title="Train operators", measure_id="6.4")
+    _new(
+        login("editor"),
+        team["org"],
+        title="Own pick",
+        measure_id="6.1",
+        question_ids=["technology.patents"],
+    )
+    train, pick = db_session.scalars(select(PlanAction).order_by(PlanAction.id)).all()
+    assert (train.challenge_area, train.question_ids) == ("5.4", ["talent.training_hours"])
+    assert (train.questionnaire_id, train.questionnaire_version) == ("mini", 1)
+    assert (pick.challenge_area, pick.question_ids) == ("5.1", ["technology.patents"])
+
+
 def test_an_action_of_another_organisation_is_not_found(login, team, db_session) -> None:
     _new(login("stranger"), team["other"], title="Theirs")
     theirs = db_session.scalars(select(PlanAction)).one()
