@@ -138,6 +138,30 @@ def annotate(recommendations: Sequence[Mapping[str, Any]], plan: Sequence[Adopte
     return out
 
 
+def annotate_roadmap(roadmap: Sequence[Mapping[str, Any]], plan: Sequence[Adopted]) -> list[dict]:
+    """Roadmap horizons whose actions carry "plan_status" (None when not in the plan)."""
+    return [
+        {
+            **horizon,
+            "steps": [
+                {
+                    **step,
+                    "actions": [
+                        {**a, "plan_status": _status(match(step["measure"], a, plan))}
+                        for a in step.get("actions", ())
+                    ],
+                }
+                for step in horizon.get("steps", ())
+            ],
+        }
+        for horizon in roadmap
+    ]
+
+
+def _status(adopted: Adopted | None) -> str | None:
+    return adopted.status if adopted is not None else None
+
+
 def declared_mapping(questionnaire: Questionnaire) -> Mapping[str, Sequence[str]]:
     """The question-ID mapping a questionnaire declares from its previous version (old -> new IDs).
 

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from readiness.db import get_session
 from readiness.domain.plan_links import annotate
+from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
 from readiness.models import Assessment
@@ -348,7 +349,11 @@ def results(assessment_id: int) -> str | Response:
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        doc={**doc, "recommendations": annotate(doc["recommendations"], plan)},
+        doc={
+            **doc,
+            "recommendations": annotate(doc["recommendations"], plan),
+            "roadmap": annotate_roadmap(doc["roadmap"], plan),
+        },
         can_adopt=_has_role(assessment, "editor"),
         suggestions=suggestions,
         levels={lv.level: lv.name.get(lang) for lv in q.levels},

@@ -20,6 +20,7 @@ from readiness.domain.plan import needs_reminder
 from readiness.domain.plan import progress_by_measure
 from readiness.domain.plan_links import Adopted
 from readiness.domain.plan_links import annotate
+from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.plan_links import candidates
 from readiness.domain.plan_links import declared_mapping
 from readiness.domain.plan_links import linked_questions
@@ -156,6 +157,11 @@ def test_recommendations_drop_done_actions_and_mark_open_ones(mini: Questionnair
     assert network["plan_status"] == "in_progress" and infra["done_count"] == 0
     pilot = next(a for a in next(r for r in out if r["measure"] == "6.2")["actions"])
     assert pilot["plan_status"] is None and pilot["key"] == "6.2|pilot"
+    roadmap = annotate_roadmap(doc["roadmap"], plan)
+    statuses = {
+        a["text"]: a["plan_status"] for h in roadmap for st in h["steps"] for a in st["actions"]
+    }
+    assert statuses["设立研发预算。"] == "done" and statuses["开展试点。"] is None
 
 
 @dataclass(frozen=True)
