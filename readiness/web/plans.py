@@ -40,6 +40,7 @@ from readiness.services.plan_export import STATUS_LABELS
 from readiness.services.plan_export import plan_ics
 from readiness.services.plan_export import plan_rows
 from readiness.services.plan_export import plan_xlsx
+from readiness.services.plan_loop import question_ids_in
 from readiness.services.plan_view import plan_page
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.web.access import member_required
@@ -156,6 +157,12 @@ def _with_links(q: Questionnaire, data: service.ActionFields) -> service.ActionF
     return data
 
 
+def _question_texts(action: PlanAction) -> list[str]:
+    """The texts of the questions the action should move, in the page language."""
+    q, lang = _questionnaire(action), current_language()
+    return [q.question(qid).text.get(lang) for qid in question_ids_in(action, q)]
+
+
 def _error_text(exc: service.PlanError) -> str:
     """A service's refusal in the page language (the form's own checks usually come first)."""
     if isinstance(exc, service.NotAMember):
@@ -228,6 +235,7 @@ def show(org_id: int, action_id: int) -> str:
         "plans/show.html",
         action=action,
         pillar_titles=_pillar_titles(),
+        questions=_question_texts(action),
         row=plan_rows([action], current_language())[0],
         history=service.history(get_session(), action),
         status_form=form,

@@ -271,6 +271,8 @@ def test_an_own_action_links_its_measure_area_and_questions(
     assert (train.challenge_area, train.question_ids) == ("5.4", ["talent.training_hours"])
     assert (train.questionnaire_id, train.questionnaire_version) == ("mini", 1)
     assert (pick.challenge_area, pick.question_ids) == ("5.1", ["technology.patents"])
+    page = login("viewer").get(f"{_plan(team['org'])}/{pick.id}").text
+    assert "Do you hold patents?" in page and "How mature is your R&amp;D?" not in page
 
 
 def test_an_action_of_another_organisation_is_not_found(login, team, db_session) -> None:
