@@ -111,6 +111,8 @@ def _questionnaire(action: PlanAction | None = None) -> Questionnaire:
             return catalogue.get(*wanted)
         except UnknownQuestionnaire:
             pass
+    if not catalogue.latest():
+        abort(404)  # no questionnaire is installed at all
     return catalogue.latest()[0]
 
 
@@ -256,7 +258,8 @@ def edit(org_id: int, action_id: int) -> str | Response | tuple[str, int]:
         form.fill_from(service.ActionFields.of(action), action.revision)
     elif form.validate():
         try:
-            revision = int(form.base_revision.data or 0)
+            given = form.base_revision.data or ""
+            revision = int(given) if given.isdigit() else 0  # unreadable: treated as stale
             fields = _with_links(q, form.fields())
             service.update_action(get_session(), action, current_user, fields, revision)
         except service.StaleAction:

@@ -183,6 +183,10 @@ def test_changes_are_recorded_and_a_stale_form_is_refused(login, team, db_sessio
     stale = editor.post(f"{_plan(team['org'])}/{action.id}/edit", data={**form, "title": "X"})
     assert stale.status_code == 409
     assert "nothing was saved" in stale.text and 'value="X"' in stale.text  # input kept
+    garbled = editor.post(
+        f"{_plan(team['org'])}/{action.id}/edit", data={**form, "base_revision": "1e9x"}
+    )
+    assert garbled.status_code == 409
     db_session.expire_all()
     action = db_session.get(PlanAction, action.id)
     assert action.title == "Survey the whole network" and action.revision == 2
