@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,33 @@ from readiness.services.plans import ActionFields
 OUTSIDE = "outside"  # the owner choice for a person outside the app
 
 
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _line(value: Any) -> Any:
+    """A one-line text without control characters (PostgreSQL refuses NUL; exports choke on C0)."""
+    return _CONTROL_LINE.sub(" ", value).strip() if isinstance(value, str) else value
+
+
+def _text(value: Any) -> Any:
+    """A multi-line text without control characters other than line breaks and tabs."""
+    return _CONTROL_TEXT.sub(" ", value).replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class _CleanTextForm(FlaskForm):
+    """A form whose text fields drop control characters as they read the request."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            """Add the control-character filter to every text field."""
+            kind = unbound_field.field_class
+            clean = _text if issubclass(kind, TextAreaField) else _line
+            if issubclass(kind, StringField):
+                options["filters"] = (*unbound_field.kwargs.get("filters", ()), clean)
+            return unbound_field.bind(form=form, **options)
+
+
 def _optional(labels: dict[str, Any]) -> list[SelectChoice]:
     return [SelectChoice("", _l("(not estimated)"))] + [
         SelectChoice(k, v) for k, v in labels.items()
@@ -42,7 +70,7 @@ def _none(value: Any) -> Any:
     return value or None
 
 
-class PlanActionForm(FlaskForm):
+class PlanActionForm(_CleanTextForm):
     """Write or change a plan action."""
 
     title = StringField(
@@ -201,7 +229,7 @@ class AdoptForm(FlaskForm):
     submit = SubmitField(_l("Add the chosen actions to the plan"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(_CleanTextForm):
     """Move an action to another status from the board or the action page."""
 
     status = SelectField(

@@ -152,6 +152,14 @@ def test_bad_action_fields_are_refused_with_a_message(login, team, fields, messa
     assert message in response.text and "kept as typed" in response.text
 
 
+def test_control_characters_are_dropped_on_input(login, team, db_session) -> None:
+    response = _new(login("editor"), team["org"], title="Net\x00work", notes="a\x0bb\r\nc")
+    assert response.status_code == 302  # PostgreSQL would refuse the NUL
+    action = db_session.scalars(select(PlanAction)).one()
+    assert (action.title, action.notes) == ("Net work", "a b\nc")
+    assert _new(login("editor"), team["org"], title="\x00\x0b").status_code == 422
+
+
 def test_changes_are_recorded_and_a_stale_form_is_refused(login, team, db_session) -> None:
     editor = login("editor")
     due = (date.today() - timedelta(days=3)).isoformat()
