@@ -1,13 +1,11 @@
 """The plan as rows in one language: a report section (PDF, DOCX, XLSX) and exports (XLSX, ICS).
 
-Spreadsheet cells holding user text are neutralised against formula injection (a text starting
-with = + - @ tab or CR gets a leading apostrophe). There is no shared spreadsheet writer yet (issue
-10 unifies them); `safe_cell` is the one rule here.
+Spreadsheet cells go through the one spreadsheet writer (readiness/services/spreadsheets.py), so
+text that would run as a formula is neutralised and control characters are dropped.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +19,8 @@ from flask_babel import lazy_gettext as _l
 from readiness.domain.plan import is_overdue
 from readiness.i18n import use_language
 from readiness.models import PlanAction
+from readiness.services.spreadsheets import append_row
+from readiness.services.spreadsheets import workbook_bytes
 
 STATUS_LABELS = {
     "planned": _l("Planned"),
@@ -53,15 +53,6 @@ FIELD_LABELS = {
     "evidence_links": _l("Evidence links"),
     "source_assessment_id": _l("Assessment"),
 }
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet cell that cannot run as a formula (and holds no C0 control characters)."""
-    if not isinstance(value, str):
-        return value
-    value = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 @dataclass(frozen=True)
@@ -177,9 +168,9 @@ def add_plan_sheet(book: Any, rows: Sequence[PlanRow], lang: str) -> None:
 
     with use_language(lang):
         sheet = book.create_sheet(_("Plan"))
-        sheet.append(_header())
+        append_row(sheet, _header())
         for row in rows:
-            sheet.append([safe_cell(v) for v in _cells(row)])
+            append_row(sheet, _cells(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -198,9 +189,7 @@ def plan_xlsx(rows: Sequence[PlanRow], lang: str) -> bytes:
     book = Workbook()
     add_plan_sheet(book, rows, lang)
     book.remove(book.worksheets[0])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def add_plan_docx(doc: Any, rows: Sequence[PlanRow], lang: str, table: Any) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -20,44 +18,20 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from readiness.domain.plan import MAX_LINKS
 from readiness.domain.plan import evidence_link_problem
+from readiness.models.base import MAX_ID
 from readiness.services.plan_export import COST_LABELS
 from readiness.services.plan_export import EFFORT_LABELS
 from readiness.services.plan_export import STATUS_LABELS
 from readiness.services.plans import ActionFields
+from readiness.web.forms import BaseForm
 
 OUTSIDE = "outside"  # the owner choice for a person outside the app
-
-
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _line(value: Any) -> Any:
-    """A one-line text without control characters (PostgreSQL refuses NUL; exports choke on C0)."""
-    return _CONTROL_LINE.sub(" ", value).strip() if isinstance(value, str) else value
-
-
-def _text(value: Any) -> Any:
-    """A multi-line text without control characters other than line breaks and tabs."""
-    return _CONTROL_TEXT.sub(" ", value).replace("\r\n", "\n") if isinstance(value, str) else value
-
-
-class _CleanTextForm(FlaskForm):
-    """A form whose text fields drop control characters as they read the request."""
-
-    class Meta:
-        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            """Add the control-character filter to every text field."""
-            kind = unbound_field.field_class
-            clean = _text if issubclass(kind, TextAreaField) else _line
-            if issubclass(kind, StringField):
-                options["filters"] = (*unbound_field.kwargs.get("filters", ()), clean)
-            return unbound_field.bind(form=form, **options)
 
 
 def _optional(labels: dict[str, Any]) -> list[SelectChoice]:
@@ -70,7 +44,7 @@ def _none(value: Any) -> Any:
     return value or None
 
 
-class PlanActionForm(_CleanTextForm):
+class PlanActionForm(BaseForm):
     """Write or change a plan action."""
 
     title = StringField(
@@ -221,7 +195,7 @@ class PlanActionForm(_CleanTextForm):
         self.base_revision.data = str(revision)
 
 
-class AdoptForm(FlaskForm):
+class AdoptForm(BaseForm):
     """Adopt chosen recommended actions, or a whole roadmap horizon, into the plan."""
 
     keys = SelectMultipleField(_l("Actions"), choices=[], validate_choice=False)
@@ -229,14 +203,14 @@ class AdoptForm(FlaskForm):
     submit = SubmitField(_l("Add the chosen actions to the plan"))
 
 
-class StatusForm(_CleanTextForm):
+class StatusForm(BaseForm):
     """Move an action to another status from the board or the action page."""
 
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()]
     )
     reason = StringField(_l("Why it was dropped"), validators=[Length(max=2000)])
-    base_revision = IntegerField(validators=[InputRequired()])
+    base_revision = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     next_page = HiddenField()  # "plan": back to the plan page, else to the action
     submit = SubmitField(_l("Change status"))
 
@@ -246,7 +220,7 @@ class StatusForm(_CleanTextForm):
             raise ValidationError(_l("Please say why the action was dropped."))
 
 
-class PlanFilterForm(FlaskForm):
+class PlanFilterForm(BaseForm):
     """The plan page's filters (a GET form, so no CSRF token)."""
 
     class Meta:

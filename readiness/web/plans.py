@@ -327,6 +327,8 @@ def adopt(org_id: int, assessment_id: int) -> Response:
     assessment = get_session().get(Assessment, assessment_id)
     if assessment is None or assessment.organisation_id != org_id:
         abort(404)
+    if assessment.status != "submitted":
+        abort(404)  # a draft has no recommendations to adopt
     q = _questionnaire_of(assessment)
     offered = candidates(q, stored_result(assessment, current_language()))
     keys = set(form.keys.data or ())

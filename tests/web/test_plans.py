@@ -100,7 +100,9 @@ def _plan(org: Any) -> str:
     return f"/organisations/{org.id}/plan"
 
 
-def test_adopt_chosen_actions_and_a_horizon_from_the_results(login, submitted, team, db_session):
+def test_adopt_chosen_actions_and_a_horizon_from_the_results(
+    app, login, submitted, team, db_session
+):
     first = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
     editor = login("editor")
     results = editor.get(f"/assessments/{first}/results").text
@@ -127,6 +129,10 @@ def test_adopt_chosen_actions_and_a_horizon_from_the_results(login, submitted, t
     # another organisation's assessment cannot be adopted from
     assert login("stranger").post(url, data={"keys": ["6.1|budget"]}).status_code == 404
     assert login("viewer").post(url, data={"keys": ["6.1|budget"]}).status_code == 403
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = svc.start_assessment(db_session, team["org"], q, team["owner"], "Draft")
+    draft_url = f"{_plan(team['org'])}/adopt/{draft.id}"
+    assert editor.post(draft_url, data={"horizon": "0-6"}).status_code == 404  # nothing to adopt
 
 
 def _new(client: FlaskClient, org: Any, **fields: Any) -> Any:
@@ -156,7 +162,7 @@ def test_control_characters_are_dropped_on_input(login, team, db_session) -> Non
     response = _new(login("editor"), team["org"], title="Net\x00work", notes="a\x0bb\r\nc")
     assert response.status_code == 302  # PostgreSQL would refuse the NUL
     action = db_session.scalars(select(PlanAction)).one()
-    assert (action.title, action.notes) == ("Net work", "a b\nc")
+    assert (action.title, action.notes) == ("Network", "a\nb\nc")  # the shared input rule
     assert _new(login("editor"), team["org"], title="\x00\x0b").status_code == 422
 
 
