@@ -1,7 +1,7 @@
 """plan actions
 
 Revision ID: i13a
-Revises: 0002
+Revises: i15a
 Create Date: 2026-11-29 16:56:14.392384+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'i13a'
-down_revision = '0002'
+down_revision = 'i15a'
 branch_labels = None
 depends_on = None
 
