@@ -15,6 +15,7 @@ from readiness.models import Base
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
+from readiness.services import plans
 from readiness.services import share_links
 from readiness.services import tokens
 from readiness.services.backup import public_config
@@ -54,6 +55,7 @@ def _installation(db_session) -> None:
     tokens.create_token(db_session, owner, org.id, "ERP", "read")
     accounts.create_invitation(db_session, owner, org.id, "viewer")
     audit.record(db_session, "sign_in", actor=owner, origin=audit.Origin("10.0.0.1", "test"))
+    plans.create_action(db_session, org, owner, plans.ActionFields("网络改造", owner_id=editor.id))
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:

@@ -10,6 +10,7 @@ from readiness.cli.backup import backup_command
 from readiness.cli.backup import restore_command
 from readiness.cli.database import db_group
 from readiness.cli.questionnaire import questionnaire_group
+from readiness.cli.remind import remind_command
 from readiness.cli.reports import compare_command
 from readiness.cli.reports import report_command
 from readiness.cli.score import score_command
@@ -34,6 +35,7 @@ COMMANDS = (
     backup_command,
     restore_command,
     worker_command,
+    remind_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -12,11 +12,17 @@ from readiness.models.assessments import Assessment
 from readiness.models.assessments import AssessmentScore
 from readiness.models.assessments import ShareLink
 from readiness.models.base import Base
+from readiness.models.plans import ACTION_STATUSES
+from readiness.models.plans import PlanAction
+from readiness.models.plans import PlanActionChange
 from readiness.models.records import TOKEN_SCOPES
 from readiness.models.records import ApiToken
 from readiness.models.records import AuditEvent
 
 __all__ = [
+    "ACTION_STATUSES",
+    "PlanAction",
+    "PlanActionChange",
     "ANSWER_STATUSES",
     "ASSESSMENT_STATUSES",
     "ROLES",

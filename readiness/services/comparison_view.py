@@ -89,6 +89,7 @@ class PairView:
     pillar_chart: str
     area_chart: str
     comparison: Comparison
+    plan_outcomes: tuple[Any, ...] = ()  # plan actions per measure and what moved (plan_loop)
 
 
 @dataclass(frozen=True)

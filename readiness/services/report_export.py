@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
+from readiness.services.plan_export import add_plan_docx
+from readiness.services.plan_export import add_plan_sheet
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import Ranked
@@ -240,6 +242,8 @@ def to_xlsx(data: ReportData) -> bytes:
                     "\n".join(a["text"] for a in rec["actions"]),
                 ],
             )
+        if data.plan:
+            add_plan_sheet(book, data.plan, data.lang)
         for sheet in (answers, scores, recs):
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
@@ -405,6 +409,8 @@ def to_docx(data: ReportData) -> bytes:
                 doc.add_paragraph(f"{step['measure']} {step['title']}", style="List Bullet")
                 for action in step["actions"]:
                     doc.add_paragraph(action["text"], style="List Bullet 2")
+        if data.plan:
+            add_plan_docx(doc, data.plan, data.lang, _table)
         doc.add_heading(_("Methodology"), level=1)
         doc.add_paragraph(
             _(

@@ -153,15 +153,19 @@ def cached_pdf(key: str, build: Callable[[], bytes], directory: Path | None = No
     return pdf
 
 
-def assessment_pdf_key(assessment: Assessment, lang: str) -> str:
-    """The cache key of a submitted assessment's PDF in `lang` (changes with a new submission)."""
-    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}"
+def assessment_pdf_key(assessment: Assessment, lang: str, plan_digest: str = "") -> str:
+    """The cache key of a submitted assessment's PDF in `lang`.
+
+    It changes with a new submission and with the organisation's plan (the report has a plan
+    section), so a stale PDF is never served.
+    """
+    extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}|{plan_digest}"
     return cache_key(assessment.id, assessment.submitted_at, lang, extra)
 
 
 def assessment_pdf(assessment: Assessment, data: ReportData) -> bytes:
     """The PDF of this submission in the report's language, rendered once, then from the cache."""
-    key = assessment_pdf_key(assessment, data.lang)
+    key = assessment_pdf_key(assessment, data.lang, data.plan_digest)
     return cached_pdf(key, lambda: run_isolated(_render_pdf, data))
 
 

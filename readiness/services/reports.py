@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readiness.domain.answers import AnswerSet
@@ -21,7 +24,10 @@ from readiness.domain.results import result_document
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.models import Assessment
+from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.plan_export import PlanRow
+from readiness.services.plan_export import plan_rows
 
 URGENT_COUNT = 3  # measures named in the executive summary
 
@@ -97,6 +103,12 @@ class ReportData:
     profile: tuple[tuple[str, str], ...]
     unanswered: int
     document: dict[str, Any] = field(repr=False)
+    plan: tuple[PlanRow, ...] = ()  # the organisation's action plan (stored assessments only)
+
+    @property
+    def plan_digest(self) -> str:
+        """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
+        return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
 
     @property
     def title(self) -> str:
@@ -362,7 +374,7 @@ def assessment_report_data(
         stored = None
     if isinstance(stored, dict) and stored.get("lang", lang) != lang:
         stored = None  # only the fallback language is stored: score afresh in `lang`
-    return report_data(
+    data = report_data(
         questionnaire,
         answers,
         assessment.profile or {},
@@ -373,3 +385,7 @@ def assessment_report_data(
         document=stored if isinstance(stored, dict) else None,
         evidence=evidence,
     )
+    actions = session.scalars(
+        select(PlanAction).where(PlanAction.organisation_id == assessment.organisation_id)
+    ).all()
+    return replace(data, plan=tuple(plan_rows(actions, data.lang)))

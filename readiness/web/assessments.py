@@ -22,6 +22,8 @@ from wtforms.fields.choices import SelectChoice
 
 from readiness import jobs
 from readiness.db import get_session
+from readiness.domain.plan_links import annotate
+from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
 from readiness.models import Assessment
@@ -29,6 +31,8 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
+from readiness.services.plan_loop import adopted
+from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
@@ -86,6 +90,7 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "answer_name": answer_name,
         "field_names": field_names,
         "previous": _previous(assessment, q, pillar_id),
+        "plan_links": linked_by_question(get_session(), assessment, q),
     }
 
 
@@ -166,6 +171,14 @@ def _save_valid_part(
         "invalid": len(held_back),
         "notes": kept,
     }
+
+
+def _has_role(assessment: Assessment, role: str) -> bool:
+    try:
+        accounts.require_role(get_session(), current_user, assessment.organisation_id, role)
+    except accounts.Forbidden:
+        return False
+    return True
 
 
 @bp.app_template_global()
@@ -351,17 +364,18 @@ def results(assessment_id: int) -> str | Response:
         ]
         for pid, lift in doc["next_level"].items()
     }
-    try:
-        accounts.require_role(get_session(), current_user, assessment.organisation_id, "owner")
-        can_reopen = True
-    except accounts.Forbidden:
-        can_reopen = False
+    plan = adopted(get_session(), assessment.organisation_id)
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        doc=doc,
+        doc={
+            **doc,
+            "recommendations": annotate(doc["recommendations"], plan),
+            "roadmap": annotate_roadmap(doc["roadmap"], plan),
+        },
+        can_adopt=_has_role(assessment, "editor"),
         suggestions=suggestions,
         levels={lv.level: lv.name.get(lang) for lv in q.levels},
         reopen_form=ActionForm(formdata=None),
-        can_reopen=can_reopen,
+        can_reopen=_has_role(assessment, "owner"),
     )

@@ -43,6 +43,7 @@ from readiness.services.comparison_view import history_chart
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
 from readiness.services.isolation import run_isolated
+from readiness.services.plan_loop import with_plan
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.spreadsheets import BOM
 from readiness.web.access import current_membership
@@ -218,20 +219,23 @@ def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
         id(_catalogue()),
     )
 
-    def build() -> tuple[PairView | SeriesView, list[int]]:
+    def build() -> tuple[PairView | SeriesView, list[int], list[Any]]:
         items = service.chosen_assessments(
             get_session(), current_user, g.organisation.id, form.ids.data, _catalogue()
         )
         ids = [s.assessment.id for s in items]
         if len(items) == 2:
-            return pair_view(items[0], items[1], lang, org), ids
-        return series_view(items, lang, org), ids
+            return pair_view(items[0], items[1], lang, org), ids, items
+        return series_view(items, lang, org), ids, items
 
     try:
-        return app_cache("comparisons", COMPARISONS).get_or_make(key, build)
+        view, ids, items = app_cache("comparisons", COMPARISONS).get_or_make(key, build)
     except service.NotComparable:
         flash(_("Choose two or more submitted assessments to compare."), "error")
         return None
+    if isinstance(view, PairView):  # the plan moves between requests: never part of the cache
+        view = with_plan(get_session(), view, *items, organisation_id=g.organisation.id)
+    return view, ids
 
 
 def _downloads(ids: list[int]) -> list[tuple[str, str]]:

@@ -196,3 +196,50 @@ def _share_link(session: Session, world: dict[str, Any]) -> None:
 
 
 WORLD_BUILDERS.append(_share_link)
+
+
+# action plan ({plan_action}: an action in the plan of {org})
+RULES += [
+    Rule("plans.index", "GET", "/organisations/{org}/plan/", "viewer"),
+    Rule("plans.index", "GET", "/organisations/{org}/plan/?overdue=1&owner=none", "viewer"),
+    Rule("plans.new", "GET", "/organisations/{org}/plan/new", "editor"),
+    Rule("plans.new", "POST", "/organisations/{org}/plan/new", "editor", {"title": "Own step"}),
+    Rule("plans.show", "GET", "/organisations/{org}/plan/{plan_action}", "viewer"),
+    Rule("plans.edit", "GET", "/organisations/{org}/plan/{plan_action}/edit", "editor"),
+    Rule(
+        "plans.edit",
+        "POST",
+        "/organisations/{org}/plan/{plan_action}/edit",
+        "editor",
+        {"title": "Renamed", "base_revision": "1", "status": "planned"},
+    ),
+    Rule(
+        "plans.status",
+        "POST",
+        "/organisations/{org}/plan/{plan_action}/status",
+        "editor",
+        {"status": "done", "base_revision": "1"},
+    ),
+    Rule("plans.delete", "POST", "/organisations/{org}/plan/{plan_action}/delete", "owner"),
+    Rule("plans.adopt", "POST", "/organisations/{org}/plan/adopt/{submitted}", "editor"),
+    Rule("plans.export", "GET", "/organisations/{org}/plan/plan.xlsx", "viewer"),
+    Rule("plans.export", "GET", "/organisations/{org}/plan/plan.ics", "viewer"),
+]
+
+
+def _plan_action(session: Session, world: dict[str, Any]) -> None:
+    """An action of one's own in the plan of {org}, due yesterday (so it is overdue)."""
+    from datetime import date
+    from datetime import timedelta
+
+    from readiness.models import Organisation
+    from readiness.models import User
+    from readiness.services import plans
+
+    org = session.get(Organisation, world["org"])
+    owner = session.get(User, world["owner"])
+    fields = plans.ActionFields(title="Network survey", due_date=date.today() - timedelta(days=1))
+    world["plan_action"] = plans.create_action(session, org, owner, fields).id
+
+
+WORLD_BUILDERS.append(_plan_action)

@@ -11,9 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from readiness.domain.plan_links import candidates
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services import assessments as service
+from readiness.services import plans
 from readiness.services.share_links import create_share_link
 from tests import factories
 from tests.i18n_checks import data_texts
@@ -70,6 +72,10 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
     second = _submitted(db_session, org, questionnaire, owner, "2025年评估", 3)
     draft = service.start_assessment(db_session, org, questionnaire, owner, "2026年评估")
     _link, token = create_share_link(db_session, second, owner, app.config["SECRET_KEY"])
+    offered = candidates(questionnaire, service.stored_result(db_session, second, "zh"))
+    adopted = plans.adopt(db_session, org, owner, second, offered).added
+    plans.set_status(db_session, adopted[0], owner, "done", adopted[0].revision)
+    plans.set_status(db_session, adopted[1], owner, "dropped", adopted[1].revision, "预算不足")
     client = app.test_client()
     response = client.post(
         "/login", data={"email": OWNER_EMAIL, "password": factories.DEFAULT_PASSWORD}
@@ -81,6 +87,7 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
         "user_id": colleague.id,
         "assessment_id": second.id,
         "draft_id": draft.id,
+        "action_id": adopted[0].id,
         "ids": [first.id, second.id],
         "pillar_id": questionnaire.pillars[0].id,
         "token": token,
@@ -96,6 +103,7 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         "user_id": site["user_id"],
         "assessment_id": site["assessment_id"],
         "pillar_id": site["pillar_id"],
+        "action_id": site["action_id"],
         "token": site["token"],
         "fmt": "html",
     }
@@ -121,6 +129,7 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         "/reset-password/not-a-token",
         "/organisations/join/not-a-token",
         "/no-such-page",
+        f"/organisations/{site['org_id']}/plan/?overdue=1",
     ]
     return urls
 

@@ -1,0 +1,295 @@
+"""The plan closes the loop: actions beside re-asked questions, "did it help?", and reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from readiness.domain.comparison import Comparison
+from readiness.domain.plan import ActionStatus
+from readiness.domain.plan import needs_reminder
+from readiness.domain.plan_links import Adopted
+from readiness.domain.plan_links import declared_mapping
+from readiness.domain.plan_links import resolve_question_ids
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.scoring import Scorecard
+from readiness.models import Assessment
+from readiness.models import Organisation
+from readiness.models import PlanAction
+from readiness.models import User
+from readiness.services.comparison_view import PairView
+from readiness.services.comparisons import Scored
+
+
+def _actions(session: Session, organisation_id: int) -> list[PlanAction]:
+    return list(
+        session.scalars(
+            select(PlanAction)
+            .where(PlanAction.organisation_id == organisation_id)
+            .options(selectinload(PlanAction.owner))
+            .order_by(PlanAction.id)
+        )
+    )
+
+
+def question_ids_in(
+    action: PlanAction, questionnaire: Questionnaire, only: str | None = None
+) -> tuple[str, ...]:
+    """The action's linked questions (or just `only`) as IDs of `questionnaire`.
+
+    IDs were linked under the action's questionnaire version; a newer version of the same
+    questionnaire translates them through the mapping it declares.
+    """
+    mapping = None
+    if (
+        action.questionnaire_id == questionnaire.id
+        and action.questionnaire_version is not None
+        and questionnaire.version > action.questionnaire_version
+    ):
+        mapping = declared_mapping(questionnaire)
+    ids = (only,) if only is not None else (action.question_ids or ())
+    return resolve_question_ids(ids, questionnaire, mapping)
+
+
+def adopted(session: Session, organisation_id: int) -> list[Adopted]:
+    """The plan as the recommendations see it: each adopted action's link and status."""
+    return [
+        Adopted(
+            a.measure_id,
+            a.source_id,
+            tuple((a.source_texts or {}).values()) or (a.title,),
+            a.status,
+        )
+        for a in _actions(session, organisation_id)
+        if a.source_key is not None
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedAction:
+    """A plan action shown beside a question it should move."""
+
+    id: int
+    title: str
+    status: str
+    done_since_last: bool  # done after the assessment this one repeats was submitted
+
+
+def linked_by_question(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire
+) -> dict[str, list[LinkedAction]]:
+    """Per question of `questionnaire`: the plan actions linked to it (dropped ones left out)."""
+    previous = assessment.previous_assessment
+    since: datetime | None = previous.submitted_at if previous is not None else None
+    out: dict[str, list[LinkedAction]] = {}
+    for action in _actions(session, assessment.organisation_id):
+        if action.status == ActionStatus.DROPPED:
+            continue
+        done_since = (
+            action.status == ActionStatus.DONE
+            and action.done_at is not None
+            and since is not None
+            and action.done_at > since
+        )
+        item = LinkedAction(action.id, action.title, action.status, done_since)
+        for qid in question_ids_in(action, questionnaire):
+            out.setdefault(qid, []).append(item)
+    return out
+
+
+@dataclass(frozen=True)
+class QuestionMove:
+    """A linked question's level before and after (None: not answered or not in that version)."""
+
+    before_id: str | None
+    after_id: str | None
+    level_before: int | None
+    level_after: int | None
+
+
+@dataclass(frozen=True)
+class MeasureOutcome:
+    """Per measure: the plan actions done between two assessments and how its results moved."""
+
+    measure: str
+    title: str
+    challenge_area: str | None
+    done: tuple[str, ...]  # titles of the actions done in between
+    still_open: tuple[tuple[str, str], ...]  # (title, status)
+    area_before: float | None
+    area_after: float | None
+    level_before: int | None
+    level_after: int | None
+    questions: tuple[QuestionMove, ...]
+
+    @property
+    def questions_up(self) -> int:
+        """Linked questions whose level rose."""
+        return sum(1 for q in self.questions if _rose(q.level_before, q.level_after))
+
+    @property
+    def questions_down(self) -> int:
+        """Linked questions whose level fell."""
+        return sum(1 for q in self.questions if _rose(q.level_after, q.level_before))
+
+    @property
+    def verdict(self) -> str:
+        """improved / unchanged / regressed: the area's level, else its score (by 2.5 points)."""
+        if self.level_before is not None and self.level_after is not None:
+            if self.level_after != self.level_before:
+                return "improved" if self.level_after > self.level_before else "regressed"
+        if self.area_before is None or self.area_after is None:
+            return "unchanged"
+        change = self.area_after - self.area_before
+        return "improved" if change >= 2.5 else "regressed" if change <= -2.5 else "unchanged"
+
+
+def _rose(a: int | None, b: int | None) -> bool:
+    return a is not None and b is not None and b > a
+
+
+def _level(card: Scorecard, qid: str | None) -> int | None:
+    result = card.questions.get(qid) if qid else None
+    return None if result is None or result.score is None else result.level
+
+
+def with_plan(
+    session: Session,
+    view: PairView,
+    before: Scored,
+    after: Scored,
+    organisation_id: int | None = None,
+) -> PairView:
+    """The comparison view with the plan's actions per measure and how their results moved.
+
+    `organisation_id` defaults to the assessments' own (pass it when they come from a cache).
+    """
+    outcomes = measure_outcomes(
+        session,
+        before.assessment.organisation_id if organisation_id is None else organisation_id,
+        (before.questionnaire, before.scorecard, before.when),
+        (after.questionnaire, after.scorecard, after.when),
+        view.comparison,
+        view.lang,
+    )
+    return replace(view, plan_outcomes=tuple(outcomes))
+
+
+def measure_outcomes(
+    session: Session,
+    organisation_id: int,
+    before: tuple[Questionnaire, Scorecard, datetime],
+    after: tuple[Questionnaire, Scorecard, datetime],
+    comparison: Comparison,
+    lang: str,
+) -> list[MeasureOutcome]:
+    """For each measure with plan actions done or open between the two assessments: what moved."""
+    (qb, cb, when_b), (qa, ca, when_a) = before, after
+    areas = {d.id: d for d in comparison.challenge_areas}
+    grouped: dict[str, list[PlanAction]] = {}
+    for action in _actions(session, organisation_id):
+        if action.measure_id and action.status != ActionStatus.DROPPED:
+            grouped.setdefault(action.measure_id, []).append(action)
+    outcomes = []
+    for measure, actions in sorted(grouped.items()):
+        done = [
+            a
+            for a in actions
+            if a.status == ActionStatus.DONE and a.done_at and when_b < a.done_at <= when_a
+        ]
+        still_open = [a for a in actions if ActionStatus(a.status).is_open]
+        if not done and not still_open:
+            continue
+        area = next((a.challenge_area for a in actions if a.challenge_area), None)
+        delta = areas.get(area) if area else None
+        moves: dict[tuple[str | None, str | None], QuestionMove] = {}
+        for action in done or still_open:
+            for qid in action.question_ids or ():
+                b = next(iter(question_ids_in(action, qb, qid)), None)
+                a = next(iter(question_ids_in(action, qa, qid)), None)
+                if (b, a) != (None, None):
+                    moves[(b, a)] = QuestionMove(b, a, _level(cb, b), _level(ca, a))
+        outcomes.append(
+            MeasureOutcome(
+                measure=measure,
+                title=qa.measure(measure).title.get(lang) if qa.measure(measure) else "",
+                challenge_area=area,
+                done=tuple(a.title for a in done),
+                still_open=tuple((a.title, a.status) for a in still_open),
+                area_before=delta.before if delta else None,
+                area_after=delta.after if delta else None,
+                level_before=delta.level_before if delta else None,
+                level_after=delta.level_after if delta else None,
+                questions=tuple(moves.values()),
+            )
+        )
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One message to send: an owner and their actions due soon or overdue."""
+
+    email: str
+    name: str
+    locale: str | None
+    organisation: str
+    actions: tuple[PlanAction, ...]
+
+
+def due_reminders(
+    session: Session, today: date, days: int
+) -> tuple[list[Reminder], list[PlanAction]]:
+    """Reminders per owner and organisation, and the due actions nobody can be mailed about."""
+    rows = session.scalars(
+        select(PlanAction)
+        .where(PlanAction.status.in_(("planned", "in_progress")), PlanAction.due_date.is_not(None))
+        .options(selectinload(PlanAction.owner), selectinload(PlanAction.organisation))
+        .order_by(PlanAction.organisation_id, PlanAction.due_date, PlanAction.id)
+    )
+    grouped: dict[tuple[str, int], list[PlanAction]] = {}
+    people: dict[tuple[str, int], tuple[str, str | None, Organisation]] = {}
+    unreachable = []
+    for action in rows:
+        if not needs_reminder(action.due_date, action.status, today, days):
+            continue
+        owner: User | None = action.owner
+        email = owner.email if owner is not None else action.owner_email
+        if not email:
+            unreachable.append(action)
+            continue
+        key = (email.lower(), action.organisation_id)
+        grouped.setdefault(key, []).append(action)
+        name = owner.name if owner is not None else action.owner_name
+        people[key] = (name, owner.locale if owner is not None else None, action.organisation)
+    reminders = [
+        Reminder(
+            email,
+            people[(email, org)][0],
+            people[(email, org)][1],
+            people[(email, org)][2].name,
+            tuple(actions),
+        )
+        for (email, org), actions in grouped.items()
+    ]
+    return reminders, unreachable
+
+
+def open_counts(actions: Sequence[PlanAction], today: date) -> dict[str, int]:
+    """How many actions are in each status, and how many are overdue."""
+    counts = {s.value: 0 for s in ActionStatus}
+    for a in actions:
+        counts[a.status] += 1
+    counts["overdue"] = sum(
+        1
+        for a in actions
+        if a.due_date is not None and ActionStatus(a.status).is_open and a.due_date < today
+    )
+    return counts
