@@ -13,8 +13,8 @@ from flask import render_template_string
 
 from readiness.cli import cli
 from readiness.cli import language as cli_language_module
+from readiness.domain.answer_files import parse_answer_file
 from readiness.domain.answers import AnswerError
-from readiness.domain.answers import parse_answer_file
 from tests.i18n_checks import compile_catalogs
 from tests.i18n_checks import english_words
 

@@ -66,18 +66,25 @@ def test_scores_and_prints_the_document(score_cli) -> None:
     assert doc["pillars"]["technology"]["level_name"] == "Integrated"
     assert doc["pillars"]["infrastructure"]["applicable"] is False  # its only question is N/A
     assert doc["coverage"] == 1.0 and doc["unanswered"] == [] and doc["confidence"] == "high"
-    # gaps (100 - score) × area weight / 9: 5.2 = 50×4/9, 5.3 = 50×2/9, 5.1 = 20×2/9, 5.4 = 33.3/9
-    assert [(r["measure"], r["gap"]) for r in doc["recommendations"]] == [
-        ("6.2", 22.22),
-        ("6.3", 11.11),
-        ("6.1", 4.44),
-        ("6.4", 3.7),
+    # overall 61.7 is level 3; data (level 2) is the lowest pillar below 4, so the areas of
+    # its blocking answer (governance: 5.2 ×1, 5.3 ×0.5) cap the firm and come first; then
+    # technology and talent (level 3) hold it; gaps are (100 - score) / 4 areas
+    assert [
+        (r["measure"], r["gap"], r["reason"]["kind"], r["reason"]["share"])
+        for r in doc["recommendations"]
+    ] == [
+        ("6.2", 12.5, "caps", 0.667),
+        ("6.3", 12.5, "caps", 0.333),
+        ("6.4", 8.33, "holds", 0.5),
+        ("6.1", 5.0, "holds", 0.5),
     ]
+    assert doc["recommendations"][0]["reason"]["questions"] == ["data.governance"]
     assert [r["priority"] for r in doc["recommendations"]] == [1, 2, 3, 4]
     process = [a for r in doc["recommendations"] for a in r["actions"] if a["id"] == "process-rd"]
     assert not process or process[0]["tailored"]
-    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36"]
+    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36", "backlog"]
     assert set(doc["next_level"]) == set(doc["pillars"])
+    assert doc["overall_next"]["reachable"] and doc["overall_next"]["new_level"] == 4
 
 
 def test_chinese_texts(score_cli) -> None:
@@ -128,20 +135,25 @@ def test_unknown_questionnaire_and_missing_file(score_cli, cli_app: Flask) -> No
 
 
 @pytest.mark.skipif(not FLAGSHIP.exists(), reason=f"{FLAGSHIP} is not written yet")
-def test_scores_the_flagship_with_a_full_answer_set(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_scores_the_flagship_with_a_full_answer_set(tmp_path: Path, version: str) -> None:
     """Every flagship question answered with its best answer: every result at level 5."""
     from readiness.domain.loading import load_questionnaire
     from readiness.domain.recommendations import answer_for_level
 
-    flagship = load_questionnaire(FLAGSHIP)
+    flagship = load_questionnaire(FLAGSHIP.parent / f"{version}.yaml")
     answers = {}
     for question in flagship.questions:
         best = answer_for_level(question, 5)
-        answers[question.id] = list(best) if isinstance(best, tuple) else best
+        if question.type == "multiple_choice":  # full marks: every option but "none of these"
+            best = [o.id for o in question.options if not o.exclusive]
+        answers[question.id] = best
     app = create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(FLAGSHIP.parent.parent)})
     path = tmp_path / "answers.json"
     path.write_text(json.dumps({"answers": answers}), encoding="utf-8")
-    result = app.test_cli_runner().invoke(cli, ["score", flagship.id, str(path)])
+    result = app.test_cli_runner().invoke(
+        cli, ["score", flagship.id, str(path), "--version", version]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["coverage"] == 1.0 and doc["unanswered"] == []

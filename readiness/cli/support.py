@@ -14,9 +14,9 @@ from readiness.cli.errors import CliError
 from readiness.cli.errors import cli_text
 from readiness.cli.language import cli_gettext as _
 from readiness.config import questionnaire_dir
+from readiness.domain.answer_files import parse_answer_file
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
-from readiness.domain.answers import parse_answer_file
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import parse_profile
 from readiness.domain.questionnaire import Questionnaire

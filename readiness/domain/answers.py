@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,22 +28,6 @@ _OBJECT_ANSWER = N_(
 # An object answer's status and the value it stands for (unanswered: none).
 _STATUS_VALUES = {"not_applicable": None, "dont_know": "dont_know", "unanswered": None}
 # The json module's reasons (English only) as translatable messages; the English is unchanged.
-JSON_REASONS = {
-    "Expecting value": N_("Expecting value"),
-    "Extra data": N_("Extra data"),
-    "Expecting property name enclosed in double quotes": N_(
-        "Expecting property name enclosed in double quotes"
-    ),
-    "Expecting ':' delimiter": N_("Expecting ':' delimiter"),
-    "Expecting ',' delimiter": N_("Expecting ',' delimiter"),
-    "Unterminated string starting at": N_("Unterminated string starting at"),
-    "Invalid \\uXXXX escape": N_("Invalid \\uXXXX escape"),
-    "Invalid \\escape": N_("Invalid \\escape"),
-    "Invalid control character at": N_("Invalid control character at"),
-    "Unexpected UTF-8 BOM (decode using utf-8-sig)": N_(
-        "Unexpected UTF-8 BOM (decode using utf-8-sig)"
-    ),
-}
 
 
 class _Sentinel:
@@ -247,7 +230,25 @@ def parse_answers(
         if not isinstance(comment, str):
             raise AnswerError(qid, _COMMENT_NOT_TEXT, kind=_kind(comment))
         notes[qid] = comment
-    return AnswerSet(values, notes)
+    answer_set = AnswerSet(values, notes)
+    unexplained = missing_reasons(questionnaire, answer_set)
+    if unexplained:
+        raise AnswerError(unexplained[0], NA_NEEDS_COMMENT)
+    return answer_set
+
+
+NA_NEEDS_COMMENT = N_('"not applicable" needs a comment saying why it does not apply')
+
+
+def missing_reasons(questionnaire: Questionnaire, answers: AnswerSet) -> list[str]:
+    """Questions answered "not applicable" without a comment, where the questionnaire needs one."""
+    if not questionnaire.not_applicable_needs_comment:
+        return []
+    return [
+        qid
+        for qid, value in answers.values.items()
+        if value is NOT_APPLICABLE and not answers.comments.get(qid, "").strip()
+    ]
 
 
 def _object_answer(qid: str, raw: Mapping[str, Any]) -> tuple[str | None, bool, Any]:
@@ -299,53 +300,6 @@ def answers_to_json(answer_set: AnswerSet) -> dict[str, Any]:
         if qid not in answer_set.values:
             result[qid] = {"comment": comment}
     return result
-
-
-def _json_reason(reason: str) -> str:
-    """The json module's reason for refusing a text, as a translatable message where known."""
-    known = JSON_REASONS.get(reason)
-    if known is not None:
-        return Message(known)
-    # the pure-Python decoder names the character: "Invalid \\escape: 'x'"
-    if reason.startswith("Invalid \\escape: "):
-        message = Message(N_("Invalid \\escape: %(escape)s"), escape=reason.split(": ", 1)[1])
-        return message if message == reason else reason
-    return reason
-
-
-def parse_answer_file(text: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    """The raw "answers" and "profile" of an answer file's text; raises AnswerError."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            template = N_(
-                "the answers file is not valid JSON: %(detail)s (line %(line)d, column %(column)d)"
-            )
-            detail = _json_reason(exc.msg)
-            raise AnswerError(
-                None, template, detail=detail, line=exc.lineno, column=exc.colno
-            ) from None
-        raise AnswerError(
-            None, N_("the answers file is not valid JSON: nested too deeply")
-        ) from None
-    if not isinstance(data, dict):
-        raise AnswerError(
-            None, N_("the answers file must hold a JSON object, got %(kind)s"), kind=_kind(data)
-        )
-    if "answers" not in data:
-        raise AnswerError(None, N_('the answers file has no "answers" object'))
-    answers, profile = data["answers"], data.get("profile")
-    if profile is None:  # the app's JSON report keeps the profile inside its result
-        result = data.get("result")
-        profile = (result.get("profile") if isinstance(result, dict) else None) or {}
-    if not isinstance(answers, dict):
-        raise AnswerError(None, _ANSWERS_NOT_OBJECT, kind=_kind(answers))
-    if not isinstance(profile, dict):
-        raise AnswerError(
-            None, N_('"profile" must be an object, got %(kind)s'), kind=_kind(profile)
-        )
-    return answers, profile
 
 
 def parse_profile(questionnaire: Questionnaire, raw_profile: Mapping[str, Any]) -> dict[str, Any]:
@@ -405,10 +359,42 @@ def fraction(question: Question, value: AnswerValue | None) -> float:
     return points(question, value) / cap if cap > 0 else 0.0
 
 
+def declared_level(question: Question, value: AnswerValue | None) -> int | None:
+    """The level an answer evidences by its options' or bands' declared `level` (None if none).
+
+    single choice: the chosen option's level; multiple choice: the highest level among the chosen
+    options (options without a level count 0); number: the level of the highest band reached.
+    """
+    if value is None or value is NOT_APPLICABLE or value is DONT_KNOW:
+        return None
+    if question.type == "single_choice":
+        option = question.option(value)  # type: ignore[arg-type]
+        return None if option is None or option.level is None else option.level
+    if question.type == "multiple_choice":
+        if all(o.level is None for o in question.options):
+            return None
+        chosen = [o.level or 0 for o in question.options if o.id in value]  # type: ignore[operator]
+        return max(chosen, default=0)
+    if question.type == "number" and any(b.level is not None for b in question.bands):
+        reached = [b.level or 0 for b in question.bands if b.min <= value]  # type: ignore[operator]
+        return max(reached, default=0)
+    return None
+
+
 def question_level(question: Question, value: AnswerValue | None) -> int:
-    """floor(fraction x 5): full marks is level 5."""
+    """The level an answer evidences: declared by its option or band, else floor(fraction x 5).
+
+    For multiple choice with declared levels: the higher of the best chosen option's level and
+    floor(fraction x 5).
+    """
+    declared = declared_level(question, value)
+    if declared is not None and question.type != "multiple_choice":
+        return declared
     cap = question.max_points
     if cap <= 0:
-        return 0
+        return declared or 0
     # points*5/cap, not fraction*5, so that 3/5*5 is exactly 3; the epsilon absorbs float noise.
-    return min(5, int(math.floor(points(question, value) * 5 / cap + 1e-9)))
+    by_points = min(5, int(math.floor(points(question, value) * 5 / cap + 1e-9)))
+    # multiple choice: the best chosen option's level, or more when the points say so (full
+    # marks is level 5), so that adding an option never lowers the level
+    return by_points if declared is None else max(declared, by_points)

@@ -5,13 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from readiness.domain.level_checks import check_plan_and_levels
 from readiness.domain.messages import N_
 from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
 from readiness.domain.problems import Reporter
 
 TEXT_KEYS = frozenset(
-    {"title", "description", "source", "name", "text", "help", "summary", "unit", "symbol"}
+    {
+        "title",
+        "description",
+        "source",
+        "name",
+        "text",
+        "help",
+        "summary",
+        "unit",
+        "symbol",
+        "indicator",
+    }
 )
 YES_NO_OPTIONS = ("yes", "no")
 # how an entry of each list is named when its ID is used twice
@@ -48,6 +60,7 @@ def cross_check(raw: dict[str, Any], report: Reporter) -> None:
     profile = {f["id"]: f for _, f in _entries(raw, "profile") if isinstance(f.get("id"), str)}
     for index, measure in _entries(raw, "measures"):
         _check_actions(measure, ("measures", index), pillars, profile, report)
+    check_plan_and_levels(raw, report)
 
 
 def _entries(container: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:

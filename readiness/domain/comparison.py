@@ -14,6 +14,7 @@ from readiness.domain.recommendations import prioritise
 from readiness.domain.scoring import UNANSWERED
 from readiness.domain.scoring import Result
 from readiness.domain.scoring import Scorecard
+from readiness.domain.versions import question_map
 
 # A score change smaller than this (in points of 0-100) at the same level counts as unchanged:
 # it is within what re-answering one middling question differently moves a pillar.
@@ -141,17 +142,34 @@ def delta_dict(delta: Delta) -> dict[str, Any]:
 
 
 def classify(
-    before: float | None, after: float | None, level_before: int | None, level_after: int | None
+    before: float | None,
+    after: float | None,
+    level_before: int | None,
+    level_after: int | None,
+    uncertain: bool = False,
 ) -> str:
-    """improved / regressed / unchanged: a level change decides; at the same level, |Δ| ≥ 2.5."""
+    """improved / regressed / unchanged: a level change decides; at the same level, |Δ| ≥ 2.5.
+
+    `uncertain`: the two level ranges overlap and one is a real range (don't-know answers), so
+    the level change may be an artefact of the unknowns and the score decides instead.
+    """
     if before is None or after is None or level_before is None or level_after is None:
         return NOT_APPLICABLE
-    if level_after != level_before:
+    if level_after != level_before and not uncertain:
         return IMPROVED if level_after > level_before else REGRESSED
     change = after - before
     if abs(change) < SCORE_THRESHOLD:
         return UNCHANGED
     return IMPROVED if change > 0 else REGRESSED
+
+
+def _overlap(a: Result | None, b: Result | None) -> bool:
+    """Whether two results' level ranges overlap while one of them is a real range."""
+    ra = a.level_range if a is not None else None
+    rb = b.level_range if b is not None else None
+    if ra is None or rb is None or (ra[0] == ra[1] and rb[0] == rb[1]):
+        return False
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
 
 
 def delta(kind: str, result_id: str, a: Result | None, b: Result | None, note: str = "") -> Delta:
@@ -171,7 +189,7 @@ def delta(kind: str, result_id: str, a: Result | None, b: Result | None, note: s
         level_before=level_before,
         level_after=level_after,
         level_change=level_after - level_before if both_levels else None,
-        trend=classify(before, after, level_before, level_after),
+        trend=classify(before, after, level_before, level_after, _overlap(a, b)),
         comparable=not note,
         note=note,
     )
@@ -233,12 +251,22 @@ def _question_changes(
     cb: Scorecard,
     ab: AnswerSet,
 ) -> tuple[QuestionChange, ...]:
-    """Old and new answer of every question of either version, matched by ID."""
-    ids = _ordered_ids([x.id for x in qb.questions], [x.id for x in qa.questions])
+    """Old and new answer of every question of either version, matched by ID.
+
+    When the newer version maps the older one's IDs (`previous`), a renamed question's old
+    answer is shown against its new ID.
+    """
+    mapping = question_map(qa.id, qa.version, qb)
+    old_of = {new: old for old, new in mapping.items() if new is not None and new != old}
+    renamed = set(old_of.values())
+    ids = _ordered_ids(
+        [x.id for x in qb.questions], [x.id for x in qa.questions if x.id not in renamed]
+    )
     changes = []
     for qid in ids:
-        ra, rb = ca.questions.get(qid), cb.questions.get(qid)
-        in_a, in_b = qa.question(qid) is not None, qb.question(qid) is not None
+        old = old_of.get(qid, qid)
+        ra, rb = ca.questions.get(old), cb.questions.get(qid)
+        in_a, in_b = qa.question(old) is not None, qb.question(qid) is not None
         if not in_a:
             kind = ADDED
         elif not in_b:
@@ -246,7 +274,7 @@ def _question_changes(
         else:
             same = (ra and (ra.status, ra.answer)) == (rb and (rb.status, rb.answer))
             kind = SAME if same else CHANGED
-        question = qb.question(qid) or qa.question(qid)
+        question = qb.question(qid) or qa.question(old)
         changes.append(
             QuestionChange(
                 id=qid,
@@ -258,7 +286,7 @@ def _question_changes(
                 status_after=(rb.status if rb else UNANSWERED) if in_b else None,
                 level_before=_answered_level(ra) if in_a else None,
                 level_after=_answered_level(rb) if in_b else None,
-                comment_before=aa.comments.get(qid, "") if in_a else "",
+                comment_before=aa.comments.get(old, "") if in_a else "",
                 comment_after=ab.comments.get(qid, "") if in_b else "",
             )
         )

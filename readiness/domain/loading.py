@@ -18,6 +18,7 @@ from readiness.domain.questionnaire import Action
 from readiness.domain.questionnaire import Aggregation
 from readiness.domain.questionnaire import Band
 from readiness.domain.questionnaire import ChallengeArea
+from readiness.domain.questionnaire import DoneWhen
 from readiness.domain.questionnaire import Level
 from readiness.domain.questionnaire import LevelDescription
 from readiness.domain.questionnaire import Measure
@@ -130,6 +131,7 @@ def build(raw: Mapping[str, Any], source: str | None = None) -> Questionnaire:
                 measure=a["measure"],
                 title=_text(a["title"]),
                 description=_text(a.get("description")),
+                pillars=tuple(a.get("pillars", ())),
             )
             for a in raw["challenge_areas"]
         ),
@@ -145,6 +147,9 @@ def build(raw: Mapping[str, Any], source: str | None = None) -> Questionnaire:
             for f in raw.get("profile", ())
         ),
         path=source,
+        not_applicable_needs_comment=raw.get("not_applicable_needs_comment", False),
+        previous_version=raw.get("previous", {}).get("version"),
+        previous_questions=MappingProxyType(dict(raw.get("previous", {}).get("questions", {}))),
     )
 
 
@@ -178,9 +183,26 @@ def _measure(raw: Mapping[str, Any]) -> Measure:
                 text=_text(a["text"]),
                 pillar=a.get("pillar"),
                 when=MappingProxyType({k: tuple(v) for k, v in a.get("when", {}).items()}),
+                requires=tuple(a.get("requires", ())),
+                done_when=MappingProxyType(
+                    {k: _done_when(v) for k, v in a.get("done_when", {}).items()}
+                ),
+                effort=a.get("effort"),
+                cost=a.get("cost"),
+                owner=a.get("owner"),
+                indicator=_text(a.get("indicator")),
             )
             for a in raw["actions"]
         ),
+    )
+
+
+def _done_when(raw: Mapping[str, Any]) -> DoneWhen:
+    """A DoneWhen from `{options: [...]}`, `{min_level: n}` or `{equals: true|false}`."""
+    return DoneWhen(
+        options=tuple(raw.get("options", ())),
+        min_level=raw.get("min_level"),
+        equals=raw.get("equals"),
     )
 
 
@@ -205,15 +227,24 @@ def _question(raw: Mapping[str, Any]) -> Question:
             for lv in raw.get("levels", ())
         ),
         options=tuple(
-            Option(o["id"], _text(o["text"]), float(o["score"]), o.get("exclusive", False))
+            Option(
+                o["id"],
+                _text(o["text"]),
+                float(o["score"]),
+                o.get("exclusive", False),
+                o.get("level"),
+            )
             for o in raw.get("options", ())
         ),
         max_score=None if max_score is None else float(max_score),
         unit=_text(raw.get("unit")),
         min=None if low is None else float(low),
         max=None if high is None else float(high),
-        bands=tuple(Band(float(b["min"]), float(b["score"])) for b in raw.get("bands", ())),
+        bands=tuple(
+            Band(float(b["min"]), float(b["score"]), b.get("level")) for b in raw.get("bands", ())
+        ),
         yes_scores=raw.get("yes_scores", True),
         gate_level=raw.get("gate_level", 1),
         symbol=_text(raw.get("symbol")),
+        reference=_text(raw.get("reference")),
     )

@@ -11,6 +11,29 @@ LEVELS = range(6)  # readiness levels 0..5
 QUESTION_TYPES = ("level", "single_choice", "multiple_choice", "number", "yes_no")
 PROFILE_TYPES = ("single_choice", "yes_no", "text")
 AGGREGATION_METHODS = ("weighted_mean", "gated", "minimum")
+# what an action takes: days of one person, weeks of a small team, or months of a project
+ACTION_EFFORTS = ("days", "weeks", "months")
+# cost bands in CNY, beyond staff time: none, < 50k, 50k-500k, > 500k
+ACTION_COSTS = ("none", "low", "medium", "high")
+ACTION_OWNERS = (
+    "general_manager",
+    "production_manager",
+    "quality_manager",
+    "engineering_manager",
+    "it_lead",
+    "maintenance_lead",
+    "hr_lead",
+    "finance_manager",
+)
+
+
+@dataclass(frozen=True)
+class DoneWhen:
+    """Answers to one question that show an action is done: options chosen or a minimum level."""
+
+    options: tuple[str, ...] = ()  # single/multiple choice: any of these chosen
+    min_level: int | None = None  # the question's level is at least this
+    equals: bool | None = None  # yes/no: this answer
 
 
 @dataclass(frozen=True)
@@ -82,6 +105,8 @@ class ChallengeArea:
     measure: str
     title: Text
     description: Text = EMPTY_TEXT
+    # the pillars this area belongs to: its level is never above the lowest of their levels
+    pillars: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +118,13 @@ class Action:
     text: Text
     pillar: str | None = None
     when: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    requires: tuple[str, ...] = ()  # action IDs that must be done (or planned) first
+    # question ID -> answers that show the action is already done (any one is enough)
+    done_when: Mapping[str, DoneWhen] = field(default_factory=lambda: MappingProxyType({}))
+    effort: str | None = None  # one of ACTION_EFFORTS
+    cost: str | None = None  # one of ACTION_COSTS
+    owner: str | None = None  # one of ACTION_OWNERS
+    indicator: Text = field(default_factory=lambda: EMPTY_TEXT)
 
     def applies_to(self, profile: Mapping[str, object]) -> bool:
         """Whether this action fits a firm with `profile` (an action without `when` fits all)."""
@@ -124,6 +156,7 @@ class Option:
     text: Text
     score: float = 0.0
     exclusive: bool = False  # cannot be chosen together with any other option
+    level: int | None = None  # the readiness level this option evidences (None: from points)
 
 
 @dataclass(frozen=True)
@@ -140,6 +173,7 @@ class Band:
 
     min: float
     score: float
+    level: int | None = None  # the readiness level this band evidences (None: from points)
 
 
 @dataclass(frozen=True)
@@ -177,6 +211,7 @@ class Question:
     yes_scores: bool = True
     gate_level: int = 1  # a requirement from this level on (gates gate_level..5) when gated
     symbol: Text = EMPTY_TEXT  # number questions: a short unit shown with answers, e.g. "%"
+    reference: Text = EMPTY_TEXT  # the source when it is not the paper (SIRI, IMPULS, GB/T 39116)
 
     def option(self, option_id: str) -> Option | None:
         """The option with `option_id`, or None."""
@@ -230,6 +265,13 @@ class Questionnaire:
     profile: tuple[ProfileField, ...] = ()
     source: Text = EMPTY_TEXT
     path: str | None = None
+    # a "not applicable" answer must carry a comment saying why
+    not_applicable_needs_comment: bool = False
+    # the previous version and, for each of its question IDs, the ID here (None: dropped)
+    previous_version: int | None = None
+    previous_questions: Mapping[str, str | None] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     @property
     def key(self) -> str:

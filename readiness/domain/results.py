@@ -8,6 +8,7 @@ from typing import Any
 
 from readiness.domain.answers import AnswerSet
 from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.recommendations import Lift
 from readiness.domain.recommendations import Plan
 from readiness.domain.recommendations import action_dict
 from readiness.domain.recommendations import recommend
@@ -27,13 +28,17 @@ def _rounded(value: float | None) -> float | None:
 def gate_explanation(
     questionnaire: Questionnaire, result: Result, kind: str
 ) -> dict[str, Any] | None:
-    """Why a gated result's level sits where it does, as language-neutral numbers.
+    """Why a gated result's level sits where it does, as language-neutral numbers and IDs.
 
     `kind` is "pillar", "challenge_area" or "overall". Returns None unless the result is gated
     and applicable; else {"threshold", "blocked_at" (the first gate not met, None at level 5),
-    "share" (the weight share at level >= blocked_at of the parts that gate counts, rounded
-    down to 0.001), "score_level" (the level the score band alone would give), "capped" (None,
-    or the binding max_lead cap: {"level", "part", "part_level", "max_lead"})}.
+    "share" (the weight share at level >= blocked_at of the known parts that gate counts,
+    rounded down to 0.001), "score_level" (the level the score band alone would give),
+    "capped" (None, or the binding max_lead cap: {"level", "part", "part_level", "max_lead"}),
+    "held_by" (None, or the pillar a challenge area is held to: {"pillar", "level"}),
+    "blocking" (the parts holding the level back: those the blocked gate counts below it, and
+    the "don't know" answers it would count, each {"part", "status", "answer", "level"})}.
+    Gates leave "don't know" answers out (unless every part is unknown), as scoring does.
     """
     if result.method != "gated" or not result.applicable or result.threshold is None:
         return None
@@ -44,13 +49,14 @@ def gate_explanation(
         question = questionnaire.question(c.part) if kind != "overall" else None
         gate = question.gate_level if question is not None else 1
         parts.append(Part(c.part, c.status, c.answer, c.weight, c.score, c.level, gate_level=gate))
-    gated, shares = gated_level(parts, result.threshold)
+    known = [p for p in parts if p.status != "dont_know"] or parts
+    gated, shares = gated_level(known, result.threshold)
     blocked = gated + 1 if gated < 5 else None
     share = None if blocked is None else shares[blocked]
     rule = getattr(questionnaire.scoring, kind)
     capped = None
-    if rule.max_lead is not None and parts:
-        weakest = min(parts, key=lambda p: (p.level, p.id))
+    if rule.max_lead is not None and known:
+        weakest = min(known, key=lambda p: (p.level, p.id))
         cap = weakest.level + rule.max_lead
         if cap < gated:
             capped = {
@@ -59,12 +65,25 @@ def gate_explanation(
                 "part_level": weakest.level,
                 "max_lead": rule.max_lead,
             }
+    held_by = None
+    if result.capped_by_pillar is not None:
+        held_by = {"pillar": result.capped_by_pillar, "level": result.level}
+    next_level = result.level + 1 if result.level < 5 else None
+    blocking = [
+        {"part": p.id, "status": p.status, "answer": p.answer, "level": p.level}
+        for p in sorted(parts, key=lambda p: (-p.weight, p.id))
+        if next_level is not None
+        and p.gate_level <= next_level
+        and (p.status == "dont_know" or p.level < next_level)
+    ]
     return {
         "threshold": result.threshold,
         "blocked_at": blocked,
         "share": None if share is None else math.floor(share * 1000 + EPSILON) / 1000,
         "score_level": level_for_score(questionnaire.levels, result.score),
         "capped": capped,
+        "held_by": held_by,
+        "blocking": blocking,
     }
 
 
@@ -80,7 +99,11 @@ def _result(result: Result, lang: str, title: str | None = None) -> dict[str, An
         {
             "score": _rounded(result.score),
             "level": result.level,
+            "level_low": result.level_range[0] if result.level_range else None,
+            "level_range": list(result.level_range) if result.level_range else None,
             "level_name": name,
+            # parts answered "not applicable": the level rests on the other parts only
+            "not_applicable": [c.part for c in result.working if c.status == "not_applicable"],
             "applicable": result.applicable,
             "method": result.method,
             "confidence": result.confidence,
@@ -121,6 +144,14 @@ def plan_document(questionnaire: Questionnaire, plan: Plan, lang: str) -> dict[s
                 "gap": round(rec.gap, 2),
                 "score": _rounded(rec.score),
                 "level": rec.level,
+                "reason": None
+                if rec.reason is None
+                else {
+                    "kind": rec.reason.kind,
+                    "pillars": list(rec.reason.pillars),
+                    "share": round(rec.reason.share, 3),
+                    "questions": list(rec.reason.questions),
+                },
                 "actions": [action_dict(a, lang) for a in rec.actions],
             }
         )
@@ -140,27 +171,35 @@ def plan_document(questionnaire: Questionnaire, plan: Plan, lang: str) -> dict[s
         }
         for h in plan.roadmap
     ]
-    next_level = {
-        pid: {
-            "current_level": lift.current_level,
-            "target_level": lift.target_level,
-            "reachable": lift.reachable,
-            "new_score": _rounded(lift.new_score),
-            "new_level": lift.new_level,
-            "changes": [
-                {
-                    "question": c.question_id,
-                    "status": c.status,
-                    "current": c.current,
-                    "suggested": c.suggested,
-                }
-                for c in lift.changes
-            ],
-            "rule": lift.rule,
-        }
-        for pid, lift in plan.next_level.items()
+    next_level = {pid: _lift_document(lift) for pid, lift in plan.next_level.items()}
+    overall_next = None if plan.overall_next is None else _lift_document(plan.overall_next)
+    return {
+        "recommendations": recommendations,
+        "roadmap": roadmap,
+        "next_level": next_level,
+        "overall_next": overall_next,
     }
-    return {"recommendations": recommendations, "roadmap": roadmap, "next_level": next_level}
+
+
+def _lift_document(lift: Lift) -> dict[str, Any]:
+    """One next-level suggestion: levels, re-scored result and the answer changes."""
+    return {
+        "current_level": lift.current_level,
+        "target_level": lift.target_level,
+        "reachable": lift.reachable,
+        "new_score": _rounded(lift.new_score),
+        "new_level": lift.new_level,
+        "changes": [
+            {
+                "question": c.question_id,
+                "status": c.status,
+                "current": c.current,
+                "suggested": c.suggested,
+            }
+            for c in lift.changes
+        ],
+        "rule": lift.rule,
+    }
 
 
 def scorecard_document(
@@ -225,8 +264,11 @@ def result_document(
     """Score (unless a stored scorecard is given), recommend, and build the document in `lang`."""
     scorecard = scorecard if scorecard is not None else score(questionnaire, answers)
     plan = recommend(questionnaire, scorecard, profile)
-    return {
-        **scorecard_document(questionnaire, scorecard, lang),
-        "profile": dict(profile),
-        **plan_document(questionnaire, plan, lang),
+    document = scorecard_document(questionnaire, scorecard, lang)
+    # the reason given for each "not applicable" answer, shown next to the levels it shapes
+    document["not_applicable_reasons"] = {
+        qid: answers.comments.get(qid, "")
+        for qid, qr in scorecard.questions.items()
+        if qr.status == "not_applicable"
     }
+    return {**document, "profile": dict(profile), **plan_document(questionnaire, plan, lang)}

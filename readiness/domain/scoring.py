@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +19,10 @@ from readiness.domain.answers import value_to_json
 from readiness.domain.questionnaire import Aggregation
 from readiness.domain.questionnaire import Level
 from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.scorecard import Contribution
+from readiness.domain.scorecard import QuestionResult
+from readiness.domain.scorecard import Result
+from readiness.domain.scorecard import Scorecard
 
 ANSWERED, NOT_APPLICABLE_STATUS, DONT_KNOW_STATUS, UNANSWERED = (
     "answered",
@@ -25,130 +30,8 @@ ANSWERED, NOT_APPLICABLE_STATUS, DONT_KNOW_STATUS, UNANSWERED = (
     "dont_know",
     "unanswered",
 )
+CONFIDENCE_ORDER = ("high", "medium", "low")  # max() by this index picks the least certain
 EPSILON = 1e-9  # float noise allowed when comparing a score with a threshold
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    """How one answer scores: status, points, fraction 0-1, score 0-100 and level 0-5."""
-
-    question_id: str
-    pillar: str
-    status: str
-    answer: Any  # the answer's JSON form (None when unanswered or N/A)
-    points: float
-    max_points: float
-    fraction: float
-    score: float
-    level: int
-    weight: float
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """One part (a question or a pillar) of a result, with what it adds to the result's score."""
-
-    part: str
-    status: str
-    answer: Any
-    score: float | None
-    level: int | None
-    weight: float
-    contribution: float
-
-
-@dataclass(frozen=True)
-class Result:
-    """A pillar, challenge-area or overall result with the rule and parts that produced it.
-
-    A result whose parts are all "not applicable" has applicable=False and score/level None.
-    """
-
-    id: str
-    method: str
-    threshold: float | None
-    applicable: bool
-    score: float | None
-    level: int | None
-    level_name: Mapping[str, str] | None
-    dont_know_share: float
-    confidence: str | None
-    rule: str
-    working: tuple[Contribution, ...]
-
-    @property
-    def display_score(self) -> float | None:
-        """The score rounded to one decimal, for display only."""
-        return None if self.score is None else round(self.score, 1)
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    """Everything scoring says about one answer set; to_dict()/from_dict() round-trip it."""
-
-    questionnaire_id: str
-    questionnaire_version: int
-    questions: Mapping[str, QuestionResult]
-    pillars: Mapping[str, Result]
-    challenge_areas: Mapping[str, Result]
-    overall: Result
-    coverage: float
-    unanswered: tuple[str, ...]
-
-    @property
-    def confidence(self) -> str | None:
-        """The overall confidence: high / medium / low from the share of don't-know answers."""
-        return self.overall.confidence
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict with full precision (for storage; from_dict reads it back)."""
-        return {
-            "questionnaire": {"id": self.questionnaire_id, "version": self.questionnaire_version},
-            "questions": {k: _plain(v) for k, v in self.questions.items()},
-            "pillars": {k: _result_dict(v) for k, v in self.pillars.items()},
-            "challenge_areas": {k: _result_dict(v) for k, v in self.challenge_areas.items()},
-            "overall": _result_dict(self.overall),
-            "coverage": self.coverage,
-            "confidence": self.confidence,
-            "unanswered": list(self.unanswered),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
-        """The Scorecard stored by to_dict()."""
-        return cls(
-            questionnaire_id=data["questionnaire"]["id"],
-            questionnaire_version=data["questionnaire"]["version"],
-            questions=MappingProxyType(
-                {k: QuestionResult(**v) for k, v in data["questions"].items()}
-            ),
-            pillars=MappingProxyType({k: _result_from(v) for k, v in data["pillars"].items()}),
-            challenge_areas=MappingProxyType(
-                {k: _result_from(v) for k, v in data["challenge_areas"].items()}
-            ),
-            overall=_result_from(data["overall"]),
-            coverage=data["coverage"],
-            unanswered=tuple(data["unanswered"]),
-        )
-
-
-def _plain(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in obj.__dataclass_fields__}
-
-
-def _result_dict(result: Result) -> dict[str, Any]:
-    data = _plain(result)
-    data["level_name"] = None if result.level_name is None else dict(result.level_name)
-    data["working"] = [_plain(c) for c in result.working]
-    return data
-
-
-def _result_from(data: Mapping[str, Any]) -> Result:
-    fields = dict(data)
-    fields["working"] = tuple(Contribution(**c) for c in data["working"])
-    if fields["level_name"] is not None:
-        fields["level_name"] = MappingProxyType(dict(fields["level_name"]))
-    return Result(**fields)
 
 
 @dataclass(frozen=True)
@@ -268,12 +151,36 @@ def aggregate(
     return mean, level, text, contributions
 
 
-def _confidence(share_known: float, high: float, medium: float) -> str:
-    if share_known + EPSILON >= high:
+def _confidence(
+    share_known: float, high: float, medium: float, resting_on_unknowns: bool = False
+) -> str:
+    """high / medium / low from the known share; a level resting on unknowns is never high."""
+    if share_known + EPSILON >= high and not resting_on_unknowns:
         return "high"
     if share_known + EPSILON >= medium:
         return "medium"
     return "low"
+
+
+def _deciding_confidence(overall: Result, pillars: Mapping[str, Result]) -> str | None:
+    """The overall confidence, never above that of a pillar at or below the overall level.
+
+    Those pillars decide the overall level (the gate and the cap read them), so a firm level
+    resting on an uncertain pillar is no more certain than that pillar.
+    """
+    if overall.confidence is None:
+        return None
+    deciding = [
+        r.confidence
+        for r in pillars.values()
+        if r.applicable and r.confidence is not None and r.level <= overall.level
+    ]
+    return max([overall.confidence, *deciding], key=CONFIDENCE_ORDER.index)
+
+
+def _known(parts: Sequence[Part]) -> list[Part]:
+    """The parts with a "don't know" answer left out, as if not applicable (for the level)."""
+    return [p if not p.dont_know else replace(p, score=None, level=None) for p in parts]
 
 
 def _result(
@@ -282,8 +189,37 @@ def _result(
     rule: Aggregation,
     questionnaire: Questionnaire,
     dont_know_share: float | None = None,
+    low_parts: Sequence[Part] | None = None,
+    caps: Sequence[tuple[str, int, int]] = (),
 ) -> Result:
-    score, level, text, contributions = aggregate(parts, rule, questionnaire.levels)
+    """One result. The level counts only known answers; level_low counts unknowns as lowest.
+
+    `low_parts` (for the overall result) are the parts at their lowest levels; `caps` are
+    (pillar, level, level_low) of the pillars a challenge area belongs to.
+    """
+    score, level_low, text, contributions = aggregate(
+        parts if low_parts is None else low_parts, rule, questionnaire.levels
+    )
+    if low_parts is not None:
+        score, level, text, contributions = aggregate(parts, rule, questionnaire.levels)
+    elif rule.method == "gated" and any(p.dont_know and p.score is not None for p in parts):
+        # under weighted_mean and minimum the level follows the score, which counts an unknown
+        # as the lowest answer; only gates (and the cap) leave unknowns out
+        _s, level, known_text, _c = aggregate(_known(parts), rule, questionnaire.levels)
+        if level is None:  # every applicable part is unknown: nothing to read a level from
+            level = level_low
+        else:
+            text += f"; without the don't-know answers: {known_text}"
+    else:
+        level = level_low
+    capped_by = None
+    if level is not None and caps:
+        pillar, cap, cap_low = min(caps, key=lambda c: (c[1], c[0]))
+        if cap < level:
+            capped_by = pillar
+            text += f"; held at the level {cap} of pillar {pillar}, which it belongs to"
+        level = min(level, cap)
+        level_low = min(level_low, min(c[2] for c in caps), level)
     used = [p for p in parts if p.score is not None]
     if dont_know_share is None:
         total = sum(p.weight for p in used)
@@ -314,9 +250,16 @@ def _result(
         dont_know_share=dont_know_share,
         confidence=None
         if score is None
-        else _confidence(1 - dont_know_share, rules.confidence_high, rules.confidence_medium),
+        else _confidence(
+            1 - dont_know_share,
+            rules.confidence_high,
+            rules.confidence_medium,
+            resting_on_unknowns=level_low is not None and level_low < level,
+        ),
         rule=text,
         working=working,
+        level_low=level_low,
+        capped_by_pillar=capped_by,
     )
 
 
@@ -385,7 +328,12 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
             for q in questionnaire.questions
             if area.id in q.challenge_areas
         ]
-        areas[area.id] = _result(area.id, parts, rules.challenge_area, questionnaire)
+        caps = [
+            (pid, pillars[pid].level, pillars[pid].level_low)
+            for pid in area.pillars
+            if pid in pillars and pillars[pid].applicable
+        ]
+        areas[area.id] = _result(area.id, parts, rules.challenge_area, questionnaire, caps=caps)
     pillar_parts = [
         Part(
             id=p.id,
@@ -400,7 +348,14 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
     used = [(p, pillars[p.id]) for p in questionnaire.pillars if pillars[p.id].applicable]
     total = sum(p.weight for p, _ in used)
     overall_dk = sum(p.weight * r.dont_know_share for p, r in used) / total if total else 0.0
-    overall = _result("overall", pillar_parts, rules.overall, questionnaire, overall_dk)
+    low_parts = [
+        replace(part, level=pillars[part.id].level_low) if part.score is not None else part
+        for part in pillar_parts
+    ]
+    overall = _result(
+        "overall", pillar_parts, rules.overall, questionnaire, overall_dk, low_parts=low_parts
+    )
+    overall = replace(overall, confidence=_deciding_confidence(overall, pillars))
     answered = sum(1 for qr in questions.values() if qr.status != UNANSWERED)
     return Scorecard(
         questionnaire_id=questionnaire.id,

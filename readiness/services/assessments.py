@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from readiness.domain.answers import DONT_KNOW_JSON
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
+from readiness.domain.answers import missing_reasons
 from readiness.domain.answers import parse_value
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
@@ -55,6 +56,14 @@ class IncompleteAssessment(AssessmentError):
     def __init__(self, unanswered: list[str]) -> None:
         self.unanswered = unanswered
         super().__init__(f"{len(unanswered)} questions are unanswered.")
+
+
+class NotApplicableWithoutReason(AssessmentError):
+    """Questions are answered "not applicable" without the comment the questionnaire requires."""
+
+    def __init__(self, questions: list[str]) -> None:
+        self.questions = questions
+        super().__init__(f"{len(questions)} 'not applicable' answers have no reason.")
 
 
 class InvalidAnswer(AssessmentError):
@@ -378,6 +387,7 @@ def submit(
     :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
     :raises AssessmentLocked: it is submitted already (also by a concurrent submit: the row lock
         makes the second one see the first one's status instead of writing a second summary).
+    :raises NotApplicableWithoutReason: a "not applicable" answer lacks its required comment.
     """
     lock_row(session, Assessment, assessment.id)  # no draft save may slip in before the commit
     require_role(session, user, assessment.organisation_id, "editor")
@@ -385,6 +395,9 @@ def submit(
         raise AssessmentLocked("This assessment is already submitted.")
     answers = load_answers(session, assessment)
     answer_values = answer_set(questionnaire, answers)
+    unexplained = missing_reasons(questionnaire, answer_values)
+    if unexplained:
+        raise NotApplicableWithoutReason(unexplained)
     missing = [q.id for q in questionnaire.questions if q.id not in answer_values]
     if missing and not confirm_incomplete:
         raise IncompleteAssessment(missing)

@@ -21,6 +21,7 @@ from readiness.domain.scoring import score
 from readiness.domain.series import Series
 from readiness.domain.series import SeriesPoint
 from readiness.domain.series import compare_series
+from readiness.domain.versions import question_map
 from readiness.models import Answer
 from readiness.models import Assessment
 from readiness.models import Organisation
@@ -140,9 +141,9 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     ).first()
 
 
-def _still_valid(questionnaire: Questionnaire, row: Answer) -> bool:
-    """Whether a stored answer fits the question of the same ID in `questionnaire`."""
-    question = questionnaire.question(row.question_id)
+def _still_valid(questionnaire: Questionnaire, row: Answer, question_id: str) -> bool:
+    """Whether a stored answer fits the question `question_id` of `questionnaire`."""
+    question = questionnaire.question(question_id)
     if question is None:
         return False
     raw = {"not_applicable": None, "dont_know": DONT_KNOW_JSON}.get(row.status, row.value)
@@ -165,8 +166,9 @@ def repeat_assessment(
 ) -> tuple[Assessment, list[str]]:
     """A new draft prefilled from the latest submitted assessment (editors).
 
-    Answers, comments and evidence are copied by question ID where the question still exists in
-    the new version (the latest, unless `version` is given) and the old answer still fits it.
+    Answers, comments and evidence are copied by question ID - through the new version's map of
+    the old version's IDs where it declares one - where the question exists in the new version
+    (the latest, unless `version` is given) and the old answer still fits it.
     Returns the draft and the IDs of the old answers that were not copied.
 
     :raises NothingToRepeat: the organisation has no submitted assessment.
@@ -181,14 +183,17 @@ def repeat_assessment(
         raise NothingToRepeat(str(exc)) from None
     draft = start_assessment(session, organisation, questionnaire, user, title, previous=previous)
     skipped = []
+    # the new version's map of the old version's IDs (a renamed question keeps its answer)
+    mapping = question_map(previous.questionnaire_id, previous.questionnaire_version, questionnaire)
     for row in load_answers(session, previous).values():
-        if not _still_valid(questionnaire, row):
+        target = mapping.get(row.question_id, row.question_id)
+        if target is None or not _still_valid(questionnaire, row, target):
             skipped.append(row.question_id)
             continue
         session.add(
             Answer(
                 assessment_id=draft.id,
-                question_id=row.question_id,
+                question_id=target,
                 value=row.value,
                 status=row.status,
                 comment=row.comment or "",

@@ -404,7 +404,11 @@ def to_docx(data: ReportData) -> bytes:
         doc.add_heading(_("Roadmap"), level=1)
         for horizon in data.roadmap:
             start, end = horizon["months"]
-            doc.add_heading(_("%(start)s–%(end)s months", start=start, end=end), level=2)
+            if end is None:  # the backlog: what waits until a slot frees up
+                heading = _("Backlog: after month %(start)d, or when a slot frees up", start=start)
+            else:
+                heading = _("%(start)s–%(end)s months", start=start, end=end)
+            doc.add_heading(heading, level=2)
             for step in horizon["steps"]:
                 doc.add_paragraph(f"{step['measure']} {step['title']}", style="List Bullet")
                 for action in step["actions"]:

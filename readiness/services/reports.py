@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from readiness.domain.answers import AnswerSet
 from readiness.domain.charts import Series
 from readiness.domain.charts import radar_svg
-from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
 from readiness.domain.text import clean_deep
@@ -28,6 +27,8 @@ from readiness.models import PlanAction
 from readiness.services import assessments
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
+from readiness.services.result_explain import answer_text
+from readiness.services.result_explain import explain
 
 URGENT_COUNT = 3  # measures named in the executive summary
 
@@ -104,6 +105,8 @@ class ReportData:
     unanswered: int
     document: dict[str, Any] = field(repr=False)
     plan: tuple[PlanRow, ...] = ()  # the organisation's action plan (stored assessments only)
+    explanation: dict[str, Any] = field(repr=False, default_factory=dict)
+    level_names: dict[int, str] = field(repr=False, default_factory=dict)
 
     @property
     def plan_digest(self) -> str:
@@ -150,11 +153,6 @@ def _ranked(rid: str, data: Mapping[str, Any], title: str) -> Ranked:
     )
 
 
-def list_join(items: Iterable[str], lang: str) -> str:
-    """Items joined as a list in `lang`: "、" in Chinese, "; " otherwise."""
-    return ("、" if lang == "zh" else "; ").join(items)
-
-
 def status_label(status: str) -> str:
     """An answer status (answered, dont_know, not_applicable, unanswered) in words."""
     labels = {
@@ -169,30 +167,6 @@ def status_label(status: str) -> str:
 def questionnaire_label(title: str, version: int) -> str:
     """A questionnaire as people name it: its title and version ("… (version 1)")."""
     return _("%(title)s (version %(version)s)", title=title, version=version)
-
-
-def answer_text(question: Question, answer: Any, status: str, lang: str) -> str:
-    """An answer (its JSON form) as a sentence in `lang`: option texts, level description, unit."""
-    if status == "unanswered":
-        return _("Not answered")
-    if status == "not_applicable":
-        return _("Not applicable")
-    if status == "dont_know":
-        return _("Don't know")
-    if question.type == "level":
-        description = next((d.text.get(lang) for d in question.levels if d.level == answer), "")
-        return f"{answer} – {description}" if description else str(answer)
-    if question.type == "single_choice":
-        option = question.option(str(answer))
-        return option.text.get(lang) if option else str(answer)
-    if question.type == "multiple_choice":
-        chosen = [o.text.get(lang) for o in question.options if o.id in (answer or ())]
-        return list_join(chosen, lang) if chosen else _("None of these")
-    if question.type == "number":
-        return question.number_text(answer, lang)
-    if question.type == "yes_no":
-        return _("Yes") if answer else _("No")
-    return str(answer)
 
 
 def _extremes(results: list[Ranked]) -> tuple[Ranked | None, Ranked | None]:
@@ -342,6 +316,8 @@ def report_data(
             profile=tuple(_profile_rows(questionnaire, profile, lang)),
             unanswered=len(document["unanswered"]),
             document=document,
+            explanation=explain(questionnaire, document, lang),
+            level_names={lv.level: lv.name.get(lang) for lv in questionnaire.levels},
         )
     return clean_deep(data)  # stored notes may hold control characters no format can carry
 

@@ -36,9 +36,9 @@ from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
+from readiness.services.result_explain import explain
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
-from readiness.web.answer_text import describe_json
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
 from readiness.web.assessment_forms import answer_name
@@ -323,6 +323,10 @@ def submit(assessment_id: int) -> str | Response:
         service.submit(get_session(), assessment, q, current_user, confirm_incomplete=True)
     except service.AssessmentLocked:  # submitted meanwhile (a double click, another editor)
         return redirect(url_for(".results", assessment_id=assessment_id))
+    except service.NotApplicableWithoutReason as exc:
+        titles = "; ".join(q.question(qid).text.get(_lang()) for qid in exc.questions)
+        flash(_('Say in a comment why "not applicable" holds for: %(q)s', q=titles), "error")
+        return review(assessment_id, form=form)
     jobs.enqueue(prerender_reports, assessment.id)  # so that the first PDF download is instant
     flash(_("Assessment submitted. Here are your results."), "success")
     return redirect(url_for(".results", assessment_id=assessment_id))
@@ -350,20 +354,6 @@ def results(assessment_id: int) -> str | Response:
     q = _questionnaire(assessment)
     doc = service.stored_result(get_session(), assessment, _lang())
     lang = _lang()
-    questions = {x.id: x.text.get(lang) for x in q.questions}
-    suggestions = {
-        pid: [
-            {
-                "question": questions.get(c["question"], c["question"]),
-                "current": _("(no answer)")
-                if c["status"] == "unanswered"
-                else describe_json(q.question(c["question"]), c["current"], lang),
-                "suggested": describe_json(q.question(c["question"]), c["suggested"], lang),
-            }
-            for c in lift["changes"]
-        ]
-        for pid, lift in doc["next_level"].items()
-    }
     plan = adopted(get_session(), assessment.organisation_id)
     return render_template(
         "assessments/results.html",
@@ -373,8 +363,8 @@ def results(assessment_id: int) -> str | Response:
             "recommendations": annotate(doc["recommendations"], plan),
             "roadmap": annotate_roadmap(doc["roadmap"], plan),
         },
+        ex=explain(q, doc, lang),
         can_adopt=_has_role(assessment, "editor"),
-        suggestions=suggestions,
         levels={lv.level: lv.name.get(lang) for lv in q.levels},
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),

@@ -51,6 +51,13 @@ def section_form(questionnaire: Questionnaire, pillar_id: str, lang: str) -> typ
     return cached[1]
 
 
+def _extras(questionnaire: Questionnaire, question_id: str, lang: str) -> tuple[str | None, bool]:
+    """The question's non-paper source in `lang` and whether "not applicable" needs a comment."""
+    question = questionnaire.question(question_id)
+    reference = question.reference.get(lang) if question.reference.values else None
+    return reference, questionnaire.not_applicable_needs_comment and question.not_applicable
+
+
 def _blank_markup(
     form_class: type[FlaskForm], questionnaire: Questionnaire, pillar_id: str, lang: str
 ) -> tuple[Blank, ...]:
@@ -64,10 +71,12 @@ def _blank_markup(
     total = len(questions)
     sections = tuple(
         Blank(
-            str(macro(blank, question, field_names(question.id), index, total, None)),
-            str(macro(blank, question, field_names(question.id), index, total, PREVIOUS)),
+            str(macro(blank, question, field_names(question.id), index, total, None, *extra)),
+            str(macro(blank, question, field_names(question.id), index, total, PREVIOUS, *extra)),
         )
-        for index, question in enumerate(questions, start=1)
+        for index, question, extra in (
+            (i, q, _extras(questionnaire, q.id, lang)) for i, q in enumerate(questions, start=1)
+        )
     )
     with _lock:
         _markup[key] = (questionnaire, sections)

@@ -15,13 +15,13 @@ from questionnaire_builders import q
 from questionnaire_builders import questionnaire
 from questionnaire_builders import t
 
+from readiness.domain.answer_files import parse_answer_file
 from readiness.domain.answers import DONT_KNOW
 from readiness.domain.answers import NOT_APPLICABLE
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
 from readiness.domain.answers import answers_to_json
 from readiness.domain.answers import fraction
-from readiness.domain.answers import parse_answer_file
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import parse_profile
 from readiness.domain.answers import question_level

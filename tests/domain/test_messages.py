@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
+from readiness.domain.answer_files import parse_answer_file
 from readiness.domain.answers import AnswerError
-from readiness.domain.answers import parse_answer_file
 from readiness.domain.answers import parse_value
 from readiness.domain.loading import from_mapping
 from readiness.domain.messages import N_

@@ -60,27 +60,31 @@ def one_area_per_pillar(**kw):
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        # gap = (100 - score) × area weight / 4: 5.1 = 60/4, 5.2 = 2×40/4, 5.3 = 100/4
+        # overall (mean 33.3) is level 1; talent (level 0) is the only pillar below level 2,
+        # so its area 5.3 caps the firm and comes first whatever the gaps say; then the gap
+        # (100 - score) / 3 applicable areas - data's weight 2 does not count: 5.1 = 60/3 before
+        # 5.2 = 40/3
         (
             {"technology.a": 2, "data.b": 3, "talent.c": 0},
-            [("6.3", 25.0), ("6.2", 20.0), ("6.1", 15.0)],
+            [("6.3", 100 / 3, "caps"), ("6.1", 20.0, "gap"), ("6.2", 40 / 3, "gap")],
         ),
-        # equal gaps (5.1 and 5.3): lower level first; then lower measure ID; 5.2 is at level
-        # 5, so 6.2 gets no entry (nothing higher to recommend)
+        # technology and talent (both level 1) hold the overall level 2 back equally; equal
+        # shares and gaps: lower level first, then lower measure ID; 5.2 is at level 5, so 6.2
+        # gets no entry (nothing higher to recommend)
         (
             {"technology.a": 1, "data.b": 5, "talent.c": 1},
-            [("6.1", 20.0), ("6.3", 20.0)],
+            [("6.1", 80 / 3, "caps"), ("6.3", 80 / 3, "caps")],
         ),
         # everything at the top level: no recommendation at all, and an empty roadmap
         ({"technology.a": 5, "data.b": 5, "talent.c": 5}, []),
     ],
 )
-def test_priority_by_weighted_gap(answers, expected) -> None:
+def test_priority_binding_first_then_normalised_gap(answers, expected) -> None:
     qn = one_area_per_pillar()
     plan = recommend(qn, score(qn, parse_answers(qn, answers)), {})
-    got = [(r.measure, r.gap) for r in plan.recommendations]
-    assert [m for m, _ in got] == [m for m, _ in expected]
-    assert [g for _, g in got] == pytest.approx([g for _, g in expected])
+    got = [(r.measure, r.gap, r.reason.kind) for r in plan.recommendations]
+    assert [(m, k) for m, _, k in got] == [(m, k) for m, _, k in expected]
+    assert [g for _, g, _ in got] == pytest.approx([g for _, g, _ in expected])
     assert [r.priority for r in plan.recommendations] == list(range(1, len(expected) + 1))
     assert all(r.level < 5 and r.actions for r in plan.recommendations)
     if not expected:
@@ -124,8 +128,14 @@ def test_roadmap_three_horizons_up_to_level_four() -> None:
         ],
         "6-18": [("6.3", 4, ["m3-l4"]), ("6.1", 3, ["m1-l3"])],
         "18-36": [],
+        "backlog": [],
     }
-    assert [(h.start_month, h.end_month) for h in plan.roadmap] == [(0, 6), (6, 18), (18, 36)]
+    assert [(h.start_month, h.end_month) for h in plan.roadmap] == [
+        (0, 6),
+        (6, 18),
+        (18, 36),
+        (36, None),
+    ]
 
 
 MANY = tuple(
@@ -140,14 +150,20 @@ def test_roadmap_caps_the_first_horizons_and_moves_the_overflow_on() -> None:
     qn = one_area_per_pillar(extra_actions=MANY)
     card = score(qn, parse_answers(qn, {"technology.a": 0, "data.b": 1, "talent.c": 5}))
     plan = recommend(qn, card, {})
-    # 6.2 (gap 80×2/4 = 40) before 6.1 (gap 25); 5.3 is at level 5: no entry. Each of 6.1 and
-    # 6.2 has 4 actions per level: tier 0 = 6.2@1 ×4, 6.1@0 ×4; tier 1 = 6.2@2, 6.1@1; tier 2 ...
-    assert [r.measure for r in plan.recommendations] == ["6.2", "6.1"]
+    # the overall mean 40 is level 2; technology (level 0) caps it, so 6.1 comes before 6.2
+    # (data, level 1, also holds it back) although 6.2's area carries more weight; 5.3 is at
+    # level 5: no entry. Each measure has 4 actions per level: tier 0 = 6.1@0, 6.2@1; tier 1 =
+    # 6.1@1, 6.2@2; tier 2 = 6.1@2, 6.2@3: 24 actions into 5 + 8 + 8, and 3 wait in the backlog
+    assert [(r.measure, r.reason.kind) for r in plan.recommendations] == [
+        ("6.1", "caps"),
+        ("6.2", "holds"),
+    ]
     got = [[(s.measure, s.from_level, len(s.actions)) for s in h.steps] for h in plan.roadmap]
     assert got == [
-        [("6.2", 1, 4), ("6.1", 0, 1)],
-        [("6.1", 0, 3), ("6.2", 2, 4), ("6.1", 1, 1)],
-        [("6.1", 1, 3), ("6.2", 3, 4), ("6.1", 2, 4)],
+        [("6.1", 0, 4), ("6.2", 1, 1)],
+        [("6.2", 1, 3), ("6.1", 1, 4), ("6.2", 2, 1)],
+        [("6.2", 2, 3), ("6.1", 2, 4), ("6.2", 3, 1)],
+        [("6.2", 3, 3)],
     ]
 
 
@@ -160,7 +176,7 @@ def test_roadmap_keeps_every_action_in_order_within_the_caps(data) -> None:
     profile = data.draw(st.sampled_from([{}, {"sector": "process", "headcount": "250_plus"}]))
     card = score(qn, answers)
     plan = recommend(qn, card, profile)
-    limits = [limit for _, _, _, limit in HORIZONS]
+    limits = [limit for _, _, _, limit in HORIZONS] + [None]  # the backlog has no limit
     for horizon, limit in zip(plan.roadmap, limits, strict=True):
         count = sum(len(s.actions) for s in horizon.steps)
         assert limit is None or count <= limit
@@ -191,14 +207,22 @@ def test_worked_example_priorities_and_lifts() -> None:
     card = score(qn, parse_answers(qn, doc_block("answers")))
     plan = recommend(qn, card, {})
     expected = doc_block("expected")
-    got = [(r.measure, r.gap) for r in plan.recommendations]
-    assert [m for m, _ in got] == [m for m, _ in expected["priorities"]]
-    assert [g for _, g in got] == pytest.approx([g for _, g in expected["priorities"]], abs=5e-4)
+    got = [(r.measure, r.gap, r.reason.kind) for r in plan.recommendations]
+    assert [(m, k) for m, _, k in got] == [(m, k) for m, _, k in expected["priorities"]]
+    assert [g for _, g, _ in got] == pytest.approx(
+        [g for _, g, _ in expected["priorities"]], abs=5e-4
+    )
     for pillar, want in expected["next_level"].items():
         lift = plan.next_level[pillar]
         assert {c.question_id: c.suggested for c in lift.changes} == want["changes"]
         assert lift.reachable and lift.new_level == want["level"]
         assert lift.new_score == pytest.approx(want["score"], abs=5e-4)
+    # data is at the top level (its only known answer is full marks): nothing to lift
+    assert not plan.next_level["data"].changes and not plan.next_level["data"].reachable
+    step, want = plan.overall_next, expected["overall_next"]
+    assert {c.question_id: c.suggested for c in step.changes} == want["changes"]
+    assert step.reachable and step.new_level == want["level"]
+    assert step.new_score == pytest.approx(want["score"], abs=5e-4)
     json.dumps(plan.to_dict())  # serialisable
 
 
@@ -207,12 +231,13 @@ def test_result_document_shape_in_chinese() -> None:
     doc = result_document(qn, parse_answers(qn, doc_block("answers")), {}, "zh")
     assert set(doc["pillars"]) == {"technology", "data"}
     assert set(doc["challenge_areas"]) == {"5.1", "5.2", "5.3", "5.4"}
-    assert doc["pillars"]["data"]["level_name"] == "未起步"
+    assert doc["pillars"]["data"]["level_name"] == "引领级"
+    assert doc["pillars"]["data"]["level_range"] == [0, 5]
     assert doc["overall"]["score"] == 49.0
     first = doc["recommendations"][0]
     assert first["measure"] == "6.2" and first["priority"] == 1
     assert first["actions"][0]["text"].startswith("中文:")
-    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36"]
+    assert [h["horizon"] for h in doc["roadmap"]] == ["0-6", "6-18", "18-36", "backlog"]
     json.dumps(doc, ensure_ascii=False)
 
 

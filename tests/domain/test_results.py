@@ -25,9 +25,7 @@ from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
 from tests.paths import QUESTIONNAIRES
 
-FLAGSHIP = (
-    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
-)
+FLAGSHIP = QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
 
 
 def test_gate_of_the_worked_example() -> None:
@@ -40,11 +38,23 @@ def test_gate_of_the_worked_example() -> None:
         "share": 0.571,
         "score_level": 2,
         "capped": None,
+        "held_by": None,
+        # the answers holding it at 2: automation (at 2) and cloud (unanswered, 0), heaviest first
+        "blocking": [
+            {
+                "part": "technology.automation",
+                "status": "answered",
+                "answer": "partial",
+                "level": 2,
+            },
+            {"part": "technology.cloud", "status": "unanswered", "answer": None, "level": 0},
+        ],
     }
-    # data: 50% at level >= 1 holds it at 0 although its score 50 is in the level-2 band
+    # data: the gates leave the "don't know" (sensors) out, so governance (level 5) alone
+    # decides: level 5, with level 0 if sensors were the lowest answer; no gate is blocked
     data = doc["pillars"]["data"]
-    assert (data["level"], data["gate"]["blocked_at"], data["gate"]["share"]) == (0, 1, 0.5)
-    assert data["gate"]["score_level"] == 2 > data["level"]
+    assert (data["level"], data["level_range"], data["gate"]["blocked_at"]) == (5, [0, 5], None)
+    assert data["confidence"] == "low" and data["not_applicable"] == ["data.patents"]
     # weighted-mean results and a result that is not applicable have nothing to explain
     assert doc["overall"]["gate"] is None
     assert all(area["gate"] is None for area in doc["challenge_areas"].values())
@@ -121,7 +131,14 @@ def test_gate_agrees_with_the_level_and_a_stored_scorecard(data) -> None:
             continue
         gated = 5 if gate["blocked_at"] is None else gate["blocked_at"] - 1
         capped = gate["capped"]
-        assert row["level"] == (gated if capped is None else capped["level"])
+        level = gated if capped is None else capped["level"]
+        if gate["held_by"] is not None:
+            level = min(level, gate["held_by"]["level"])
+        assert row["level"] == level
+        # every answer named as blocking is below the next level or unknown
+        assert all(
+            b["status"] == "dont_know" or b["level"] <= row["level"] for b in gate["blocking"]
+        )
         assert capped is None or capped["level"] < gated
         if gate["blocked_at"] is not None:
             assert gate["share"] < gate["threshold"]

@@ -335,3 +335,31 @@ def test_an_unknown_report_format_is_the_friendly_404_page(login, submitted) -> 
         response = login("viewer").get(url)
         assert response.status_code == 404
         assert "Page not found" in response.text and '<nav class="main-nav"' in response.text
+
+
+def test_repeat_follows_the_new_versions_map_of_question_ids(
+    app, login, submitted, db_session
+) -> None:
+    """A version that maps a renamed question's old ID gets the old answer under the new ID."""
+    submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    directory = Path(app.config["QUESTIONNAIRE_DIR"])
+    text = MINI.read_text(encoding="utf-8").replace(
+        "version: 1",
+        "version: 2\nprevious:\n  version: 1\n  questions:\n"
+        "    talent.training_hours: talent.training_days\n",
+    )
+    (directory / "mini" / "2.yaml").write_text(
+        text.replace("  - id: talent.training_hours", "  - id: talent.training_days"),
+        encoding="utf-8",
+    )
+    app.extensions["catalogue"] = type(app.extensions["catalogue"]).load(directory)
+    client = login("editor")
+    response = client.post("/compare/repeat", data={"title": "On version 2"})
+    new_id = int(re.search(r"/assessments/(\d+)/", response.location).group(1))
+    db_session.expire_all()
+    rows = {
+        a.question_id: a
+        for a in db_session.scalars(select(Answer).where(Answer.assessment_id == new_id))
+    }
+    assert rows["talent.training_days"].value == 30
+    assert "talent.training_hours" not in rows
