@@ -187,3 +187,11 @@ def test_the_validator_checks_the_additions(change, message) -> None:
     assert any(message in str(p) for p in problems), problems
     with pytest.raises(QuestionnaireError):
         from_mapping(raw)
+
+
+def test_a_level_one_firm_is_not_asked_for_machine_vision_or_patents() -> None:
+    data, answers = _case("04_metal_parts_60")
+    plan = recommend(V2, score(V2, answers), data["profile"])
+    asked = {c.question_id for lift in plan.next_level.values() for c in lift.changes}
+    asked |= {c.question_id for c in plan.overall_next.changes}
+    assert not asked & {"technology.ai_use_cases", "technology.patents", "technology.new_models"}
