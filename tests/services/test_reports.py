@@ -92,7 +92,7 @@ def test_report_data_summary_follows_the_result_document(english: ReportData, fl
     assert english.strongest_area.score == max(area_scores)
     assert english.weakest_area.score == min(area_scores)
     assert list(english.urgent) == doc["recommendations"][:3]
-    assert [h["horizon"] for h in english.roadmap] == ["0-6", "6-18", "18-36"]
+    assert [h["horizon"] for h in english.roadmap] == ["0-6", "6-18", "18-36", "backlog"]
     assert len({r["paper"] for r in english.recommendations}) == len(english.recommendations)
 
 
