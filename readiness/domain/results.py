@@ -260,10 +260,11 @@ def result_document(
     profile: Mapping[str, object],
     lang: str = "en",
     scorecard: Scorecard | None = None,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
-    """Score (unless a stored scorecard is given), recommend, and build the document in `lang`."""
+    """Score and recommend (unless given: the plan is language-neutral), build it in `lang`."""
     scorecard = scorecard if scorecard is not None else score(questionnaire, answers)
-    plan = recommend(questionnaire, scorecard, profile)
+    plan = plan if plan is not None else recommend(questionnaire, scorecard, profile)
     document = scorecard_document(questionnaire, scorecard, lang)
     # the reason given for each "not applicable" answer, shown next to the levels it shapes
     document["not_applicable_reasons"] = {

@@ -20,6 +20,7 @@ from readiness.domain.answers import AnswerSet
 from readiness.domain.answers import missing_reasons
 from readiness.domain.answers import parse_value
 from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.recommendations import recommend
 from readiness.domain.results import result_document
 from readiness.domain.scoring import score
 from readiness.models import Answer
@@ -403,8 +404,11 @@ def submit(
         raise IncompleteAssessment(missing)
     scorecard = score(questionnaire, answer_values)
     profile = dict(assessment.profile or {})
+    plan = recommend(questionnaire, scorecard, profile)  # once: the lifts re-score many times
     assessment.result = {
-        lang: result_document(questionnaire, answer_values, profile, lang, scorecard=scorecard)
+        lang: result_document(
+            questionnaire, answer_values, profile, lang, scorecard=scorecard, plan=plan
+        )
         for lang in questionnaire.languages
     }
     write_summary(session, assessment, scorecard)
