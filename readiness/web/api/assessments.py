@@ -287,6 +287,12 @@ def submit(assessment_id: int) -> Response:
             'send {"confirm_incomplete": true} to submit anyway.',
             unanswered=exc.unanswered,
         ) from None
+    except assessments.NotApplicableWithoutReason as exc:
+        raise ApiProblem(
+            422,
+            'Every "not applicable" answer needs a comment saying why.',
+            questions=exc.questions,
+        ) from None
     except assessments.AssessmentLocked as exc:
         raise ApiProblem(409, str(exc)) from None
     except assessments.InvalidAnswer as exc:
