@@ -51,7 +51,9 @@ def section_form(questionnaire: Questionnaire, pillar_id: str, lang: str) -> typ
     return cached[1]
 
 
-def _extras(questionnaire: Questionnaire, question_id: str, lang: str) -> tuple[str | None, bool]:
+def question_extras(
+    questionnaire: Questionnaire, question_id: str, lang: str
+) -> tuple[str | None, bool]:
     """The question's non-paper source in `lang` and whether "not applicable" needs a comment."""
     question = questionnaire.question(question_id)
     reference = question.reference.get(lang) if question.reference.values else None
@@ -75,7 +77,8 @@ def _blank_markup(
             str(macro(blank, question, field_names(question.id), index, total, PREVIOUS, *extra)),
         )
         for index, question, extra in (
-            (i, q, _extras(questionnaire, q.id, lang)) for i, q in enumerate(questions, start=1)
+            (i, q, question_extras(questionnaire, q.id, lang))
+            for i, q in enumerate(questions, start=1)
         )
     )
     with _lock:

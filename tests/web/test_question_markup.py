@@ -73,6 +73,7 @@ def test_filled_markup_equals_live_rendering(flagship_app: Flask, lang: str, see
                     index,
                     len(questions),
                     previous.get(question.id),
+                    *question_markup.question_extras(q, question.id, lang),
                 )
                 assert str(html) == str(live), question.id
 
