@@ -11,7 +11,18 @@ from readiness.domain.problems import PathT
 from readiness.domain.problems import Reporter
 
 TEXT_KEYS = frozenset(
-    {"title", "description", "source", "name", "text", "help", "summary", "unit", "symbol"}
+    {
+        "title",
+        "description",
+        "source",
+        "name",
+        "text",
+        "help",
+        "summary",
+        "unit",
+        "symbol",
+        "unverified",
+    }
 )
 YES_NO_OPTIONS = ("yes", "no")
 # how an entry of each list is named when its ID is used twice
@@ -23,6 +34,8 @@ DUPLICATE_WORDS = {
     "profile": N_("profile field"),
     "options": N_("option"),
     "actions": N_("action"),
+    "items": N_("item"),
+    "nodes": N_("node"),
 }
 
 

@@ -86,9 +86,7 @@ def child(raw: str | Mapping[str, Any]) -> Child:
     """A child reference: an ID, or `{id, weight?, gate_level?, level?}`."""
     if isinstance(raw, str):
         return Child(raw)
-    return Child(
-        raw["id"], float(raw.get("weight", 1)), raw.get("gate_level", 1), raw.get("level")
-    )
+    return Child(raw["id"], float(raw.get("weight", 1)), raw.get("gate_level", 1), raw.get("level"))
 
 
 def _condition(raw: Mapping[str, Any]) -> Condition:
@@ -136,9 +134,7 @@ def _node(raw: Mapping[str, Any]) -> Node:
         rule=rule(raw["rule"]),
         decimals=raw.get("decimals", 2),
         recommendations=tuple(
-            Recommendation(
-                r["id"], text(r["text"]), r.get("below_level"), r.get("below_value")
-            )
+            Recommendation(r["id"], text(r["text"]), r.get("below_level"), r.get("below_value"))
             for r in raw.get("recommendations", ())
         ),
         note=text(raw.get("unverified")),

@@ -53,7 +53,9 @@ def item_level(item: Item, answer: object, value: float) -> int | None:
     if any(o.level is not None for o in item.options):
         return 0
     if item.fraction_levels is not None:
-        return rules.floor_level(value / item.maximum if item.maximum else 0.0, item.fraction_levels)
+        return rules.floor_level(
+            value / item.maximum if item.maximum else 0.0, item.fraction_levels
+        )
     return None
 
 
@@ -142,7 +144,9 @@ def _evaluate_node(node: Node, lookup: rules.Lookup, members: rules.Members) -> 
     raise ValueError(f"unknown method {method!r}")
 
 
-def recommendations(instrument: Instrument, result: TreeResult) -> list[tuple[Node, Recommendation]]:
+def recommendations(
+    instrument: Instrument, result: TreeResult
+) -> list[tuple[Node, Recommendation]]:
     """The recommendations that apply: a node's advice whose bound its outcome is below."""
     found = []
     for node in instrument.nodes:

@@ -51,7 +51,9 @@ def _band_level(rule: Rule, value: float) -> int | None:
     return max(reached, default=min(b.level for b in rule.bands) - 1)
 
 
-def _capped(rule: Rule, level: int | None, used: Sequence[tuple[Child, Outcome, float]]) -> int | None:
+def _capped(
+    rule: Rule, level: int | None, used: Sequence[tuple[Child, Outcome, float]]
+) -> int | None:
     """The level after `max_lead`: at most the lowest child level + max_lead."""
     if level is None or rule.max_lead is None:
         return level
@@ -74,7 +76,9 @@ def weighted(node: Node, parts: Parts, summed: bool) -> Outcome:
     rule = node.rule
     used = _used(parts, rule.of)
     if not used:
-        return Outcome(node.id, None, None, None, "not_applicable", node.decimals, "no part applies")
+        return Outcome(
+            node.id, None, None, None, "not_applicable", node.decimals, "no part applies"
+        )
     total = sum(c.weight for c, _, _ in used)
     raw = sum(c.weight * q for c, _, q in used)
     value = rule.scale * (raw if summed else raw / total)
@@ -83,7 +87,9 @@ def weighted(node: Node, parts: Parts, summed: bool) -> Outcome:
     terms = " + ".join(f"{_fmt(c.weight)}×{_fmt(q)}" for c, _, q in used)
     text = f"{_fmt(rule.scale)}×({terms})" + ("" if summed else f" / {_fmt(total)}")
     level = _capped(rule, _band_level(rule, value), used)
-    return Outcome(node.id, value, maximum, level, "answered", node.decimals, f"{text} = {_fmt(value)}")
+    return Outcome(
+        node.id, value, maximum, level, "answered", node.decimals, f"{text} = {_fmt(value)}"
+    )
 
 
 def points(node: Node, parts: Parts) -> Outcome:
@@ -91,7 +97,9 @@ def points(node: Node, parts: Parts) -> Outcome:
     rule = node.rule
     used = _used(parts, rule.of)
     if not used:
-        return Outcome(node.id, None, None, None, "not_applicable", node.decimals, "no part applies")
+        return Outcome(
+            node.id, None, None, None, "not_applicable", node.decimals, "no part applies"
+        )
     value = sum(q for _, _, q in used)
     maximum = sum((o.maximum or 0.0) for _, o, _ in used) if rule.of == "value" else None
     text = " + ".join(_fmt(q) for _, _, q in used) + f" = {_fmt(value)}"
@@ -108,7 +116,9 @@ def minimum(node: Node, parts: Parts) -> Outcome:
     rule = node.rule
     used = _used(parts, rule.of)
     if not used:
-        return Outcome(node.id, None, None, None, "not_applicable", node.decimals, "no part applies")
+        return Outcome(
+            node.id, None, None, None, "not_applicable", node.decimals, "no part applies"
+        )
     child, _, low = min(used, key=lambda u: (u[2], u[0].id))
     levels = [o.level for _, o, _ in used if o.level is not None]
     level = _band_level(rule, low)
@@ -161,7 +171,9 @@ def cumulative(node: Node, parts: Parts) -> Outcome:
         if q is not None and child.level is not None:
             by_level.setdefault(child.level, []).append(q)
     if not by_level:
-        return Outcome(node.id, None, None, None, "not_applicable", node.decimals, "no part applies")
+        return Outcome(
+            node.id, None, None, None, "not_applicable", node.decimals, "no part applies"
+        )
     value, level, steps = 0.0, 0, []
     for k in sorted(by_level):
         mean = sum(by_level[k]) / len(by_level[k])
@@ -180,7 +192,9 @@ def cumulative(node: Node, parts: Parts) -> Outcome:
     return Outcome(node.id, value, maximum, level, "answered", node.decimals, text)
 
 
-def _holds(condition: Condition, level: int, own: Outcome, lookup: Lookup, members: Members) -> bool:
+def _holds(
+    condition: Condition, level: int, own: Outcome, lookup: Lookup, members: Members
+) -> bool:
     """Whether one condition of a level rule holds."""
     if condition.kind == "points":
         target = own if condition.node is None else lookup(condition.node)
@@ -202,14 +216,23 @@ def level_rules(node: Node, parts: Parts, lookup: Lookup, members: Members) -> O
     if node.rule.value_of is not None:
         source = lookup(node.rule.value_of)
         if source is not None:
-            base = Outcome(node.id, source.value, source.maximum, None, source.status,
-                           node.decimals, f"value of {node.rule.value_of}: {source.display}")
+            base = Outcome(
+                node.id,
+                source.value,
+                source.maximum,
+                None,
+                source.status,
+                node.decimals,
+                f"value of {node.rule.value_of}: {source.display}",
+            )
     own = base if base.value is not None else Outcome(node.id, 0.0, base.maximum)
     level = min((r.level for r in node.rule.levels), default=1) - 1
     steps = []
     for rule in sorted(node.rule.levels, key=lambda r: r.level):
         failed = [
-            i for i, c in enumerate(rule.conditions, 1) if not _holds(c, rule.level, own, lookup, members)
+            i
+            for i, c in enumerate(rule.conditions, 1)
+            if not _holds(c, rule.level, own, lookup, members)
         ]
         if failed:
             steps.append(f"level {rule.level}: condition {', '.join(map(str, failed))} not met")
