@@ -119,14 +119,15 @@ def minimum(node: Node, parts: Parts) -> Outcome:
         return Outcome(
             node.id, None, None, None, "not_applicable", node.decimals, "no part applies"
         )
-    child, _, low = min(used, key=lambda u: (u[2], u[0].id))
+    child, _, lowest = min(used, key=lambda u: (u[2], u[0].id))
+    low = rule.scale * lowest
     levels = [o.level for _, o, _ in used if o.level is not None]
     level = _band_level(rule, low)
     if level is None and rule.of == "level":
-        level = int(low)
+        level = int(lowest)
     elif level is None and len(levels) == len(used):
         level = min(levels)
-    maximum = min((_max_of([u], rule) for u in used), default=None)
+    maximum = rule.scale * min(_max_of([u], rule) for u in used)
     text = f"lowest of {len(used)} parts: {_fmt(low)} ({child.id})"
     return Outcome(node.id, low, maximum, level, "answered", node.decimals, text)
 
