@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 from typing import Any
 
 ANSWERED = "answered"
@@ -45,7 +47,9 @@ class Outcome:
         """The value rounded for display to the node's decimals ("1.48", "62.5")."""
         if self.value is None:
             return None
-        text = f"{self.value:.{self.decimals}f}"
+        # half up from the shortest repr, as people round: 49.175 → 49.18 (not 49.17)
+        step = Decimal(1).scaleb(-self.decimals)
+        text = str(Decimal(repr(self.value)).quantize(step, rounding=ROUND_HALF_UP))
         return text.rstrip("0").rstrip(".") if "." in text else text
 
     def to_dict(self) -> dict[str, Any]:
