@@ -9,6 +9,7 @@ from readiness.domain.aggregation.engine import DK
 from readiness.domain.aggregation.engine import NA
 from readiness.domain.aggregation.model import Instrument
 from readiness.domain.aggregation.model import Item
+from readiness.domain.answers import DONT_KNOW_JSON
 from readiness.domain.answers import AnswerError
 from readiness.domain.messages import N_
 
@@ -21,7 +22,7 @@ def parse_item_answer(item: Item, raw: Any) -> object:
                 item.id, N_("'not applicable' (null) is not allowed for this question")
             )
         return NA
-    if raw == DK:
+    if raw == DONT_KNOW_JSON:
         if not item.dont_know:
             raise AnswerError(item.id, N_("'dont_know' is not allowed for this question"))
         return DK

@@ -17,10 +17,12 @@ from readiness.domain.aggregation.outcomes import NOT_APPLICABLE
 from readiness.domain.aggregation.outcomes import UNANSWERED
 from readiness.domain.aggregation.outcomes import Outcome
 from readiness.domain.aggregation.outcomes import TreeResult
+from readiness.domain.answers import DONT_KNOW as DONT_KNOW_ANSWER
+from readiness.domain.answers import NOT_APPLICABLE as NOT_APPLICABLE_ANSWER
 
-# answers of format 2: option ID, list of option IDs, level, bool, NOT_APPLICABLE or DONT_KNOW
-NA = "not_applicable"
-DK = "dont_know"
+# answers of format 2: option ID, tuple of option IDs, level, bool, or one of the sentinels
+NA = NOT_APPLICABLE_ANSWER
+DK = DONT_KNOW_ANSWER
 
 
 def item_points(item: Item, answer: object) -> float:
@@ -62,10 +64,10 @@ def item_level(item: Item, answer: object, value: float) -> int | None:
 def score_item(item: Item, answer: object) -> Outcome:
     """One item's outcome. Unanswered and don't know earn the lowest answer's points (and its
     level); not applicable has no value and is left out of every parent."""
-    if answer == NA:
+    if answer is NA:
         return Outcome(item.id, None, item.maximum, None, NOT_APPLICABLE)
     status = ANSWERED
-    if answer is None or answer == DK:
+    if answer is None or answer is DK:
         status = UNANSWERED if answer is None else DONT_KNOW
         answer = _lowest_answer(item)
     value = item_points(item, answer)

@@ -1,0 +1,67 @@
+"""Crosswalks shipped with Readiness: what a questionnaire's answers say about other instruments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from readiness.config import BUILTIN_CROSSWALKS
+from readiness.domain.aggregation.crosswalk import Crosswalk
+from readiness.domain.aggregation.crosswalk import Estimate
+from readiness.domain.aggregation.crosswalk import crosswalk_problems
+from readiness.domain.aggregation.crosswalk import estimate
+from readiness.domain.aggregation.model import Instrument
+from readiness.domain.answers import AnswerSet
+from readiness.domain.problems import Problem
+from readiness.domain.problems import QuestionnaireError
+from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.reading import read_questionnaire_file
+from readiness.services.questionnaires import Catalogue
+from readiness.services.questionnaires import UnknownQuestionnaire
+
+
+@dataclass(frozen=True)
+class CrosswalkSet:
+    """The usable crosswalks of a catalogue (with their target instruments) and the problems."""
+
+    crosswalks: tuple[tuple[Crosswalk, Instrument], ...]
+    problems: tuple[Problem, ...] = ()
+
+    def from_questionnaire(
+        self, questionnaire: Questionnaire
+    ) -> list[tuple[Crosswalk, Instrument]]:
+        """The crosswalks that start from this questionnaire version."""
+        key = (questionnaire.id, questionnaire.version)
+        return [(c, i) for c, i in self.crosswalks if c.source == key]
+
+
+def load_crosswalks(catalogue: Catalogue, directory: Path = BUILTIN_CROSSWALKS) -> CrosswalkSet:
+    """Every `*.yaml` crosswalk of `directory` whose questionnaires the catalogue has and which
+    checks out against them; the others become problems."""
+    found = []
+    problems: list[Problem] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            raw = read_questionnaire_file(path).data
+            source = catalogue.get(raw["from"]["questionnaire"], raw["from"]["version"])
+            target = catalogue.instrument(raw["to"]["questionnaire"], raw["to"]["version"])
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+            continue
+        except (UnknownQuestionnaire, KeyError, TypeError):
+            continue  # a crosswalk to a questionnaire this installation does not offer
+        crosswalk, broken = crosswalk_problems(raw, str(path), source, target)
+        problems.extend(broken)
+        if crosswalk is not None and not broken:
+            found.append((crosswalk, target))
+    return CrosswalkSet(tuple(found), tuple(problems))
+
+
+def estimates(
+    crosswalks: CrosswalkSet, questionnaire: Questionnaire, answers: AnswerSet
+) -> list[tuple[Estimate, Instrument]]:
+    """What the answers to `questionnaire` say about each instrument a crosswalk leads to."""
+    return [
+        (estimate(crosswalk, instrument, answers), instrument)
+        for crosswalk, instrument in crosswalks.from_questionnaire(questionnaire)
+    ]
