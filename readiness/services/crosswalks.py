@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from readiness.domain.problems import Problem
 from readiness.domain.problems import QuestionnaireError
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.reading import read_questionnaire_file
+from readiness.models import Answer
+from readiness.services.assessments import answer_set
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 
@@ -65,3 +68,59 @@ def estimates(
         (estimate(crosswalk, instrument, answers), instrument)
         for crosswalk, instrument in crosswalks.from_questionnaire(questionnaire)
     ]
+
+
+def _level_name(instrument: Instrument, level: int | None, lang: str) -> str | None:
+    """The instrument's name of `level` in `lang` (None below its first level)."""
+    declared = instrument.level(level) if level is not None else None
+    return declared.name.get(lang) if declared is not None else None
+
+
+def _section(found: Estimate, instrument: Instrument, lang: str) -> dict[str, object]:
+    """One instrument's estimate, ready for a page."""
+    root = instrument.root
+    low, high = found.low.nodes[root], found.high.nodes[root]
+    titles: dict[str, list[str]] = {"settled": [], "narrowed": [], "unknown": []}
+    for entry in found.items:
+        item = instrument.item(entry.item)
+        titles[entry.status].append(item.text.get(lang) if item is not None else entry.item)
+    return {
+        "title": found.crosswalk.title.get(lang),
+        "instrument": instrument.title.get(lang),
+        "low": {
+            "level": low.level,
+            "name": _level_name(instrument, low.level, lang),
+            "score": low.display,
+        },
+        "high": {
+            "level": high.level,
+            "name": _level_name(instrument, high.level, lang),
+            "score": high.display,
+        },
+        "maximum": high.maximum,
+        "settled": titles["settled"],
+        "narrowed": titles["narrowed"],
+        "unknown": len(titles["unknown"]),
+        "notes": [n.get(lang) for n in instrument.notes],
+    }
+
+
+def crosswalk_sections(
+    crosswalks: CrosswalkSet, questionnaire: Questionnaire, answers: AnswerSet, lang: str
+) -> list[dict[str, object]]:
+    """For a results page: per target instrument, the level range with its level names, the
+    score range, and the items the answers settle, narrow or leave unknown (titles in `lang`)."""
+    return [
+        _section(found, instrument, lang)
+        for found, instrument in estimates(crosswalks, questionnaire, answers)
+    ]
+
+
+def assessment_crosswalks(
+    crosswalks: CrosswalkSet,
+    questionnaire: Questionnaire,
+    stored: Mapping[str, Answer],
+    lang: str,
+) -> list[dict[str, object]]:
+    """The crosswalk sections of a stored assessment's answers."""
+    return crosswalk_sections(crosswalks, questionnaire, answer_set(questionnaire, stored), lang)
