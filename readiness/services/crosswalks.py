@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from readiness.config import BUILTIN_CROSSWALKS
@@ -124,3 +125,31 @@ def assessment_crosswalks(
 ) -> list[dict[str, object]]:
     """The crosswalk sections of a stored assessment's answers."""
     return crosswalk_sections(crosswalks, questionnaire, answer_set(questionnaire, stored), lang)
+
+
+@lru_cache(maxsize=1)
+def _builtin_sources() -> frozenset[tuple[str, int]]:
+    """The (questionnaire, version) pairs the shipped crosswalks start from."""
+    found = set()
+    for path in BUILTIN_CROSSWALKS.glob("*.yaml"):
+        try:
+            start = read_questionnaire_file(path).data["from"]
+            found.add((start["questionnaire"], start["version"]))
+        except (QuestionnaireError, KeyError, TypeError):
+            continue
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def builtin_crosswalks() -> CrosswalkSet:
+    """The shipped crosswalks against the shipped questionnaires (loaded once per process)."""
+    return load_crosswalks(Catalogue.with_builtin())
+
+
+def report_sections(
+    questionnaire: Questionnaire, answers: AnswerSet, lang: str
+) -> list[dict[str, object]]:
+    """The crosswalk sections of a report (none unless a shipped crosswalk starts here)."""
+    if (questionnaire.id, questionnaire.version) not in _builtin_sources():
+        return []
+    return crosswalk_sections(builtin_crosswalks(), questionnaire, answers, lang)

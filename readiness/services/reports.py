@@ -22,6 +22,7 @@ from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.services import assessments
+from readiness.services.crosswalks import report_sections
 
 URGENT_COUNT = 3  # measures named in the executive summary
 
@@ -97,6 +98,7 @@ class ReportData:
     profile: tuple[tuple[str, str], ...]
     unanswered: int
     document: dict[str, Any] = field(repr=False)
+    crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
 
     @property
     def title(self) -> str:
@@ -330,6 +332,7 @@ def report_data(
             profile=tuple(_profile_rows(questionnaire, profile, lang)),
             unanswered=len(document["unanswered"]),
             document=document,
+            crosswalks=tuple(report_sections(questionnaire, answers, lang)),
         )
     return clean_deep(data)  # stored notes may hold control characters no format can carry
 
