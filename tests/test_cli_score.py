@@ -191,3 +191,38 @@ def test_the_flagship_document_carries_the_miit_estimate(tmp_path: Path) -> None
     assert estimate["questionnaire"] == {"id": "miit-sme-digital-2024", "version": 1}
     assert estimate["settled"] == ["foundation.equipment_networked", "operations.product_design"]
     assert estimate["level_range"] == {"min": 0, "max": 3}
+
+
+def test_crosswalk_prefills_a_miit_answers_file_that_scores(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    runner = app.test_cli_runner()
+    source = tmp_path / "flagship.json"
+    answers = {"infrastructure.equipment_connected": 35, "technology.digital_design": 2}
+    source.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    prefilled = tmp_path / "miit.json"
+    result = runner.invoke(
+        cli,
+        [
+            "crosswalk",
+            "smart-manufacturing-readiness",
+            str(source),
+            "--to",
+            "miit-sme-digital-2024",
+            "-o",
+            str(prefilled),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(prefilled.read_text(encoding="utf-8"))
+    assert doc["answers"] == {
+        "foundation.equipment_networked": "c",
+        "operations.product_design": 2,
+    }
+    scored = runner.invoke(cli, ["score", "miit-sme-digital-2024", str(prefilled)])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["overall"]["value"] == 3.0  # networked share c: 3 points
+    missing = runner.invoke(
+        cli, ["crosswalk", "smart-manufacturing-readiness", str(source), "--to", "nothing"]
+    )
+    assert missing.exit_code == 1
+    assert "no crosswalk leads from smart-manufacturing-readiness@1 to nothing" in missing.stderr

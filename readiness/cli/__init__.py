@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 from readiness import create_app
+from readiness.cli.crosswalk import crosswalk_command
 from readiness.cli.database import db_group
 from readiness.cli.questionnaire import questionnaire_group
 from readiness.cli.reports import compare_command
@@ -18,5 +19,12 @@ def cli() -> None:
     """Readiness: smart-manufacturing and AI readiness assessments."""
 
 
-for command in (db_group, questionnaire_group, score_command, compare_command, report_command):
+for command in (
+    db_group,
+    questionnaire_group,
+    score_command,
+    compare_command,
+    report_command,
+    crosswalk_command,
+):
     cli.add_command(command)
