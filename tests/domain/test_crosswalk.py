@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from readiness.domain.aggregation.answers import parse_item_answer
 from readiness.domain.aggregation.crosswalk import crosswalk_problems
 from readiness.domain.aggregation.crosswalk import estimate
+from readiness.domain.aggregation.engine import evaluate
 from readiness.domain.answers import DONT_KNOW
 from readiness.domain.answers import AnswerSet
 from readiness.domain.loading import load_instrument
@@ -24,8 +27,12 @@ CROSSWALK = (
 
 
 @pytest.fixture(scope="module")
-def setting():
-    flagship = load_questionnaire(Q / "smart-manufacturing-readiness" / "1.yaml")
+def flagship():
+    return load_questionnaire(Q / "smart-manufacturing-readiness" / "1.yaml")
+
+
+@pytest.fixture(scope="module")
+def setting(flagship):
     miit = load_instrument(Q / "miit-sme-digital-2024" / "1.yaml")
     crosswalk, problems = crosswalk_problems(
         read_questionnaire_file(CROSSWALK).data, str(CROSSWALK), flagship, miit
@@ -93,3 +100,43 @@ def test_settled_answers_are_valid_miit_answers(setting) -> None:
     assert prefill == {"foundation.equipment_networked": "c", "operations.product_design": 1}
     for item_id, value in prefill.items():
         parse_item_answer(miit.item(item_id), list(value) if isinstance(value, tuple) else value)
+
+
+def _completion(item, found, rng: random.Random):
+    """A MIIT answer the source answers still allow for one item."""
+    if found.status == "unknown":
+        if item.type == "level":
+            return rng.choice([lv.level for lv in item.levels])
+        if item.type == "multiple_choice":
+            plain = [o.id for o in item.options if not o.exclusive]
+            return tuple(rng.sample(plain, rng.randint(0, len(plain))))
+        return rng.choice(item.options).id
+    if item.type == "multiple_choice":
+        chosen, widest = found.candidates[0], found.candidates[-1]
+        rest = [o for o in widest if o not in chosen]
+        return chosen + tuple(rng.sample(rest, rng.randint(0, len(rest))))
+    return rng.choice(found.candidates)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_every_completion_lies_within_the_range(setting, flagship, seed: int) -> None:
+    crosswalk, miit = setting
+    rng = random.Random(seed)
+    answers = {}
+    for mapping in crosswalk.mappings:
+        question = flagship.question(mapping.question)
+        if question.type == "number":
+            answers[question.id] = rng.uniform(question.min, min(question.max, 100))
+        elif question.type == "level":
+            answers[question.id] = rng.randint(0, 5)
+        elif question.type == "multiple_choice":
+            plain = [o.id for o in question.options if not o.exclusive]
+            answers[question.id] = tuple(rng.sample(plain, rng.randint(0, len(plain))))
+    result = estimate(crosswalk, miit, AnswerSet(answers))
+    low, high = result.low.overall, result.high.overall
+    by_item = {e.item: e for e in result.items}
+    for _ in range(15):
+        filled = {i.id: _completion(i, by_item[i.id], rng) for i in miit.items}
+        actual = evaluate(miit, filled).overall
+        assert low.value - 1e-9 <= actual.value <= high.value + 1e-9
+        assert low.level <= actual.level <= high.level
