@@ -226,3 +226,14 @@ def test_crosswalk_prefills_a_miit_answers_file_that_scores(tmp_path: Path) -> N
     )
     assert missing.exit_code == 1
     assert "no crosswalk leads from smart-manufacturing-readiness@1 to nothing" in missing.stderr
+
+
+def test_a_format_2_questionnaire_exports_its_items_and_tree() -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(cli, ["questionnaire", "export", "miit-sme-digital-2024"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["format"], doc["root"], len(doc["items"])) == (2, "miit", 31)
+    network = next(i for i in doc["items"] if i["id"] == "foundation.network")
+    assert (network["cap"], network["maximum"]) == (8.0, 8.0)
+    assert [o["points"] for o in network["options"]] == [0.0, 2.0, 2.0, 2.0, 2.0]

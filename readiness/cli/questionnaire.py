@@ -13,6 +13,7 @@ from readiness.cli.errors import cli_text
 from readiness.cli.errors import unknown_questionnaire
 from readiness.cli.language import cli_gettext as _
 from readiness.cli.support import catalogue
+from readiness.domain.aggregation.export import instrument_to_dict
 from readiness.domain.aggregation.model import Instrument
 from readiness.domain.export import questionnaire_to_dict
 from readiness.domain.loading import load_any
@@ -70,8 +71,12 @@ def questionnaire_list() -> None:
 @click.option("--version", "version", type=int, default=None, help="Default: the latest.")
 def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
     """Print questionnaire QUESTIONNAIRE_ID as JSON."""
+    found = catalogue()
     try:
-        questionnaire = catalogue().get(questionnaire_id, version)
+        data = questionnaire_to_dict(found.get(questionnaire_id, version))
     except UnknownQuestionnaire as exc:
-        raise CliError(unknown_questionnaire(exc)) from None
-    click.echo(json.dumps(questionnaire_to_dict(questionnaire), ensure_ascii=False, indent=2))
+        try:
+            data = instrument_to_dict(found.instrument(questionnaire_id, version))
+        except UnknownQuestionnaire:
+            raise CliError(unknown_questionnaire(exc)) from None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
