@@ -68,18 +68,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     dist = work / "dist"
     _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(source),
-        ],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(dist), str(source)],
         cwd=work,
         env=env,
     )
@@ -133,37 +123,18 @@ def test_the_installed_wheel_runs_outside_the_checkout(installed: Path, site) ->
     ids = [line.split("\t")[0] for line in listed.splitlines()]
     assert ids == ["miit-sme-digital-2024", "smart-manufacturing-readiness"], listed
     # the crosswalks ship too: the flagship's score carries the MIIT estimate
-    flagship_answers = folder / "flagship.json"
-    flagship_answers.write_text(json.dumps({"answers": {}}), encoding="utf-8")
-    scored = _run(
-        [
-            str(installed / "readiness"),
-            "score",
-            "smart-manufacturing-readiness",
-            str(flagship_answers),
-        ],
-        folder,
-        env,
-    )
-    assert json.loads(scored)["crosswalks"][0]["questionnaire"]["id"] == "miit-sme-digital-2024"
+    flagship = folder / "flagship.json"
+    flagship.write_text(json.dumps({"answers": {}}), encoding="utf-8")
+    command = ["score", "smart-manufacturing-readiness", str(flagship)]
+    scored = json.loads(_run([str(installed / "readiness"), *command], folder, env))
+    assert scored["crosswalks"][0]["questionnaire"]["id"] == "miit-sme-digital-2024"
 
     answers = folder / "answers.json"
     answers.write_text(json.dumps({"answers": {}}), encoding="utf-8")
     pdf = folder / "report.pdf"
     _run(
-        [
-            str(installed / "readiness"),
-            "report",
-            str(answers),
-            "--questionnaire",
-            "smart-manufacturing-readiness",
-            "--format",
-            "pdf",
-            "--lang",
-            "zh",
-            "-o",
-            str(pdf),
-        ],
+        [str(installed / "readiness"), "report", str(answers), "--questionnaire",
+         "smart-manufacturing-readiness", "--format", "pdf", "--lang", "zh", "-o", str(pdf)],
         folder,
         env,
     )
@@ -176,14 +147,8 @@ def test_the_installed_wheel_runs_outside_the_checkout(installed: Path, site) ->
 
     port = _free_port()
     server = subprocess.Popen(
-        [
-            str(installed / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "readiness:create_app()",
-        ],
+        [str(installed / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "readiness:create_app()"],
         cwd=folder,
         env=env,
         stdout=subprocess.DEVNULL,

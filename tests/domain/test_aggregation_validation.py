@@ -93,3 +93,13 @@ def test_format_1_files_load_unchanged_and_format_2_is_told_apart() -> None:
     assert load_any(flagship) == load_questionnaire(flagship)
     with pytest.raises(QuestionnaireError, match="must be 2"):
         load_instrument(flagship)
+
+
+def test_a_note_without_a_translation_is_refused(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[1] / "instruments" / "points.yaml").read_text()
+    text = text.replace("languages: [en]", "languages: [en, zh]").replace(
+        "title: {en: Points conformance}",
+        "title: {en: Points conformance, zh: 计分}\nnotes:\n  - {en: Only English}",
+    )
+    found = problems_of(tmp_path, text)
+    assert any("notes[0] has no 'zh' translation" in p for p in found), found

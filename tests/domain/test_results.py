@@ -25,7 +25,9 @@ from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
 from tests.paths import QUESTIONNAIRES
 
-FLAGSHIP = QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
+FLAGSHIP = (
+    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
+)
 
 
 def test_gate_of_the_worked_example() -> None:

@@ -368,7 +368,9 @@ def test_max_lead_ignores_not_applicable_parts() -> None:
     assert card.overall.level == 4
 
 
-FLAGSHIP = QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
+FLAGSHIP = (
+    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
+)
 
 
 def test_audit_case_top_answers_with_every_yes_no_as_no() -> None:

@@ -18,6 +18,7 @@ CHOICE_TYPES = ("single_choice", "multiple_choice")
 def check_tree(raw: dict[str, Any], report: Reporter) -> None:
     """Apply every format-2 cross-check (the document may also break the schema)."""
     _check_translations(raw, report)
+    _check_notes(raw, report)
     _unique(raw, "items", (), report)
     _unique(raw, "nodes", (), report)
     items = {i["id"]: i for _, i in _entries(raw, "items") if isinstance(i.get("id"), str)}
@@ -46,6 +47,22 @@ def check_tree(raw: dict[str, Any], report: Reporter) -> None:
     if isinstance(root, str) and root not in nodes:
         report.add(("root",), Message(N_("names an unknown node '%(id)s'"), id=root))
     _check_cycles(raw, nodes, report)
+
+
+def _check_notes(raw: dict[str, Any], report: Reporter) -> None:
+    """Every top-level note carries exactly the declared languages."""
+    languages = raw.get("languages")
+    notes = raw.get("notes")
+    if not isinstance(languages, list) or not isinstance(notes, list):
+        return
+    for index, note in enumerate(notes):
+        if not isinstance(note, dict):
+            continue
+        for lang in languages:
+            if lang not in note:
+                report.add(
+                    ("notes", index), Message(N_("has no '%(lang)s' translation"), lang=lang)
+                )
 
 
 def _check_item(item: dict[str, Any], path: PathT, report: Reporter) -> None:
