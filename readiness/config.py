@@ -14,6 +14,7 @@ from flask.cli import NoAppException
 # Everything the app needs at run time ships inside the package (so a wheel runs anywhere).
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_QUESTIONNAIRES = PACKAGE_DIR / "questionnaires"
+BUILTIN_CROSSWALKS = PACKAGE_DIR / "crosswalks"  # mappings between questionnaires
 TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 ENVIRONMENTS = ("development", "production")

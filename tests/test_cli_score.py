@@ -160,3 +160,94 @@ def test_scores_the_flagship_with_a_full_answer_set(tmp_path: Path, version: str
     assert doc["overall"]["score"] == 100.0 and doc["overall"]["level"] == 5
     assert set(doc["challenge_areas"]) == {"5.1", "5.2", "5.3", "5.4"}
     assert all(p["level"] == 5 for p in doc["pillars"].values())
+
+
+def test_a_format_2_questionnaire_scores_on_its_native_scale(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    path = tmp_path / "miit.json"
+    answers = {"foundation.systems": "e", "management.funding": "e", "operations.finance": 2}
+    path.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        cli, ["score", "miit-sme-digital-2024", str(path), "--lang", "zh"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    # 10 (systems) + 7.5 (funding) = 17.5 < 20: no level yet
+    assert (doc["overall"]["value"], doc["overall"]["maximum"]) == (17.5, 100.0)
+    assert doc["overall"]["level"] == 0 and doc["overall"]["level_name"] is None
+    assert doc["nodes"]["foundation"]["title"] == "数字化基础"
+    assert [lv["name"] for lv in doc["levels"]] == ["一级", "二级", "三级", "四级"]
+
+
+def test_a_format_2_answer_mistake_is_one_line(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    path = tmp_path / "miit.json"
+    path.write_text(json.dumps({"answers": {"operations.finance": 7}}), encoding="utf-8")
+    result = app.test_cli_runner().invoke(cli, ["score", "miit-sme-digital-2024", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: question operations.finance: expected one of the levels 0, 1, 2, 3, 4"
+    )
+
+
+def test_the_flagship_document_carries_the_miit_estimate(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    path = tmp_path / "flagship.json"
+    answers = {"infrastructure.equipment_connected": 35, "technology.digital_design": 3}
+    path.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    result = app.test_cli_runner().invoke(
+        cli, ["score", "smart-manufacturing-readiness", str(path), "--version", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    (estimate,) = json.loads(result.stdout)["crosswalks"]
+    assert estimate["questionnaire"] == {"id": "miit-sme-digital-2024", "version": 1}
+    assert estimate["settled"] == ["foundation.equipment_networked", "operations.product_design"]
+    assert estimate["level_range"] == {"min": 0, "max": 3}
+
+
+def test_crosswalk_prefills_a_miit_answers_file_that_scores(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    runner = app.test_cli_runner()
+    source = tmp_path / "flagship.json"
+    answers = {"infrastructure.equipment_connected": 35, "technology.digital_design": 2}
+    source.write_text(json.dumps({"answers": answers}), encoding="utf-8")
+    prefilled = tmp_path / "miit.json"
+    result = runner.invoke(
+        cli,
+        [
+            "crosswalk",
+            "smart-manufacturing-readiness",
+            str(source),
+            "--version",
+            "1",
+            "--to",
+            "miit-sme-digital-2024",
+            "-o",
+            str(prefilled),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(prefilled.read_text(encoding="utf-8"))
+    assert doc["answers"] == {
+        "foundation.equipment_networked": "c",
+        "operations.product_design": 2,
+    }
+    scored = runner.invoke(cli, ["score", "miit-sme-digital-2024", str(prefilled)])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["overall"]["value"] == 3.0  # networked share c: 3 points
+    missing = runner.invoke(
+        cli, ["crosswalk", "smart-manufacturing-readiness", str(source), "--to", "nothing"]
+    )
+    assert missing.exit_code == 1
+    assert "no crosswalk leads from smart-manufacturing-readiness@2 to nothing" in missing.stderr
+
+
+def test_a_format_2_questionnaire_exports_its_items_and_tree() -> None:
+    app = create_app({"TESTING": True, "SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(cli, ["questionnaire", "export", "miit-sme-digital-2024"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["format"], doc["root"], len(doc["items"])) == (2, "miit", 31)
+    network = next(i for i in doc["items"] if i["id"] == "foundation.network")
+    assert (network["cap"], network["maximum"]) == (8.0, 8.0)
+    assert [o["points"] for o in network["options"]] == [0.0, 2.0, 2.0, 2.0, 2.0]

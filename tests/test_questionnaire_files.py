@@ -8,7 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from readiness.domain.loading import load_questionnaire
+from readiness.domain.aggregation.validation import SCHEMA_2_PATH
+from readiness.domain.loading import load_any
 from readiness.domain.loading import load_questionnaires
 from readiness.domain.validation import SCHEMA_PATH
 from tests.paths import ROOT
@@ -19,21 +20,27 @@ FILES = sorted(QUESTIONNAIRES.glob("*/*.yaml"))
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_questionnaire_file_is_valid(path: Path) -> None:
-    questionnaire = load_questionnaire(path)  # raises QuestionnaireError listing every problem
+    questionnaire = load_any(path)  # raises QuestionnaireError listing every problem
     assert f"{questionnaire.id}/{questionnaire.version}.yaml" == f"{path.parent.name}/{path.name}"
 
 
 def test_the_catalogue_has_no_broken_file() -> None:
     result = load_questionnaires(QUESTIONNAIRES)
     assert [str(p) for p in result.problems] == []
-    assert len(result.questionnaires) == len(FILES)
+    assert len(result.questionnaires) + len(result.instruments) == len(FILES)
 
 
 def test_the_flagship_is_shipped() -> None:
     assert (QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml") in FILES
 
 
-def test_the_schema_is_a_draft_2020_12_schema() -> None:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def test_the_miit_2024_instrument_is_shipped_in_format_2() -> None:
+    result = load_questionnaires(QUESTIONNAIRES)
+    assert [i.key for i in result.instruments] == ["miit-sme-digital-2024@1"]
+
+
+@pytest.mark.parametrize("path", [SCHEMA_PATH, SCHEMA_2_PATH], ids=["format-1", "format-2"])
+def test_the_schema_is_a_draft_2020_12_schema(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(schema)

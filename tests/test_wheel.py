@@ -120,7 +120,14 @@ def test_the_installed_wheel_runs_outside_the_checkout(installed: Path, site) ->
     assert "Database upgraded to head." in upgraded
 
     listed = _run([str(installed / "readiness"), "questionnaire", "list"], folder, env)
-    assert listed.startswith("smart-manufacturing-readiness\t"), listed
+    ids = [line.split("\t")[0] for line in listed.splitlines()]
+    assert ids == ["miit-sme-digital-2024", "smart-manufacturing-readiness"], listed
+    # the crosswalks ship too: the flagship's score carries the MIIT estimate
+    flagship = folder / "flagship.json"
+    flagship.write_text(json.dumps({"answers": {}}), encoding="utf-8")
+    command = ["score", "smart-manufacturing-readiness", str(flagship)]
+    scored = json.loads(_run([str(installed / "readiness"), *command], folder, env))
+    assert scored["crosswalks"][0]["questionnaire"]["id"] == "miit-sme-digital-2024"
 
     answers = folder / "answers.json"
     answers.write_text(json.dumps({"answers": {}}), encoding="utf-8")

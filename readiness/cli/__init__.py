@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from readiness import create_app
 from readiness.cli.backup import backup_command
 from readiness.cli.backup import restore_command
+from readiness.cli.crosswalk import crosswalk_command
 from readiness.cli.database import db_group
 from readiness.cli.questionnaire import questionnaire_group
 from readiness.cli.remind import remind_command
@@ -36,6 +37,7 @@ COMMANDS = (
     restore_command,
     worker_command,
     remind_command,
+    crosswalk_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

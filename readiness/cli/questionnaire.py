@@ -13,8 +13,10 @@ from readiness.cli.errors import cli_text
 from readiness.cli.errors import unknown_questionnaire
 from readiness.cli.language import cli_gettext as _
 from readiness.cli.support import catalogue
+from readiness.domain.aggregation.export import instrument_to_dict
+from readiness.domain.aggregation.model import Instrument
 from readiness.domain.export import questionnaire_to_dict
-from readiness.domain.loading import load_questionnaire
+from readiness.domain.loading import load_any
 from readiness.domain.problems import QuestionnaireError
 from readiness.services.questionnaires import UnknownQuestionnaire
 
@@ -31,7 +33,7 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
     failed = False
     for path in files:
         try:
-            questionnaire = load_questionnaire(path)
+            questionnaire = load_any(path)
         except QuestionnaireError as exc:
             failed = True
             for problem in exc.problems:
@@ -42,7 +44,11 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
                 "%(path)s: ok (%(key)s, %(n)d questions)",
                 path=path,
                 key=questionnaire.key,
-                n=len(questionnaire.questions),
+                n=len(
+                    questionnaire.items
+                    if isinstance(questionnaire, Instrument)
+                    else questionnaire.questions
+                ),
             )
         )
     if failed:
@@ -53,7 +59,8 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
 def questionnaire_list() -> None:
     """List the questionnaires of QUESTIONNAIRE_DIR; problems of broken files go to stderr."""
     found = catalogue()
-    for q in found.all():
+    both = [*found.all(), *found.instruments]
+    for q in sorted(both, key=lambda q: (q.id, q.version)):
         click.echo(f"{q.id}\t{q.version}\t{q.title.get('en')}\t{q.title.get('zh')}")
     for problem in found.problems:
         click.echo(cli_text(problem), err=True)
@@ -64,8 +71,12 @@ def questionnaire_list() -> None:
 @click.option("--version", "version", type=int, default=None, help="Default: the latest.")
 def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
     """Print questionnaire QUESTIONNAIRE_ID as JSON."""
+    found = catalogue()
     try:
-        questionnaire = catalogue().get(questionnaire_id, version)
+        data = questionnaire_to_dict(found.get(questionnaire_id, version))
     except UnknownQuestionnaire as exc:
-        raise CliError(unknown_questionnaire(exc)) from None
-    click.echo(json.dumps(questionnaire_to_dict(questionnaire), ensure_ascii=False, indent=2))
+        try:
+            data = instrument_to_dict(found.instrument(questionnaire_id, version))
+        except UnknownQuestionnaire:
+            raise CliError(unknown_questionnaire(exc)) from None
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -13,7 +13,13 @@ from readiness.cli.errors import unknown_questionnaire
 from readiness.cli.language import cli_gettext as _
 from readiness.cli.support import catalogue
 from readiness.cli.support import read_answers
+from readiness.cli.support import read_instrument_answers
+from readiness.domain.aggregation.document import instrument_document
+from readiness.domain.aggregation.engine import evaluate
+from readiness.domain.aggregation.model import Instrument
 from readiness.domain.results import result_document
+from readiness.services.crosswalks import estimates
+from readiness.services.crosswalks import load_crosswalks
 from readiness.services.questionnaires import UnknownQuestionnaire
 
 
@@ -26,14 +32,30 @@ def score_command(
     questionnaire_id: str, answers_file: Path, version: int | None, lang: str
 ) -> None:
     """Score ANSWERS_FILE (JSON) against QUESTIONNAIRE_ID; print results and the plan as JSON."""
+    found = catalogue()
     try:
-        questionnaire = catalogue().get(questionnaire_id, version)
+        questionnaire = found.get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
-        raise CliError(unknown_questionnaire(exc)) from None
+        try:
+            instrument = found.instrument(questionnaire_id, version)
+        except UnknownQuestionnaire:
+            raise CliError(unknown_questionnaire(exc)) from None
+        _score_instrument(instrument, answers_file, lang)
+        return
     answers, profile = read_answers(questionnaire, answers_file)
     document = result_document(questionnaire, answers, profile, lang)
+    crosswalked = estimates(load_crosswalks(found), questionnaire, answers)
+    if crosswalked:
+        document["crosswalks"] = [e.to_dict(instrument, lang) for e, instrument in crosswalked]
     if lang != "en":  # the `rule` fields are the technical working, always in English
         document["notes"] = {
             "rule": _("The “rule” fields give the technical working of each result, in English.")
         }
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _score_instrument(instrument: Instrument, answers_file: Path, lang: str) -> None:
+    """Print the result document of a format-2 questionnaire (native scales, its own levels)."""
+    answers = read_instrument_answers(instrument, answers_file)
+    document = instrument_document(instrument, evaluate(instrument, answers), answers, lang)
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))

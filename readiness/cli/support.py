@@ -14,6 +14,8 @@ from readiness.cli.errors import CliError
 from readiness.cli.errors import cli_text
 from readiness.cli.language import cli_gettext as _
 from readiness.config import questionnaire_dir
+from readiness.domain.aggregation.answers import parse_instrument_answers
+from readiness.domain.aggregation.model import Instrument
 from readiness.domain.answer_files import parse_answer_file
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
@@ -60,6 +62,21 @@ def read_answers(
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise CliError(_("cannot read %(path)s: %(reason)s", path=path, reason=reason)) from None
     return answers, profile
+
+
+def read_instrument_answers(instrument: Instrument, path: Path) -> dict[str, object]:
+    """The answers of an answers file for a format-2 questionnaire (the profile is not used).
+
+    :raises CliError: one line naming the question.
+    """
+    try:
+        raw_answers, _raw_profile = parse_answer_file(path.read_text(encoding="utf-8"))
+        return parse_instrument_answers(instrument, raw_answers)
+    except AnswerError as exc:
+        raise CliError(cli_text(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise CliError(_("cannot read %(path)s: %(reason)s", path=path, reason=reason)) from None
 
 
 def write_output(path: Path, body: bytes) -> None:

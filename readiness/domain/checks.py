@@ -23,6 +23,7 @@ TEXT_KEYS = frozenset(
         "unit",
         "symbol",
         "indicator",
+        "unverified",
     }
 )
 YES_NO_OPTIONS = ("yes", "no")
@@ -35,6 +36,8 @@ DUPLICATE_WORDS = {
     "profile": N_("profile field"),
     "options": N_("option"),
     "actions": N_("action"),
+    "items": N_("item"),
+    "nodes": N_("node"),
 }
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from readiness.domain.aggregation.building import build_instrument
+from readiness.domain.aggregation.model import Instrument
+from readiness.domain.aggregation.validation import validate_instrument
 from readiness.domain.messages import N_
 from readiness.domain.messages import Message
 from readiness.domain.problems import PathT
@@ -39,6 +42,7 @@ class LoadResult:
 
     questionnaires: tuple[Questionnaire, ...]
     problems: tuple[Problem, ...]
+    instruments: tuple[Instrument, ...] = ()  # the format-2 files (aggregation as a tree)
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -48,6 +52,30 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     if problems:
         raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
     return build(result.data, str(path))
+
+
+def load_any(path: str | Path) -> Questionnaire | Instrument:
+    """Read one file of either format: format 1 as a Questionnaire, format 2 as an Instrument."""
+    result = read_questionnaire_file(path)
+    data = result.data
+    if data.get("format") == 2:
+        problems = list(result.problems) + validate_instrument(data, str(path), result.lines)
+        if problems:
+            raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
+        return build_instrument(data, str(path))
+    problems = list(result.problems) + validate(data, str(path), result.lines)
+    if problems:
+        raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
+    return build(data, str(path))
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    """Read, validate and build one format-2 file; raise QuestionnaireError otherwise."""
+    found = load_any(path)
+    if not isinstance(found, Instrument):
+        wrong = Message(N_("must be %(expected)s (got %(value)s)"), expected=2, value=1)
+        raise QuestionnaireError([Problem(str(path), Message(N_("top level")), wrong)])
+    return found
 
 
 def from_mapping(
@@ -63,24 +91,26 @@ def from_mapping(
 def load_questionnaires(directory: str | Path) -> LoadResult:
     """Every `<id>/<version>.yaml` below `directory`; a broken file never stops the others."""
     loaded: list[Questionnaire] = []
+    instruments: list[Instrument] = []
     problems: list[Problem] = []
     for path in sorted(Path(directory).glob("*/*.yaml")):
         try:
-            questionnaire = load_questionnaire(path)
+            found = load_any(path)
         except QuestionnaireError as exc:
             problems.extend(exc.problems)
             continue
         # the place is unique per (id, version), so this also keeps duplicates out
-        misplaced = _layout_problem(path, questionnaire)
+        misplaced = _layout_problem(path, found)
         if misplaced is not None:
             problems.append(misplaced)
             continue
-        loaded.append(questionnaire)
+        (instruments if isinstance(found, Instrument) else loaded).append(found)  # type: ignore[arg-type]
     loaded.sort(key=lambda q: (q.id, q.version))
-    return LoadResult(tuple(loaded), tuple(problems))
+    instruments.sort(key=lambda q: (q.id, q.version))
+    return LoadResult(tuple(loaded), tuple(problems), tuple(instruments))
 
 
-def _layout_problem(path: Path, questionnaire: Questionnaire) -> Problem | None:
+def _layout_problem(path: Path, questionnaire: Questionnaire | Instrument) -> Problem | None:
     """A file in a catalogue directory must be `<id>/<version>.yaml`."""
     expected = f"{questionnaire.id}/{questionnaire.version}.yaml"
     if f"{path.parent.name}/{path.name}" != expected:

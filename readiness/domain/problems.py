@@ -22,6 +22,8 @@ SECTIONS = {
     "measures": N_("measure %(id)s"),
     "profile": N_("profile field %(id)s"),
     "levels": N_("level %(id)s"),
+    "items": N_("item %(id)s"),
+    "nodes": N_("node %(id)s"),
 }
 # messages starting with these read on from their subject: "weight must be greater than 0"
 PREDICATES = ("must ", "is ", "has ")

@@ -78,19 +78,29 @@ def validate(raw: Any, source: str, lines: Mapping[PathT, int] | None = None) ->
             (), Message(N_("the document must be a mapping, not %(kind)s"), kind=show(raw))
         )
         return reporter.problems
-    errors = sorted(
-        schema_validator().iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]
-    )
+    report_schema_errors(schema_validator(), raw, reporter)
+    _check_finite(raw, (), reporter, set())
+    cross_check(raw, reporter)
+    unique = list(dict.fromkeys(reporter.problems))
+    return sorted(unique, key=lambda p: p.line or 0)
+
+
+def report_schema_errors(
+    validator: jsonschema.Draft202012Validator, raw: Any, reporter: Reporter
+) -> None:
+    """Report every error of `validator` on `raw`, each explained in one line."""
+    errors = sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path])
     found = [(_error_path(error, raw), error) for error in errors]
     refused = [path for (path, _), error in found if error.validator is None]
     for (path, at), error in found:
         if error.validator is not None and any(path[: len(r)] == r for r in refused):
             continue  # the key itself is refused; what is wrong inside it does not matter
         reporter.add(path, _explain(error, raw), at=at)
+
+
+def check_finite(raw: Any, reporter: Reporter) -> None:
+    """Report NaN and infinite numbers anywhere in a document."""
     _check_finite(raw, (), reporter, set())
-    cross_check(raw, reporter)
-    unique = list(dict.fromkeys(reporter.problems))
-    return sorted(unique, key=lambda p: p.line or 0)
 
 
 def _words(words: dict[str, str], key: Any) -> str:

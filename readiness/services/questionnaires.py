@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.config import BUILTIN_QUESTIONNAIRES
+from readiness.domain.aggregation.model import Instrument
 from readiness.domain.loading import load_questionnaires
 from readiness.domain.problems import Problem
 from readiness.domain.questionnaire import Questionnaire
@@ -29,6 +30,7 @@ class Catalogue:
 
     questionnaires: tuple[Questionnaire, ...]
     problems: tuple[Problem, ...] = ()
+    instruments: tuple[Instrument, ...] = ()  # format-2 questionnaires (aggregation as a tree)
 
     @classmethod
     def load(cls, *directories: str | Path) -> Catalogue:
@@ -37,12 +39,14 @@ class Catalogue:
         A later directory's questionnaire replaces an earlier one with the same id and version.
         """
         found: dict[tuple[str, int], Questionnaire] = {}
+        trees: dict[tuple[str, int], Instrument] = {}
         problems: list[Problem] = []
         for directory in directories:
             result = load_questionnaires(directory)
             found.update({(q.id, q.version): q for q in result.questionnaires})
+            trees.update({(i.id, i.version): i for i in result.instruments})
             problems.extend(result.problems)
-        return cls(tuple(found.values()), tuple(problems))
+        return cls(tuple(found.values()), tuple(problems), tuple(trees.values()))
 
     @classmethod
     def with_builtin(cls, extra: str | Path | None = None) -> Catalogue:
@@ -79,4 +83,15 @@ class Catalogue:
             matching = [q for q in matching if q.version == version]
         if not matching:
             raise UnknownQuestionnaire(questionnaire_id, version)
+        return matching[-1]
+
+    def instrument(self, instrument_id: str, version: int | None = None) -> Instrument:
+        """One format-2 questionnaire version (None: the latest); raise UnknownQuestionnaire."""
+        matching = sorted(
+            (i for i in self.instruments if i.id == instrument_id), key=lambda i: i.version
+        )
+        if version is not None:
+            matching = [i for i in matching if i.version == version]
+        if not matching:
+            raise UnknownQuestionnaire(instrument_id, version)
         return matching[-1]

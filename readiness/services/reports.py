@@ -25,6 +25,7 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
 from readiness.services.result_explain import answer_text
@@ -112,6 +113,7 @@ class ReportData:
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
         return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+    crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
 
     @property
     def title(self) -> str:
@@ -318,6 +320,7 @@ def report_data(
             document=document,
             explanation=explain(questionnaire, document, lang),
             level_names={lv.level: lv.name.get(lang) for lv in questionnaire.levels},
+            crosswalks=tuple(report_sections(questionnaire, answers, lang)),
         )
     return clean_deep(data)  # stored notes may hold control characters no format can carry
 

@@ -31,6 +31,8 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
+from readiness.services.crosswalks import assessment_crosswalks
+from readiness.services.crosswalks import load_crosswalks
 from readiness.services.plan_loop import adopted
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
@@ -63,6 +65,18 @@ def _lang() -> str:
 
 def _catalogue() -> Any:
     return current_app.extensions["catalogue"]
+
+
+def _crosswalks(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
+    """What the answers say about other instruments (e.g. the estimated MIIT 2024 level)."""
+    store = current_app.extensions
+    if "crosswalks" not in store:
+        store["crosswalks"] = load_crosswalks(_catalogue())
+    answers = service.load_answers(get_session(), assessment)
+    try:
+        return assessment_crosswalks(store["crosswalks"], q, answers, _lang())
+    except service.InvalidAnswer:  # an estimate is a bonus: never let it break the results
+        return []
 
 
 def _assessment(assessment_id: int, role: str) -> Assessment:
@@ -368,4 +382,5 @@ def results(assessment_id: int) -> str | Response:
         levels={lv.level: lv.name.get(lang) for lv in q.levels},
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),
+        crosswalks=_crosswalks(assessment, q),
     )
