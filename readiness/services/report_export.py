@@ -44,6 +44,7 @@ FORMATS = {
     "csv": ("CSV", "text/csv; charset=utf-8"),
     "json": ("JSON", "application/json"),
 }
+DOWNLOADS = ("pdf", "docx", "xlsx", "csv", "json")  # the formats offered as downloads
 
 
 def render_format(data: ReportData, fmt: str) -> bytes:

@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 from readiness.db import get_session
 from readiness.domain.questionnaire import ProfileField
 from readiness.i18n import current_language
+from readiness.languages import single_full_stop
 from readiness.services import accounts
+from readiness.services import assessments
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
 from readiness.web.audit_trail import note
@@ -85,6 +87,11 @@ def profile(org_id: int) -> Response | str:
             profile_from_form(form, fields),
             name=form.name.data,
         )
+        if not assessments.list_assessments(get_session(), org_id, limit=1):
+            # a new organisation: the next step is its first assessment, not this form again
+            flash(_("The company profile has been saved. Next: your first assessment."), "success")
+            set_active_organisation(org_id)
+            return redirect(url_for("assessments.start"))
         flash(_("The company profile has been saved."), "success")
         return redirect(url_for("organisations.profile", org_id=org_id))
     can_edit = g.membership.role in ("editor", "owner")
@@ -215,6 +222,7 @@ def accept_invitation(token: str) -> Response | str:
             details={"role": membership.role},
         )
         set_active_organisation(membership.organisation_id)
-        flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
+        joined = _("You have joined %(name)s.", name=invitation.organisation.name)
+        flash(single_full_stop(joined), "success")
         return redirect(url_for("main.index"))
     return render_template("organisations/accept.html", invitation=invitation, form=form)
