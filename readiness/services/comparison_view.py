@@ -70,6 +70,8 @@ class MeasureRow:
     level_before: int
     level_after: int | None
     status: str
+    outcome: str = ""  # reached_target / progressed / no_change / fell_back / not_assessed
+    priority_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class PairView:
     questions: tuple[AnswerRow, ...]
     addressed: tuple[MeasureRow, ...]
     remaining: tuple[MeasureRow, ...]
+    measures: tuple[MeasureRow, ...]
     pillar_chart: str
     area_chart: str
     comparison: Comparison
@@ -177,6 +180,8 @@ def _measure_row(m: Any, q: Questionnaire, lang: str) -> MeasureRow:
         level_before=m.level_before,
         level_after=m.level_after,
         status=m.status,
+        outcome=m.outcome,
+        priority_after=m.priority_after,
     )
 
 
@@ -227,6 +232,7 @@ def pair_view(before: Scored, after: Scored, lang: str, organisation: str = "") 
             questions=tuple(questions),
             addressed=tuple(_measure_row(m, qa, lang) for m in comparison.addressed),
             remaining=tuple(_measure_row(m, qa, lang) for m in comparison.remaining),
+            measures=tuple(_measure_row(m, qa, lang) for m in comparison.measures),
             pillar_chart=_radar(
                 pillars, col_before.label, col_after.label, _("Levels of the pillars")
             ),
