@@ -38,7 +38,11 @@ def test_concurrent_repeats_make_one_draft(database_url, tmp_path, make_user, ma
             outcomes: list[str] = []
             barrier = threading.Barrier(2)
 
-            def click(outcomes: list[str] = outcomes, barrier: threading.Barrier = barrier) -> None:
+            def click(
+                outcomes: list[str] = outcomes,
+                barrier: threading.Barrier = barrier,
+                trial: int = trial,
+            ) -> None:
                 with get_sessionmaker(app)() as session:
                     organisation = session.get(Organisation, org.id)
                     user = session.get(User, owner.id)
