@@ -316,6 +316,7 @@ def create_invitation(
     organisation_id: int,
     role: str,
     valid_for: timedelta = timedelta(days=7),
+    email: str | None = None,
 ) -> tuple[Invitation, str]:
     """An invitation link token to join with `role` (owners only); only its hash is stored."""
     _check_role(role)
@@ -324,6 +325,7 @@ def create_invitation(
     invitation = Invitation(
         organisation_id=organisation_id,
         role=role,
+        email=normalise_email(email) if email else None,
         token_hash=_hash_token(token),
         created_by_id=user.id,
         expires_at=utcnow() + valid_for,
