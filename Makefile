@@ -41,7 +41,8 @@ test-latest: system-deps
 	.venv-latest/bin/python -m pytest
 
 # Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks,
-# redis-server for the scale-out test (tests/test_scale_out.py).
+# redis-server for the scale-out test (tests/test_scale_out.py), cairo for the Word report's chart
+# images (cairosvg).
 # Installed only when missing and when we are root; otherwise the affected tests say what is missing.
 system-deps:
 	@missing=""; \
@@ -49,6 +50,7 @@ system-deps:
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \

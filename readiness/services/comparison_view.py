@@ -23,6 +23,7 @@ from readiness.services.comparisons import Scored
 from readiness.services.comparisons import compare_pair
 from readiness.services.comparisons import series_of
 from readiness.services.reports import answer_text
+from readiness.services.reports import chart_font
 from readiness.services.reports import questionnaire_label
 from readiness.services.summaries import TrendPoint
 
@@ -157,18 +158,24 @@ def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:
     return "" if level is None else q.level(level).name.get(lang)
 
 
-def _radar(rows: Sequence[ResultRow], before: str, after: str, title: str) -> str:
-    """Both assessments' levels on one radar (empty when there are fewer than three axes)."""
+def _radar(rows: Sequence[ResultRow], before: str, after: str, title: str, lang: str) -> str:
+    """Both assessments' scores on one radar (empty when there are fewer than three axes).
+
+    Scores, not levels: two results at the same level still show how far apart they are.
+    """
     if len(rows) < 3:
         return ""
-    values_before = tuple(
-        None if r.delta.level_before is None else float(r.delta.level_before) for r in rows
-    )
-    values_after = tuple(
-        None if r.delta.level_after is None else float(r.delta.level_after) for r in rows
-    )
+    values_before = tuple(r.delta.before for r in rows)
+    values_after = tuple(r.delta.after for r in rows)
     series = [ChartSeries(before, values_before), ChartSeries(after, values_after)]
-    return radar_svg([r.title for r in rows], series, max_value=5, rings=5, title=title)
+    return radar_svg(
+        [r.title for r in rows],
+        series,
+        max_value=100,
+        rings=4,
+        title=title,
+        font_family=chart_font(lang),
+    )
 
 
 def _measure_row(m: Any, q: Questionnaire, lang: str) -> MeasureRow:
@@ -234,10 +241,10 @@ def pair_view(before: Scored, after: Scored, lang: str, organisation: str = "") 
             remaining=tuple(_measure_row(m, qa, lang) for m in comparison.remaining),
             measures=tuple(_measure_row(m, qa, lang) for m in comparison.measures),
             pillar_chart=_radar(
-                pillars, col_before.label, col_after.label, _("Levels of the pillars")
+                pillars, col_before.label, col_after.label, _("Scores of the pillars"), lang
             ),
             area_chart=_radar(
-                areas, col_before.label, col_after.label, _("Levels of the challenge areas")
+                areas, col_before.label, col_after.label, _("Scores of the challenge areas"), lang
             ),
             comparison=comparison,
         )
@@ -272,7 +279,9 @@ def history_chart(
             values = tuple(p.pillars.get(pid) for p in points)
             series.append(ChartSeries(_title("pillar", pid, questionnaires, lang), values))
         names = date_labels([p.when for p in points], [p.assessment_id for p in points], lang)
-        return trend_svg(names, series, title=_("Scores over time"))
+        return trend_svg(
+            names, series, title=_("Scores over time"), font_family=chart_font(lang)
+        )
 
 
 def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> SeriesView:

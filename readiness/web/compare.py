@@ -34,6 +34,7 @@ from readiness.i18n import current_language
 from readiness.services import comparisons as service
 from readiness.services import summaries
 from readiness.services.comparison_exports import comparison_rows
+from readiness.services.comparison_exports import localised_header
 from readiness.services.comparison_exports import series_rows
 from readiness.services.comparison_exports import to_csv
 from readiness.services.comparison_render import render_comparison_html
@@ -289,6 +290,7 @@ def report(fmt: str) -> Response:
     if fmt == "csv":
         pair = isinstance(view, PairView)
         rows = comparison_rows(view.comparison) if pair else series_rows(view.series)
+        rows = localised_header(rows)
         body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
         body = run_isolated(render_comparison_pdf, view)

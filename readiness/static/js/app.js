@@ -69,3 +69,16 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Phones: fold the header's menu behind a button (wider screens hide the button by CSS).
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("site-menu");
+  if (!toggle || !menu) return;
+  document.documentElement.classList.add("js-menu");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = menu.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+});
