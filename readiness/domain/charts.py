@@ -258,7 +258,7 @@ def radar_svg(
         body.extend(_marker(marker, x, y, colour) for x, y in pts)
     # ring values, on top of the lines so that they stay readable; they sit halfway between the
     # first two axes, where no marker is ever drawn (markers sit on the axes)
-    number_size = font_size * 0.8
+    number_size = font_size  # as large as the labels: ~11 px on a phone too
     half = -math.pi / 2 + math.pi / n
     for k in range(1, rings + 1):
         value = max_value * k / rings
@@ -347,7 +347,7 @@ def trend_svg(
         )
         body.append(
             f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#222222" '
-            f'font-size="12">{escape(_fmt(value))}</text>'
+            f'font-size="{_fmt(font)}">{escape(_fmt(value))}</text>'
         )
     label_y = top + plot_h + 16
     for i, label in enumerate(labels):
