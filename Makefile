@@ -76,7 +76,15 @@ run: $(BIN)/readiness system-deps translations
 	READINESS_ENV=development $(BIN)/readiness db upgrade
 	READINESS_ENV=development $(BIN)/flask --app readiness run --host $(HOST) --port $(PORT)
 
-test: $(BIN)/readiness system-deps translations
+# axe-core for the browser tests' accessibility audit: a test-only tool, installed from npm into
+# .test-tools (never shipped with the app, never served by it); the tests skip the audit without it.
+AXE := .test-tools/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4; \
+	else echo "npm is missing: the browser walk-through (axe-core) will be skipped"; fi
+
+test: $(BIN)/readiness system-deps translations $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/readiness
@@ -86,4 +94,4 @@ bench: $(BIN)/readiness system-deps translations
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-tools instance test-artifacts .pytest_cache build dist
+	rm -rf $(VENV) .venv-latest .venv-tools .test-tools instance test-artifacts .pytest_cache build dist
