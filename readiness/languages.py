@@ -68,7 +68,7 @@ def cli_language(environ: Mapping[str, str] | None = None) -> str:
 
 def single_full_stop(sentence: str) -> str:
     """A sentence ending in a name that ends in a full stop ("… Co., Ltd.") gets only one."""
-    for doubled, single in (("..", "."), (".。", "。")):
+    for doubled, single in (("..", "."), (".。", ".")):
         if sentence.endswith(doubled) and not sentence.endswith("..."):
             return sentence[: -len(doubled)] + single
     return sentence

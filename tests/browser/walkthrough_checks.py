@@ -54,7 +54,7 @@ SIDEWAYS = """() => [...document.querySelectorAll("body *")].filter((el) => {
 TOO_WIDE = """() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
   [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-    .slice(0, 5).map((el) => el.tagName + "." + el.className + " " + el.getBoundingClientRect().width)"""
+    .slice(0, 5).map((el) => `${el.tagName}.${el.className} ${el.getBoundingClientRect().width}`)"""
 
 # The rendered size in CSS pixels of every text in a chart.
 CHART_TEXT_PX = """() => [...document.querySelectorAll("svg text")]

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from readiness.languages import single_full_stop
 from readiness.services import assessments
 from tests.assessment_data import write_questionnaires
 from tests.conftest import TEST_PASSWORD
@@ -202,3 +203,16 @@ def test_the_review_page_lists_every_answer_with_dont_know_flagged(app, login, t
         assert unescape(other.text.get("en")) in unescape(page)
     row = re.search(r'<div class="answer-row status-dont_know">.*?</div>', page, re.S).group(0)
     assert question.text.get("en") in unescape(row) and 'class="flag"' in row
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("You have joined Acme Co., Ltd..", "You have joined Acme Co., Ltd."),
+        ("您已加入Acme Co., Ltd.。", "您已加入Acme Co., Ltd."),
+        ("You have joined Acme.", "You have joined Acme."),
+        ("Wait...", "Wait..."),
+    ],
+)
+def test_one_full_stop(sentence, expected):
+    assert single_full_stop(sentence) == expected
