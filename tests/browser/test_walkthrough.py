@@ -118,6 +118,7 @@ def _setup_and_first_sitting(walk: Walk, email: str, pillars: list[str], dk: str
     walk.submit()
     walk.url(rf"/pillars/{pillars[0]}$")
     walk.check("first pillar")
+    _answers_can_be_taken_back(walk, pillars[0])
     walk.fill_pillar(pillars[0], 1, dont_know=dk)
     walk.url(rf"/pillars/{pillars[1]}$")
     walk.fill_pillar(pillars[1], 1)
@@ -125,6 +126,33 @@ def _setup_and_first_sitting(walk: Walk, email: str, pillars: list[str], dk: str
     walk.menu()
     walk.page.locator("form[action$='/logout'] button").click()
     walk.url(r"/login$")
+
+
+def _answers_can_be_taken_back(walk: Walk, pillar_id: str) -> None:
+    """"Don't know" works the same on every question type, and a chosen answer can be cleared."""
+    page, expect = walk.page, walk.expect
+    first = page.locator(".question").first
+    if walk.phone:  # the header is folded: the first question starts on the first screen
+        box = first.bounding_box()
+        assert box is not None and box["y"] < PHONE["height"], box
+    questions = {x.type: x for x in walk.q.questions_of(pillar_id)}
+    level = questions["level"]
+    radios = page.locator(f"input[name='{answer_name(level.id)}']")
+    radios.nth(2).check()
+    clear = page.locator(f".clear-answer[data-clear-for='{answer_name(level.id)}']")
+    expect(clear).to_be_visible()
+    clear.click()
+    for index in range(radios.count()):
+        expect(radios.nth(index)).not_to_be_checked()
+    for question in (q for q in walk.q.questions_of(pillar_id) if q.dont_know):
+        _answer(page, question, 3)  # an answer, then "don't know" instead: the answer goes
+        page.check(f"input[name='{special_name(question.id)}'][value='dk']")
+        answer = page.locator(f"[name='{answer_name(question.id)}']")
+        if question.type == "number":
+            expect(answer).to_have_value("")
+        else:
+            for index in range(answer.count()):
+                expect(answer.nth(index)).not_to_be_checked()
 
 
 def _second_sitting(walk: Walk, email: str, pillars: list[str]) -> str:
@@ -220,6 +248,10 @@ def _repeat_and_compare(walk: Walk, results: str, pillars: list[str]) -> None:
 
 def _invite_a_viewer(walk: Walk, browser: Any, viewport: dict) -> None:
     walk.menu()
+    organisation = walk.page.locator(".org-current strong")  # the whole name, never cut off
+    walk.expect(organisation).to_have_text("Huaxin Intelligent Manufacturing Technology Co., Ltd.")
+    box = organisation.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= walk.page.viewport_size["width"]
     walk.page.locator("nav.main-nav a[href$='/members']").click()
     walk.url(r"/members$")
     walk.check("members")
