@@ -219,8 +219,9 @@ def start() -> str | Response:
         )
         flash(_("Assessment started. Your answers are saved as a draft on every page."), "success")
         return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=q.pillars[0].id))
-    first = not service.list_assessments(get_session(), g.organisation.id, limit=1)
-    return render_template("assessments/start.html", form=form, first=first)
+    existing = service.list_assessments(get_session(), g.organisation.id)
+    drafts = [a for a in existing if a.status == "draft"]
+    return render_template("assessments/start.html", form=form, first=not existing, drafts=drafts)
 
 
 @bp.route("/<int:assessment_id>")

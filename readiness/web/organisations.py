@@ -252,6 +252,17 @@ def accept_invitation(token: str) -> Response | str:
     session = get_session()
     try:
         invitation = accounts.invitation_for_token(session, token)
+    except accounts.InvitationUsed:
+        flash(
+            _("This invitation link has already been used. Ask for a new one if needed."), "error"
+        )
+        return redirect(url_for("main.index"))
+    except accounts.InvitationExpired:
+        flash(
+            _("This invitation link has expired. Ask the person who invited you for a new one."),
+            "error",
+        )
+        return redirect(url_for("main.index"))
     except accounts.InvalidToken:
         flash(_("This invitation link is not valid, has expired or was already used."), "error")
         return redirect(url_for("main.index"))

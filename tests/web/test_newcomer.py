@@ -216,3 +216,26 @@ def test_the_review_page_lists_every_answer_with_dont_know_flagged(app, login, t
 )
 def test_one_full_stop(sentence, expected):
     assert single_full_stop(sentence) == expected
+
+
+def test_used_and_expired_invitations_say_so(app, login, team, db_session):
+    """Item 6's sibling: an invitation link says it was used or has expired, not just "invalid"."""
+    from datetime import timedelta
+
+    from readiness.models import Invitation
+    from readiness.models.base import utcnow
+
+    owner = login("owner")
+    links = []
+    for _ in range(2):
+        shown = owner.post(f"/organisations/{team['org']}/invitations", data={"role": "viewer"})
+        links.append(urlsplit(re.search(r'value="(http[^"]+/join/[^"]+)"', shown.text).group(1)))
+    newcomer = login("newcomer")
+    newcomer.post(links[0].path)
+    used = newcomer.get(links[0].path, follow_redirects=True).text
+    assert "already been used" in used
+    for invitation in db_session.query(Invitation).filter(Invitation.accepted_at.is_(None)):
+        invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db_session.commit()
+    expired = login("viewer").get(links[1].path, follow_redirects=True).text
+    assert "has expired" in expired
