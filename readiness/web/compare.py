@@ -131,7 +131,7 @@ def repeat_offer() -> dict[str, Any]:
         ):
             return None
         latest = service.latest_submitted(get_session(), assessment.organisation_id)
-        if latest is None or latest.id != assessment.id or repeat_draft_for(assessment):
+        if latest is None or latest.id != assessment.id:
             return None
         form = RepeatForm(formdata=None)
         form.title.data = default_repeat_title(membership.organisation.name)
