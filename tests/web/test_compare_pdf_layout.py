@@ -1,4 +1,4 @@
-"""The comparison PDF: no text runs out of its table cell into the next column."""
+"""The comparison downloads: no text runs out of its PDF table cell; CSV headers in the language."""
 
 from __future__ import annotations
 
@@ -79,3 +79,15 @@ def test_level_names_stay_inside_their_cells(login, submitted, tmp_path):  # noq
             assert any(w[4] == "plant" for page in pages for w in page)
         for page in pages:
             assert not _collisions(page)
+
+
+def test_comparison_csv_header_follows_the_language(login, submitted):  # noqa: F811
+    """Item 11's sibling: the comparison CSV's column names are Chinese in a Chinese download."""
+    a = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    b = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
+    client = login("viewer")
+    english = client.get(f"/compare/report.csv?ids={a}&ids={b}&lang=en").data.decode("utf-8-sig")
+    chinese = client.get(f"/compare/report.csv?ids={a}&ids={b}&lang=zh").data.decode("utf-8-sig")
+    assert english.splitlines()[0].startswith("section,id,before,after")
+    header = chinese.splitlines()[0].split(",")
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in header), header
