@@ -94,7 +94,7 @@ def test_viewer_sees_the_report_in_either_language(login, team):
         ("pdf", "application/pdf", b"%PDF"),
         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-        ("csv", "text/csv; charset=utf-8", "\ufeffkind,id".encode()),
+        ("csv", "text/csv; charset=utf-8", "\ufeff类型,编号".encode()),  # a Chinese header
         ("json", "application/json", b"{"),
     ],
 )
