@@ -163,6 +163,11 @@ def _near_axis(box: tuple[float, float, float, float], i: int, n: int, radius: f
     return False
 
 
+def _boxes_touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _value_label(x: float, y: float, text: str, size: float) -> str:
     """A gridline's value on a white backdrop, so it stays readable over lines in print."""
     w = _text_width(text, size)
@@ -260,14 +265,19 @@ def radar_svg(
     # first two axes, where no marker is ever drawn (markers sit on the axes)
     number_size = font_size  # as large as the labels: ~11 px on a phone too
     half = -math.pi / 2 + math.pi / n
-    for k in range(1, rings + 1):
+    drawn: list[tuple[float, float, float, float]] = []
+    for k in range(rings, 0, -1):  # outermost first: a number that would touch one is left out
         value = max_value * k / rings
         r = radius * k / rings
         w = _text_width(_fmt(value), number_size)
         x, baseline = r * math.cos(half) - w / 2, r * math.sin(half) + number_size * 0.35
         backdrop = (x - 1.5, baseline - number_size, x + w + 1.5, baseline + number_size * 0.25)
-        if not any(_near_axis(backdrop, i, n, radius) for i in range(n)):
-            body.append(_value_label(x, baseline, _fmt(value), number_size))
+        if any(_near_axis(backdrop, i, n, radius) for i in range(n)):
+            continue
+        if any(_boxes_touch(backdrop, other) for other in drawn):
+            continue
+        drawn.append(backdrop)
+        body.append(_value_label(x, baseline, _fmt(value), number_size))
     legend, right, bottom = _legend(series, box.x0, box.y1 + 10, box.x1 - box.x0, font_size)
     box.add(box.x0, box.y0, right, bottom)
     margin = 8
