@@ -62,7 +62,12 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     current = ""
     for word in label.split():
         while _width(word) > width:  # a long word (CJK text has no spaces): cut it
-            room = width - _width(current) - (1 if current else 0)
+            latin = word.isascii()
+            if latin and current:  # a long Latin word starts a line of its own …
+                lines.append(current)
+                current = ""
+                continue
+            room = width - _width(current) - (1 if current else 0) - (1 if latin else 0)
             cut = 0
             while cut < len(word) and _width(word[: cut + 1]) <= room:
                 cut += 1
@@ -72,7 +77,8 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
                     current = ""
                     continue
                 cut = 1  # a single character wider than a line: keep it anyway
-            lines.append(f"{current} {word[:cut]}".strip())
+            hyphen = "-" if latin else ""  # … and is split with a hyphen, as print does
+            lines.append(f"{current} {word[:cut]}{hyphen}".strip())
             current, word = "", word[cut:]
         if current and _width(current) + 1 + _width(word) > width:
             lines.append(current)

@@ -62,10 +62,17 @@ class Walk:
         )
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
+        self.screenshot: Any = lambda page, name: None
 
     def check(self, where: str) -> None:
         """The page has loaded (its heading), it is in the walk's language, and it passes."""
         self.expect(self.page.locator("h1").first).to_be_visible()
+        toggle = self.page.locator(".site-header .menu-toggle")
+        if toggle.count():  # the header folds behind "Menu" on a phone only
+            if self.phone:
+                self.expect(toggle).to_be_visible()
+            else:
+                self.expect(toggle).to_be_hidden()
         lang = "zh-Hans" if self.lang == "zh" else self.lang
         self.expect(self.page.locator("html")).to_have_attribute("lang", lang)
         check_page(self.page, f"{self.tag} {where}", self.phone)
@@ -174,6 +181,7 @@ def _second_sitting(walk: Walk, email: str, pillars: list[str]) -> str:
     walk.submit("form[action$='/submit']")
     walk.url(r"/results$")
     walk.check("results")
+    walk.screenshot(walk.page, f"walk-{walk.tag}-results")
     return walk.page.url
 
 
@@ -244,6 +252,7 @@ def _repeat_and_compare(walk: Walk, results: str, pillars: list[str]) -> None:
     walk.expect(walk.page.locator("svg.radar")).to_have_count(2)
     walk.expect(walk.page.locator(".measure-outcomes li").first).to_be_visible()
     walk.check("comparison")
+    walk.screenshot(walk.page, f"walk-{walk.tag}-comparison")
 
 
 def _invite_a_viewer(walk: Walk, browser: Any, viewport: dict) -> None:
@@ -281,11 +290,12 @@ def _invite_a_viewer(walk: Walk, browser: Any, viewport: dict) -> None:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_walkthrough(live_server, live_app, browser, lang, viewport):
+def test_walkthrough(live_server, live_app, browser, screenshot, lang, viewport):
     axe_available()
     q = live_app.extensions["catalogue"].get("smart-manufacturing-readiness")
     pillars = [p.id for p in q.pillars]
     walk = Walk(browser, live_server, lang, viewport, q)
+    walk.screenshot = screenshot
     email = f"mei-{walk.tag}@example.com"
     dont_know = next(x.id for x in q.questions_of(pillars[0]) if x.dont_know)
     try:
