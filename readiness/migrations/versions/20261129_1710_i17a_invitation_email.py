@@ -1,7 +1,7 @@
 """invitation e-mail address
 
 Revision ID: i17a
-Revises: i15a
+Revises: i16a
 Create Date: 2026-11-29 17:10:00.000000+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i17a'
-down_revision = 'i15a'
+down_revision = 'i16a'
 branch_labels = None
 depends_on = None
 
