@@ -41,7 +41,8 @@ test-latest: system-deps
 	.venv-latest/bin/python -m pytest
 
 # Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks,
-# redis-server for the scale-out test (tests/test_scale_out.py).
+# redis-server for the scale-out test (tests/test_scale_out.py), cairo for the Word report's chart
+# images (cairosvg).
 # Installed only when missing and when we are root; otherwise the affected tests say what is missing.
 system-deps:
 	@missing=""; \
@@ -49,6 +50,7 @@ system-deps:
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -74,7 +76,15 @@ run: $(BIN)/readiness system-deps translations
 	READINESS_ENV=development $(BIN)/readiness db upgrade
 	READINESS_ENV=development $(BIN)/flask --app readiness run --host $(HOST) --port $(PORT)
 
-test: $(BIN)/readiness system-deps translations
+# axe-core for the browser tests' accessibility audit: a test-only tool, installed from npm into
+# .test-tools (never shipped with the app, never served by it); the tests skip the audit without it.
+AXE := .test-tools/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4; \
+	else echo "npm is missing: the browser walk-through (axe-core) will be skipped"; fi
+
+test: $(BIN)/readiness system-deps translations $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/readiness
@@ -84,4 +94,4 @@ bench: $(BIN)/readiness system-deps translations
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-tools instance test-artifacts .pytest_cache build dist
+	rm -rf $(VENV) .venv-latest .venv-tools .test-tools instance test-artifacts .pytest_cache build dist

@@ -64,3 +64,11 @@ def cli_language(environ: Mapping[str, str] | None = None) -> str:
             code = value.replace("-", "_").split("_")[0].split(".")[0].split(":")[0].lower()
             return code if code in BABEL_LOCALES else "en"
     return "en"
+
+
+def single_full_stop(sentence: str) -> str:
+    """A sentence ending in a name that ends in a full stop ("… Co., Ltd.") gets only one."""
+    for doubled, single in (("..", "."), (".。", ".")):
+        if sentence.endswith(doubled) and not sentence.endswith("..."):
+            return sentence[: -len(doubled)] + single
+    return sentence

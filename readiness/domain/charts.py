@@ -16,9 +16,13 @@ STROKES = ("#1f3b73", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00838f")
 LABEL_CHARS = 22  # characters per line of an axis label before it wraps (no line is ever dropped)
 # Labels beside a radar wrap into a fixed room of SIDE_CHARS, so every radar of the same `size`
 # has the same width however long its labels: two radars side by side share one scale.
-SIDE_CHARS = 17
+# 14 keeps the text of a radar shrunk onto a phone (about 320 px wide) at about 11 px; a longer
+# word beside the chart is split over two lines rather than widening it.
+SIDE_CHARS = 14
 CHAR_EM = 0.62  # estimated width of a Latin character in em (DejaVu Sans is wide; CJK counts 2)
 LINE = 1.2  # line height in em
+DEFAULT_FONT = "DejaVu Sans, Noto Sans CJK SC, sans-serif"
+MARKER_REACH = 6.0  # how far a marker reaches from its point (r 4, +1 for triangles, +1 spare)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,12 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     current = ""
     for word in label.split():
         while _width(word) > width:  # a long word (CJK text has no spaces): cut it
-            room = width - _width(current) - (1 if current else 0)
+            latin = word.isascii()
+            if latin and current:  # a long Latin word starts a line of its own …
+                lines.append(current)
+                current = ""
+                continue
+            room = width - _width(current) - (1 if current else 0) - (1 if latin else 0)
             cut = 0
             while cut < len(word) and _width(word[: cut + 1]) <= room:
                 cut += 1
@@ -68,7 +77,8 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
                     current = ""
                     continue
                 cut = 1  # a single character wider than a line: keep it anyway
-            lines.append(f"{current} {word[:cut]}".strip())
+            hyphen = "-" if latin else ""  # … and is split with a hyphen, as print does
+            lines.append(f"{current} {word[:cut]}{hyphen}".strip())
             current, word = "", word[cut:]
         if current and _width(current) + 1 + _width(word) > width:
             lines.append(current)
@@ -147,6 +157,23 @@ def _legend(
     return out, right, y + font_size * 0.6
 
 
+def _near_axis(box: tuple[float, float, float, float], i: int, n: int, radius: float) -> bool:
+    """Whether a marker on axis `i` of `n` (anywhere from the centre out) could touch `box`."""
+    angle = -math.pi / 2 + 2 * math.pi * i / n
+    reach = MARKER_REACH
+    steps = max(2, int(radius))
+    for step in range(steps + 1):
+        px, py = radius * step / steps * math.cos(angle), radius * step / steps * math.sin(angle)
+        if box[0] - reach < px < box[2] + reach and box[1] - reach < py < box[3] + reach:
+            return True
+    return False
+
+
+def _boxes_touch(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes (x0, y0, x1, y1) overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def _value_label(x: float, y: float, text: str, size: float) -> str:
     """A gridline's value on a white backdrop, so it stays readable over lines in print."""
     w = _text_width(text, size)
@@ -164,13 +191,14 @@ def radar_svg(
     max_value: float = 5.0,
     rings: int = 5,
     title: str = "",
-    size: int = 260,
-    font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
+    size: int = 200,
+    font_family: str = DEFAULT_FONT,
     font_size: float = 16,
 ) -> str:
     """A radar chart as a standalone SVG string: one axis per label, one polygon per series.
 
-    Gridlines are labelled with their values (0..max_value in `rings` steps); series differ in
+    Gridlines are labelled with their values (in `rings` steps up to max_value, between the first
+    two axes, where no marker can cover them); series differ in
     stroke pattern and marker shape as well as colour, so the chart reads in black and white.
     Axis labels wrap onto as many lines as they need and the viewBox grows to hold them all;
     labels beside the chart wrap into a fixed room, so radars of one `size` share one width.
@@ -215,9 +243,8 @@ def radar_svg(
         anchor = "middle" if abs(lx) < radius * 0.15 else ("start" if lx > 0 else "end")
         if anchor == "middle":
             lines = _wrap(label)
-        else:  # beside the chart: a word up to LABEL_CHARS stays whole even if wider than the room
-            longest = max((_width(w) for w in label.split() if w.isascii()), default=0)
-            lines = _wrap(label, max(SIDE_CHARS, min(longest, LABEL_CHARS)))
+        else:  # beside the chart: a fixed room, the same for every radar of this size
+            lines = _wrap(label, SIDE_CHARS)
         if ly < -1 and anchor == "middle":  # above: the last line sits on the anchor point
             top = ly - (len(lines) - 1) * line_h - font_size * 0.3
         elif ly > 1 and anchor == "middle":  # below: the first line hangs from it
@@ -240,14 +267,23 @@ def radar_svg(
             f'fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>'
         )
         body.extend(_marker(marker, x, y, colour) for x, y in pts)
-    # ring values, on top of the lines so that they stay readable
-    number_size = font_size * 0.92
-    for k in range(rings + 1):
+    # ring values, on top of the lines so that they stay readable; they sit halfway between the
+    # first two axes, where no marker is ever drawn (markers sit on the axes)
+    number_size = font_size  # as large as the labels: ~11 px on a phone too
+    half = -math.pi / 2 + math.pi / n
+    drawn: list[tuple[float, float, float, float]] = []
+    for k in range(rings, 0, -1):  # outermost first: a number that would touch one is left out
         value = max_value * k / rings
-        lx, ly = point(0, value)
-        body.append(
-            _value_label(lx + 4, ly + number_size * 0.4 - (2 if k else 0), _fmt(value), number_size)
-        )
+        r = radius * k / rings
+        w = _text_width(_fmt(value), number_size)
+        x, baseline = r * math.cos(half) - w / 2, r * math.sin(half) + number_size * 0.35
+        backdrop = (x - 1.5, baseline - number_size, x + w + 1.5, baseline + number_size * 0.25)
+        if any(_near_axis(backdrop, i, n, radius) for i in range(n)):
+            continue
+        if any(_boxes_touch(backdrop, other) for other in drawn):
+            continue
+        drawn.append(backdrop)
+        body.append(_value_label(x, baseline, _fmt(value), number_size))
     legend, right, bottom = _legend(series, box.x0, box.y1 + 10, box.x1 - box.x0, font_size)
     box.add(box.x0, box.y0, right, bottom)
     margin = 8
@@ -272,9 +308,9 @@ def trend_svg(
     max_value: float = 100.0,
     steps: int = 5,
     title: str = "",
-    width: int = 460,
-    height: int = 260,
-    font_family: str = "DejaVu Sans, Noto Sans CJK SC, sans-serif",
+    width: int = 360,
+    height: int = 240,
+    font_family: str = DEFAULT_FONT,
 ) -> str:
     """A line chart over time as a standalone SVG string: one x position per label (oldest first).
 
@@ -293,7 +329,7 @@ def trend_svg(
             raise ValueError(
                 f"series {s.name!r} has {len(s.values)} values for {len(labels)} points"
             )
-    font = 14.0  # with width 460, about 9 px on a phone and 18 px at 38rem (compare.css)
+    font = 13.0  # with width 360: about 11.5 px on a phone, 17 px at 30rem (compare.css)
     n = len(labels)
     widths = [_text_width(label, font) for label in labels]
     top, plot_h = 14.0, height - 54.0
@@ -327,7 +363,7 @@ def trend_svg(
         )
         body.append(
             f'<text x="{_fmt(left - 6)}" y="{_fmt(y + 4)}" text-anchor="end" fill="#222222" '
-            f'font-size="12">{escape(_fmt(value))}</text>'
+            f'font-size="{_fmt(font)}">{escape(_fmt(value))}</text>'
         )
     label_y = top + plot_h + 16
     for i, label in enumerate(labels):

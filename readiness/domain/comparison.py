@@ -22,6 +22,13 @@ SCORE_THRESHOLD = 2.5
 IMPROVED, REGRESSED, UNCHANGED, NOT_APPLICABLE = "improved", "regressed", "unchanged", "n/a"
 ADDED, REMOVED, CHANGED, SAME = "added", "removed", "changed", "same"
 ADDRESSED, REMAINING, NOT_ASSESSED = "addressed", "remaining", "not_assessed"
+# What happened to a recommended measure's challenge area, in words people use.
+REACHED_TARGET, PROGRESSED, NO_CHANGE, FELL_BACK = (
+    "reached_target",
+    "progressed",
+    "no_change",
+    "fell_back",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,10 @@ class MeasureProgress:
     level_before: int
     level_after: int | None
     status: str  # addressed / remaining / not_assessed
+    outcome: str = (
+        NOT_ASSESSED  # reached_target / progressed / no_change / fell_back / not_assessed
+    )
+    priority_after: int | None = None  # its rank among the second assessment's recommendations
 
 
 @dataclass(frozen=True)
@@ -300,14 +311,32 @@ def _answered_level(result: Any) -> int | None:
     return result.level
 
 
+def _outcome(level_before: int, level_after: int | None, target_level: int) -> str:
+    """What happened to a challenge area between the two assessments, in one word."""
+    if level_after is None:
+        return NOT_ASSESSED
+    if level_after >= target_level:
+        return REACHED_TARGET
+    if level_after > level_before:
+        return PROGRESSED
+    return FELL_BACK if level_after < level_before else NO_CHANGE
+
+
 def measure_progress(
-    qa: Questionnaire, ca: Scorecard, cb: Scorecard, target_level: int = TOP_LEVEL
+    qa: Questionnaire,
+    ca: Scorecard,
+    cb: Scorecard,
+    target_level: int = TOP_LEVEL,
+    qb: Questionnaire | None = None,
 ) -> tuple[MeasureProgress, ...]:
     """Measures recommended after `ca` (area below target) and whether `cb` closed their gap.
 
     A gap is closed ("addressed") when the measure's challenge area rose at least one level or
     reached `target_level`; "not_assessed" when the area is absent or not applicable in `cb`.
+    `outcome` says which (reached the target, progressed, no change, fell back) and
+    `priority_after` where the measure ranks among `cb`'s recommendations (None: no longer one).
     """
+    ranks = {rec.measure: rec.priority for rec in prioritise(qb or qa, cb, {})}
     progress = []
     for rec in prioritise(qa, ca, {}):
         if rec.level >= target_level:
@@ -322,7 +351,14 @@ def measure_progress(
             status = REMAINING
         progress.append(
             MeasureProgress(
-                rec.measure, rec.challenge_area, rec.priority, rec.level, level_after, status
+                rec.measure,
+                rec.challenge_area,
+                rec.priority,
+                rec.level,
+                level_after,
+                status,
+                _outcome(rec.level, level_after, target_level),
+                ranks.get(rec.measure) if level_after is not None else None,
             )
         )
     return tuple(progress)
@@ -379,6 +415,6 @@ def compare(
         pillars=tuple(pillars),
         challenge_areas=tuple(areas),
         questions=_question_changes(qa, result_a, answers_a, qb, result_b, answers_b),
-        measures=measure_progress(qa, result_a, result_b, target_level),
+        measures=measure_progress(qa, result_a, result_b, target_level, qb),
         target_level=target_level,
     )

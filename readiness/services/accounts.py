@@ -57,6 +57,14 @@ class InvalidToken(AccountError):
     """A reset or invitation link is unknown, expired or already used."""
 
 
+class InvitationUsed(InvalidToken):
+    """The invitation link was genuine but has been used already."""
+
+
+class InvitationExpired(InvalidToken):
+    """The invitation link was genuine but its time is up."""
+
+
 class NotFound(AccountError):
     """The organisation or member does not exist, or the user is not a member (shown as 404)."""
 
@@ -316,6 +324,7 @@ def create_invitation(
     organisation_id: int,
     role: str,
     valid_for: timedelta = timedelta(days=7),
+    email: str | None = None,
 ) -> tuple[Invitation, str]:
     """An invitation link token to join with `role` (owners only); only its hash is stored."""
     _check_role(role)
@@ -324,6 +333,7 @@ def create_invitation(
     invitation = Invitation(
         organisation_id=organisation_id,
         role=role,
+        email=normalise_email(email) if email else None,
         token_hash=_hash_token(token),
         created_by_id=user.id,
         expires_at=utcnow() + valid_for,
@@ -338,10 +348,12 @@ def invitation_for_token(session: Session, token: str, now: datetime | None = No
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == _hash_token(token))
     )
-    if invitation is None or invitation.accepted_at is not None:
-        raise InvalidToken("This invitation link is not valid or has already been used.")
+    if invitation is None:
+        raise InvalidToken("This invitation link is not valid.")
+    if invitation.accepted_at is not None:
+        raise InvitationUsed("This invitation link has already been used.")
     if invitation.expires_at <= (now or utcnow()):
-        raise InvalidToken("This invitation link has expired; please ask for a new one.")
+        raise InvitationExpired("This invitation link has expired; please ask for a new one.")
     return invitation
 
 

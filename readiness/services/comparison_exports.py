@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import pgettext
+
 from readiness.domain.comparison import Comparison
 from readiness.domain.comparison import Delta
 from readiness.domain.comparison import rounded
@@ -23,6 +25,32 @@ COMPARISON_HEADER = (
     "comparable",
     "note",
 )
+
+
+# Header names in the download's language (in English the column keys themselves).
+def header_labels() -> dict[str, str]:
+    """Column key → header name in the current language (English: the key itself)."""
+    return {
+        "section": pgettext("CSV column", "section"),
+        "id": pgettext("CSV column", "id"),
+        "before": pgettext("CSV column", "before"),
+        "after": pgettext("CSV column", "after"),
+        "change": pgettext("CSV column", "change"),
+        "level_before": pgettext("CSV column", "level_before"),
+        "level_after": pgettext("CSV column", "level_after"),
+        "level_change": pgettext("CSV column", "level_change"),
+        "trend": pgettext("CSV column", "trend"),
+        "comparable": pgettext("CSV column", "comparable"),
+        "note": pgettext("CSV column", "note"),
+        "net_change": pgettext("CSV column", "net_change"),
+    }
+
+
+def localised_header(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows with the header's column names in the current language (labels stay as they are)."""
+    labels = header_labels()
+    header = [labels.get(c, c) for c in rows[0]]
+    return [header, *rows[1:]]
 
 
 def _delta_row(section: str, d: Delta) -> list[Any]:

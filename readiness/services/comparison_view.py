@@ -23,6 +23,7 @@ from readiness.services.comparisons import Scored
 from readiness.services.comparisons import compare_pair
 from readiness.services.comparisons import series_of
 from readiness.services.reports import answer_text
+from readiness.services.reports import chart_font
 from readiness.services.reports import questionnaire_label
 from readiness.services.summaries import TrendPoint
 
@@ -70,6 +71,8 @@ class MeasureRow:
     level_before: int
     level_after: int | None
     status: str
+    outcome: str = ""  # reached_target / progressed / no_change / fell_back / not_assessed
+    priority_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class PairView:
     questions: tuple[AnswerRow, ...]
     addressed: tuple[MeasureRow, ...]
     remaining: tuple[MeasureRow, ...]
+    measures: tuple[MeasureRow, ...]
     pillar_chart: str
     area_chart: str
     comparison: Comparison
@@ -155,18 +159,24 @@ def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:
     return "" if level is None else q.level(level).name.get(lang)
 
 
-def _radar(rows: Sequence[ResultRow], before: str, after: str, title: str) -> str:
-    """Both assessments' levels on one radar (empty when there are fewer than three axes)."""
+def _radar(rows: Sequence[ResultRow], before: str, after: str, title: str, lang: str) -> str:
+    """Both assessments' scores on one radar (empty when there are fewer than three axes).
+
+    Scores, not levels: two results at the same level still show how far apart they are.
+    """
     if len(rows) < 3:
         return ""
-    values_before = tuple(
-        None if r.delta.level_before is None else float(r.delta.level_before) for r in rows
-    )
-    values_after = tuple(
-        None if r.delta.level_after is None else float(r.delta.level_after) for r in rows
-    )
+    values_before = tuple(r.delta.before for r in rows)
+    values_after = tuple(r.delta.after for r in rows)
     series = [ChartSeries(before, values_before), ChartSeries(after, values_after)]
-    return radar_svg([r.title for r in rows], series, max_value=5, rings=5, title=title)
+    return radar_svg(
+        [r.title for r in rows],
+        series,
+        max_value=100,
+        rings=4,
+        title=title,
+        font_family=chart_font(lang),
+    )
 
 
 def _measure_row(m: Any, q: Questionnaire, lang: str) -> MeasureRow:
@@ -178,6 +188,8 @@ def _measure_row(m: Any, q: Questionnaire, lang: str) -> MeasureRow:
         level_before=m.level_before,
         level_after=m.level_after,
         status=m.status,
+        outcome=m.outcome,
+        priority_after=m.priority_after,
     )
 
 
@@ -228,11 +240,12 @@ def pair_view(before: Scored, after: Scored, lang: str, organisation: str = "") 
             questions=tuple(questions),
             addressed=tuple(_measure_row(m, qa, lang) for m in comparison.addressed),
             remaining=tuple(_measure_row(m, qa, lang) for m in comparison.remaining),
+            measures=tuple(_measure_row(m, qa, lang) for m in comparison.measures),
             pillar_chart=_radar(
-                pillars, col_before.label, col_after.label, _("Levels of the pillars")
+                pillars, col_before.label, col_after.label, _("Scores of the pillars"), lang
             ),
             area_chart=_radar(
-                areas, col_before.label, col_after.label, _("Levels of the challenge areas")
+                areas, col_before.label, col_after.label, _("Scores of the challenge areas"), lang
             ),
             comparison=comparison,
         )
@@ -267,7 +280,9 @@ def history_chart(
             values = tuple(p.pillars.get(pid) for p in points)
             series.append(ChartSeries(_title("pillar", pid, questionnaires, lang), values))
         names = date_labels([p.when for p in points], [p.assessment_id for p in points], lang)
-        return trend_svg(names, series, title=_("Scores over time"))
+        return trend_svg(
+            names, series, title=_("Scores over time"), font_family=chart_font(lang)
+        )
 
 
 def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> SeriesView:

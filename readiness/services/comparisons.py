@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from readiness.domain.answers import DONT_KNOW_JSON
@@ -43,6 +44,14 @@ MAX_COMPARED = 12  # assessments in one table over time
 
 class NothingToRepeat(AssessmentError):
     """The organisation has no submitted assessment to repeat."""
+
+
+class RepeatInProgress(AssessmentError):
+    """A draft repeating the latest submitted assessment exists already: continue that one."""
+
+    def __init__(self, draft: Assessment) -> None:
+        super().__init__(f"assessment {draft.id} already repeats the latest submitted one")
+        self.draft = draft
 
 
 class NotComparable(AssessmentError):
@@ -141,6 +150,23 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     ).first()
 
 
+def repeat_draft(session: Session, organisation_id: int) -> Assessment | None:
+    """The open draft that repeats the organisation's latest submitted assessment, if any."""
+    latest = latest_submitted(session, organisation_id)
+    if latest is None:
+        return None
+    return session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.previous_assessment_id == latest.id,
+            Assessment.status == "draft",
+        )
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    ).first()
+
+
 def _still_valid(questionnaire: Questionnaire, row: Answer, question_id: str) -> bool:
     """Whether a stored answer fits the question `question_id` of `questionnaire`."""
     question = questionnaire.question(question_id)
@@ -172,8 +198,22 @@ def repeat_assessment(
     Returns the draft and the IDs of the old answers that were not copied.
 
     :raises NothingToRepeat: the organisation has no submitted assessment.
+    :raises RepeatInProgress: a draft already repeats it (a second click, or a colleague's).
     """
     require_role(session, user, organisation.id, "editor")
+    # Serialise repeats of one organisation, so that the check below and the insert are one step:
+    # a no-op UPDATE locks the row on PostgreSQL and takes the write lock on SQLite (where
+    # SELECT … FOR UPDATE is ignored); a concurrent repeat waits here, then finds this draft.
+    session.execute(
+        update(Organisation)
+        .where(Organisation.id == organisation.id)
+        .values(id=Organisation.id)
+        .execution_options(synchronize_session=False)
+    )
+    existing = repeat_draft(session, organisation.id)
+    if existing is not None:
+        session.rollback()  # release the lock
+        raise RepeatInProgress(existing)
     previous = latest_submitted(session, organisation.id)
     if previous is None:
         raise NothingToRepeat("There is no submitted assessment to repeat yet.")

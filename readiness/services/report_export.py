@@ -8,11 +8,13 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.services.plan_export import add_plan_docx
 from readiness.services.plan_export import add_plan_sheet
+from readiness.services.chart_images import add_charts
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import Ranked
@@ -36,6 +38,27 @@ CSV_COLUMNS = (
     "comment",
     "evidence",
 )
+
+
+# The CSV header in the export's language (in English the column keys themselves).
+def csv_headers() -> dict[str, str]:
+    """Column key → header name in the current language (English: the key itself)."""
+    return {
+        "kind": pgettext("CSV column", "kind"),
+        "id": pgettext("CSV column", "id"),
+        "pillar": pgettext("CSV column", "pillar"),
+        "title": pgettext("CSV column", "title"),
+        "status": pgettext("CSV column", "status"),
+        "answer": pgettext("CSV column", "answer"),
+        "answer_text": pgettext("CSV column", "answer_text"),
+        "score": pgettext("CSV column", "score"),
+        "level": pgettext("CSV column", "level"),
+        "level_name": pgettext("CSV column", "level_name"),
+        "comment": pgettext("CSV column", "comment"),
+        "evidence": pgettext("CSV column", "evidence"),
+    }
+
+
 CJK_FONT = "Noto Sans CJK SC"
 # format -> (label, MIME type); the formats `readiness report` and the download links offer
 FORMATS = {
@@ -46,6 +69,7 @@ FORMATS = {
     "csv": ("CSV", "text/csv; charset=utf-8"),
     "json": ("JSON", "application/json"),
 }
+DOWNLOADS = ("pdf", "docx", "xlsx", "csv", "json")  # the formats offered as downloads
 
 
 def render_format(data: ReportData, fmt: str) -> bytes:
@@ -118,7 +142,9 @@ def score_rows(data: ReportData) -> list[dict[str, Any]]:
 def to_csv(data: ReportData) -> str:
     """Answers and scores as CSV (UTF-8 with a BOM so that Excel shows Chinese correctly)."""
     rows = [[row[column] for column in CSV_COLUMNS] for row in score_rows(data)]
-    return csv_text([list(CSV_COLUMNS), *rows])
+    with use_language(data.lang):
+        headers = csv_headers()
+    return csv_text([[headers[column] for column in CSV_COLUMNS], *rows])
 
 
 def to_json(data: ReportData) -> str:
@@ -297,7 +323,7 @@ def _cjk_styles(doc: Any) -> None:
 
 
 def to_docx(data: ReportData) -> bytes:
-    """An editable Word report with the report's sections (the radar charts are left out)."""
+    """An editable Word report with the report's sections and its two radar charts (as PNG)."""
     from docx import Document
 
     data = clean_deep(data)  # XML cannot hold control characters, whatever was stored
@@ -341,6 +367,7 @@ def to_docx(data: ReportData) -> bytes:
                 style="List Number",
             )
         doc.add_heading(_("Pillars and challenge areas"), level=1)
+        add_charts(doc, data)
         _table(
             doc,
             [_("Pillar / challenge area"), _("Level")],

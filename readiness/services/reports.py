@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readiness.domain.answers import AnswerSet
+from readiness.domain.charts import DEFAULT_FONT as DEFAULT_CHART_FONT
 from readiness.domain.charts import Series
 from readiness.domain.charts import radar_svg
 from readiness.domain.questionnaire import Questionnaire
@@ -181,16 +182,28 @@ def _extremes(results: list[Ranked]) -> tuple[Ranked | None, Ranked | None]:
     return strongest, weakest
 
 
-def _chart(results: Iterable[Ranked], title: str) -> str:
-    """A radar chart of the results' levels (solid) and the next level to aim for (dashed)."""
+def chart_font(lang: str) -> str:
+    """The charts' font list: the CJK font first in Chinese (SVG-to-PNG uses the first only)."""
+    return "Noto Sans CJK SC, DejaVu Sans, sans-serif" if lang == "zh" else DEFAULT_CHART_FONT
+
+
+def _chart(
+    results: Iterable[Ranked], title: str, thresholds: Mapping[int, float], lang: str
+) -> str:
+    """A radar of the results' scores (solid), so that differences within a level show, and
+    the score the next level needs (dashed)."""
     results = list(results)
     labels = [
         r.title if r.level is not None else _("%(title)s (n/a)", title=r.title) for r in results
     ]
-    current = tuple(float(r.level) if r.level is not None else None for r in results)
-    target = tuple(float(min(r.level + 1, 5)) if r.level is not None else None for r in results)
-    series = [Series(_("Current level"), current), Series(_("Next level"), target)]
-    return radar_svg(labels, series, max_value=5, rings=5, title=title)
+    current = tuple(r.score if r.level is not None else None for r in results)
+    target = tuple(
+        thresholds.get(r.level + 1, 100.0) if r.level is not None else None for r in results
+    )
+    series = [Series(_("Score"), current), Series(_("Score the next level needs"), target)]
+    return radar_svg(
+        labels, series, max_value=100, rings=4, title=title, font_family=chart_font(lang)
+    )
 
 
 def _roadmap(questionnaire: Questionnaire, document: Mapping[str, Any], lang: str) -> list[dict]:
@@ -282,6 +295,7 @@ def report_data(
         strongest_pillar, weakest_pillar = _extremes(pillars)
         strongest_area, weakest_area = _extremes(areas)
         level = overall.level if overall.level is not None else 0
+        thresholds = {lv.level: float(lv.min_score) for lv in questionnaire.levels}
         data = ReportData(
             lang=lang,
             organisation=organisation,
@@ -300,8 +314,8 @@ def report_data(
             strongest_area=strongest_area,
             weakest_area=weakest_area,
             urgent=tuple(document["recommendations"][:URGENT_COUNT]),
-            pillar_chart=_chart(pillars, _("Levels of the pillars")),
-            area_chart=_chart(areas, _("Levels of the challenge areas")),
+            pillar_chart=_chart(pillars, _("Scores of the pillars"), thresholds, lang),
+            area_chart=_chart(areas, _("Scores of the challenge areas"), thresholds, lang),
             pillars=tuple(sections),
             areas=tuple(areas),
             recommendations=tuple(document["recommendations"]),

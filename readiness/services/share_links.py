@@ -31,7 +31,15 @@ class NotShareable(ShareError):
 
 
 class LinkNotFound(ShareError):
-    """The link is unknown, tampered with, expired or revoked (always shown as 404)."""
+    """The link is unknown or tampered with (shown as 404); its subclasses say more."""
+
+
+class LinkRevoked(LinkNotFound):
+    """The link was genuine but its owner revoked it."""
+
+
+class LinkExpired(LinkNotFound):
+    """The link was genuine but its time is up."""
 
 
 def _serializer(secret_key: str) -> URLSafeSerializer:
@@ -81,8 +89,10 @@ def resolve_share_link(
     if link is None or not isinstance(payload, dict) or payload.get("a") != link.assessment_id:
         raise LinkNotFound("unknown link")
     now = now or utcnow()
-    if link.revoked_at is not None or (link.expires_at is not None and link.expires_at <= now):
-        raise LinkNotFound("expired or revoked link")
+    if link.revoked_at is not None:
+        raise LinkRevoked("revoked link")
+    if link.expires_at is not None and link.expires_at <= now:
+        raise LinkExpired("expired link")
     if link.assessment.status != "submitted":
         raise LinkNotFound("the assessment is no longer submitted")
     return link

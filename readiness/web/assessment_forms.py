@@ -159,45 +159,36 @@ def _number_text(value: float | None) -> str:
 
 
 def _answer_fields(question: Question, lang: str) -> dict[str, Field]:
-    """The answer field (and for checkbox/number questions the 'special' radio) of a question."""
+    """A question's answer field and, where it has any, its group of "instead" answers."""
     label = question.text.get(lang)
     help_text = question.help.get(lang) if question.help.values else ""
     name = answer_name(question.id)
     optional = [Optional()]
+    # every type offers "don't know" / "not applicable" the same way: a group of its own
+    special_choices: list[tuple[str, Any]] = []
     if question.type in ("level", "single_choice"):
         if question.type == "level":
             choices = [(str(d.level), f"{d.level} — {d.text.get(lang)}") for d in question.levels]
         else:
             choices = [(o.id, o.text.get(lang)) for o in question.options]
-        return {
-            name: RadioField(
-                label,
-                choices=_choice_list(choices + _specials(question)),
-                validators=optional,
-                description=help_text,
-            )
-        }
-    if question.type == "yes_no":
+        answer: Field = RadioField(
+            label, choices=_choice_list(choices), validators=optional, description=help_text
+        )
+    elif question.type == "yes_no":
         choices = [("yes", _l("Yes")), ("no", _l("No"))]
-        return {
-            name: RadioField(
-                label,
-                choices=_choice_list(choices + _specials(question)),
-                validators=optional,
-                description=help_text,
-            )
-        }
-    special_choices: list[tuple[str, Any]] = []
-    if question.type == "multiple_choice":
+        answer = RadioField(
+            label, choices=_choice_list(choices), validators=optional, description=help_text
+        )
+    elif question.type == "multiple_choice":
         if _none_option(question) is None:
             special_choices.append((NONE_OF_THESE, _l("None of these")))
-        answer: Field = CheckboxListField(
+        answer = CheckboxListField(
             label,
             choices=_choice_list([(o.id, o.text.get(lang)) for o in question.options]),
             validators=[*optional, _exclusive_alone(question, lang)],
             description=help_text,
         )
-    else:
+    else:  # number
         low, high = question.min, question.max
         rng = _l("Between %(low)s and %(high)s.", low=_number_text(low), high=_number_text(high))
         answer = NumberAnswerField(
@@ -277,8 +268,8 @@ def form_data(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer])
         data[comment_name(question.id)] = given.comment
         data[evidence_name(question.id)] = given.evidence
         marker = {NOT_APPLICABLE: NA, DONT_KNOW: DK}.get(given.status or "")
+        data[special] = marker
         if question.type in ("multiple_choice", "number"):
-            data[special] = marker
             if given.status == ANSWERED and question.type == "number":
                 data[name] = given.value
             elif given.status == ANSWERED and given.value:
@@ -287,8 +278,6 @@ def form_data(questions: tuple[Question, ...], stored: Mapping[str, PageAnswer])
                 # an empty list means "none of these": the question's own none option if it has one
                 none = _none_option(question)
                 data[name], data[special] = ([none], None) if none else ([], NONE_OF_THESE)
-        elif marker:
-            data[name] = marker
         elif given.status == ANSWERED:
             if question.type == "yes_no":
                 data[name] = "yes" if given.value else "no"

@@ -25,6 +25,7 @@ from readiness.db import get_session
 from readiness.domain.plan_links import annotate
 from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
+from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
@@ -36,6 +37,8 @@ from readiness.services.crosswalks import load_crosswalks
 from readiness.services.plan_loop import adopted
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.services.report_export import DOWNLOADS as REPORT_DOWNLOADS
+from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
 from readiness.services.result_explain import explain
@@ -82,6 +85,15 @@ def _crosswalks(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]
 def _assessment(assessment_id: int, role: str) -> Assessment:
     """The assessment if the user's role allows (404 for other organisations, 403 for low roles)."""
     return service.get_assessment(get_session(), current_user, assessment_id, role)
+
+
+def _may_edit(assessment: Assessment) -> bool:
+    """Whether the signed-in user is an editor or owner of the assessment's organisation."""
+    try:
+        accounts.require_role(get_session(), current_user, assessment.organisation_id, "editor")
+    except accounts.AccountError:
+        return False
+    return True
 
 
 def _questionnaire(assessment: Assessment) -> Questionnaire:
@@ -234,7 +246,9 @@ def start() -> str | Response:
         )
         flash(_("Assessment started. Your answers are saved as a draft on every page."), "success")
         return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=q.pillars[0].id))
-    return render_template("assessments/start.html", form=form)
+    existing = service.list_assessments(get_session(), g.organisation.id)
+    drafts = [a for a in existing if a.status == "draft"]
+    return render_template("assessments/start.html", form=form, first=not existing, drafts=drafts)
 
 
 @bp.route("/<int:assessment_id>")
@@ -244,6 +258,12 @@ def show(assessment_id: int) -> Response:
     assessment = _assessment(assessment_id, "viewer")
     if assessment.status == "submitted":
         return redirect(url_for(".results", assessment_id=assessment_id))
+    if not _may_edit(assessment):
+        flash(
+            _("This assessment is still being filled in; its results appear once it is submitted."),
+            "info",
+        )
+        return redirect(url_for(".index"))
     first = _questionnaire(assessment).pillars[0].id
     return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=first))
 
@@ -315,10 +335,32 @@ def review(assessment_id: int, form: SubmitForm | None = None) -> str | Response
         assessment=assessment,
         questionnaire=q,
         progress=progress,
+        answers=_review_rows(assessment, q),
         form=form,
         lang=_lang(),
         answer_name=answer_name,
     )
+
+
+def _review_rows(assessment: Assessment, q: Questionnaire) -> dict[str, list[dict[str, Any]]]:
+    """Per pillar, every question with its answer as text and its status, for the review page."""
+    stored = service.load_answers(get_session(), assessment)
+    lang = _lang()
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for pillar in q.pillars:
+        rows[pillar.id] = []
+        for question in q.questions_of(pillar.id):
+            given = service.page_answer(stored.get(question.id))
+            rows[pillar.id].append(
+                {
+                    "question": question,
+                    "text": question.text.get(lang),
+                    "answer": describe_answer(question, given, lang),
+                    "status": given.status or "unanswered",
+                    "anchor": answer_name(question.id),
+                }
+            )
+    return rows
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
@@ -383,4 +425,24 @@ def results(assessment_id: int) -> str | Response:
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),
         crosswalks=_crosswalks(assessment, q),
+        downloads=_downloads(assessment, q),
     )
+
+
+def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
+    """Every report format, per language of the questionnaire (the page's language first)."""
+    languages = sorted(q.languages, key=lambda lang: lang != _lang())
+    return [
+        {
+            "lang": lang,
+            "name": LANGUAGE_NAMES.get(lang, lang),
+            "links": [
+                (
+                    FORMATS[fmt][0],
+                    url_for("reports.download", assessment_id=assessment.id, fmt=fmt, lang=lang),
+                )
+                for fmt in REPORT_DOWNLOADS
+            ],
+        }
+        for lang in languages
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint
@@ -33,6 +34,7 @@ from readiness.i18n import current_language
 from readiness.services import comparisons as service
 from readiness.services import summaries
 from readiness.services.comparison_exports import comparison_rows
+from readiness.services.comparison_exports import localised_header
 from readiness.services.comparison_exports import series_rows
 from readiness.services.comparison_exports import to_csv
 from readiness.services.comparison_render import render_comparison_html
@@ -97,9 +99,27 @@ def _lang() -> str:
     return current_language()
 
 
+def default_repeat_title(organisation: str) -> str:
+    """A title for a repeat that tells it from the last one: the organisation and today's date."""
+    today = format_date(date.today(), "long")
+    return _("Assessment of %(name)s, %(date)s", name=organisation, date=today)
+
+
 @bp.app_context_processor
 def repeat_offer() -> dict[str, Any]:
     """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
+
+    def repeat_draft_for(assessment: Any) -> Any:
+        """The draft already repeating `assessment` (the latest submitted one), for editors."""
+        membership = current_membership()
+        if membership is None or membership.organisation_id != assessment.organisation_id:
+            return None
+        if membership.role not in ("editor", "owner"):
+            return None
+        draft = service.repeat_draft(get_session(), assessment.organisation_id)
+        return (
+            draft if draft is not None and draft.previous_assessment_id == assessment.id else None
+        )
 
     def repeat_form_for(assessment: Any) -> RepeatForm | None:
         # None unless it is the active organisation's latest submitted assessment and the user
@@ -115,10 +135,10 @@ def repeat_offer() -> dict[str, Any]:
         if latest is None or latest.id != assessment.id:
             return None
         form = RepeatForm(formdata=None)
-        form.title.data = _("Repeat assessment of %(name)s", name=membership.organisation.name)
+        form.title.data = default_repeat_title(membership.organisation.name)
         return form
 
-    return {"repeat_form_for": repeat_form_for}
+    return {"repeat_form_for": repeat_form_for, "repeat_draft_for": repeat_draft_for}
 
 
 def _catalogue() -> Any:
@@ -153,7 +173,7 @@ def history() -> str:
     points = summaries.trend(session, g.organisation.id)
     known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
     repeat_form = RepeatForm(formdata=None)
-    repeat_form.title.data = _("Repeat assessment of %(name)s", name=g.organisation.name)
+    repeat_form.title.data = default_repeat_title(g.organisation.name)
     return render_template(
         "compare/history.html",
         rows=rows,
@@ -162,6 +182,7 @@ def history() -> str:
         choose_form=_choose_form(rows),
         repeat_form=repeat_form,
         can_repeat=g.membership.role in ("editor", "owner") and bool(points),
+        repeat_draft=service.repeat_draft(get_session(), g.organisation.id),
         lang=_lang(),
     )
 
@@ -181,6 +202,9 @@ def repeat() -> Response:
     except service.NothingToRepeat:
         flash(_("There is no submitted assessment to repeat yet."), "error")
         return redirect(url_for(".history"))
+    except service.RepeatInProgress as exc:
+        flash(_("This assessment is already being repeated: here is that draft."), "info")
+        return redirect(url_for("assessments.show", assessment_id=exc.draft.id))
     flash(
         _("New assessment started with last time's answers filled in. Check and update them."),
         "success",
@@ -270,6 +294,7 @@ def report(fmt: str) -> Response:
     if fmt == "csv":
         pair = isinstance(view, PairView)
         rows = comparison_rows(view.comparison) if pair else series_rows(view.series)
+        rows = localised_header(rows)
         body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
         body = run_isolated(render_comparison_pdf, view)

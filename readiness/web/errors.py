@@ -27,6 +27,7 @@ ERROR_TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
+    410: _l("This link no longer works"),
     413: _l("Upload too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
@@ -38,10 +39,21 @@ ERROR_MESSAGES = {
     403: _l("Your role in this organisation does not allow this."),
     404: _l("There is nothing here. The page may have moved, or you may not have access to it."),
     405: _l("This page cannot be used that way."),
+    410: _l("This link has been withdrawn or has expired."),
     413: _l("The data sent is too large."),
     429: _l("Too many attempts. Please wait a minute and try again."),
     500: _l("An unexpected error occurred. It has been logged; please try again later."),
 }
+
+
+class Gone(HTTPException):
+    """410: a genuine link that no longer works, with a sentence saying why."""
+
+    code = 410
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.friendly_message = message
 
 
 def error_response(code: int, message: str | None = None) -> tuple[Response | str, int]:
@@ -59,7 +71,7 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTP
     """Render an HTTP error (404, 405 …) as a friendly page; redirects pass through."""
     if error.code is None or error.code < 400:
         return error
-    return error_response(error.code)
+    return error_response(error.code, getattr(error, "friendly_message", None))
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:

@@ -27,6 +27,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
+from wtforms.validators import Optional
 
 from readiness.domain.text import clean_line
 from readiness.domain.text import clean_text
@@ -216,8 +217,18 @@ class SwitchOrganisationForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    """Create an invitation link with a role."""
+    """Create an invitation link with a role, optionally mailed to an address."""
 
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        validators=[
+            Optional(),
+            Email(message=_l("This is not a valid e-mail address.")),
+            Length(max=254, message=_l("The e-mail address can have at most %(max)d characters.")),
+        ],
+        description=_l("With an address, the link is sent by e-mail where mail is set up."),
+        render_kw={"autocomplete": "off"},
+    )
     role = SelectField(_l("Role"), choices=role_choices, default="editor")
     submit = SubmitField(_l("Create invitation link"))
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from flask import Blueprint
+from flask import abort
 from flask import current_app
 from flask import flash
 from flask import g
@@ -17,7 +21,11 @@ from werkzeug.wrappers import Response
 from readiness.db import get_session
 from readiness.domain.questionnaire import ProfileField
 from readiness.i18n import current_language
+from readiness.languages import single_full_stop
 from readiness.services import accounts
+from readiness.services import assessments
+from readiness.services import invitations
+from readiness.services.mail import send_mail
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
 from readiness.web.audit_trail import note
@@ -32,6 +40,7 @@ from readiness.web.profile_forms import profile_from_form
 from readiness.web.profile_forms import profile_to_formdata
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+log = logging.getLogger(__name__)
 
 
 def profile_fields() -> tuple[ProfileField, ...]:
@@ -85,6 +94,11 @@ def profile(org_id: int) -> Response | str:
             profile_from_form(form, fields),
             name=form.name.data,
         )
+        if not assessments.list_assessments(get_session(), org_id, limit=1):
+            # a new organisation: the next step is its first assessment, not this form again
+            flash(_("The company profile has been saved. Next: your first assessment."), "success")
+            set_active_organisation(org_id)
+            return redirect(url_for("assessments.start"))
         flash(_("The company profile has been saved."), "success")
         return redirect(url_for("organisations.profile", org_id=org_id))
     can_edit = g.membership.role in ("editor", "owner")
@@ -93,33 +107,61 @@ def profile(org_id: int) -> Response | str:
     )
 
 
-@bp.route("/<int:org_id>/members")
-@member_required("viewer")
-def members(org_id: int) -> str:
-    """List the members; owners also see role controls and the invitation form."""
+def _members_page(org_id: int, invite_link: str | None = None, fresh: bool = False) -> str:
+    """The members page; `fresh` renders its forms empty (after a POST that succeeded)."""
+    formdata = {"formdata": None} if fresh else {}
     return render_template(
         "organisations/members.html",
         organisation=g.organisation,
         members=accounts.members_of(get_session(), org_id),
         is_owner=g.membership.role == "owner",
-        invite_form=InviteForm(),
-        role_form_for=lambda m: RoleForm(prefix=f"m{m.user_id}", role=m.role),
-        action_form=ActionForm(),
-        invite_link=None,
+        invite_form=InviteForm(**formdata),
+        role_form_for=lambda m: RoleForm(**formdata, prefix=f"m{m.user_id}", role=m.role),
+        action_form=ActionForm(**formdata),
+        invite_link=invite_link,
+        pending=invitations.pending_invitations(get_session(), org_id)
+        if g.membership.role == "owner"
+        else [],
     )
+
+
+@bp.route("/<int:org_id>/members")
+@member_required("viewer")
+def members(org_id: int) -> str:
+    """List the members; owners also see role controls, open invitations and the invite form."""
+    return _members_page(org_id)
+
+
+def _mail_invitation(email: str, link: str) -> bool:
+    """Send the invitation link to `email`; False when mail is not set up or fails (then shown)."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return False
+    subject = _("Invitation to join %(name)s on Readiness", name=g.organisation.name)
+    body = _(
+        "%(who)s invites you to join %(name)s on Readiness. Open this link within seven days "
+        "to accept:\n\n%(link)s",
+        who=current_user.name,
+        name=g.organisation.name,
+        link=link,
+    )
+    try:
+        return send_mail(current_app.config, email, subject, body)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send the invitation to %s", email)
+        return False
 
 
 @bp.route("/<int:org_id>/invitations", methods=["POST"])
 @member_required("owner")
 def invite(org_id: int) -> Response | str:
-    """Create an invitation link with a role and show it once."""
+    """Create an invitation link with a role: mail it where possible, else show it once."""
     form = InviteForm()
     if not form.validate_on_submit():
-        flash(_("Please choose a role."), "error")
-        return redirect(url_for("organisations.members", org_id=org_id))
+        flash(_("Please check the e-mail address and the role."), "error")
+        return _members_page(org_id)
     valid_for = current_app.config["INVITATION_MAX_AGE"]
     invitation, token = accounts.create_invitation(
-        get_session(), current_user, org_id, form.role.data, valid_for
+        get_session(), current_user, org_id, form.role.data, valid_for, email=form.email.data
     )
     note(
         "invitation_created",
@@ -129,17 +171,33 @@ def invite(org_id: int) -> Response | str:
         details={"role": invitation.role},
     )
     link = url_for("organisations.accept_invitation", token=token, _external=True)
-    flash(_("Invitation link created. Send it to the person you are inviting."), "success")
-    return render_template(
-        "organisations/members.html",
-        organisation=g.organisation,
-        members=accounts.members_of(get_session(), org_id),
-        is_owner=True,
-        invite_form=InviteForm(formdata=None),
-        role_form_for=lambda m: RoleForm(formdata=None, prefix=f"m{m.user_id}", role=m.role),
-        action_form=ActionForm(formdata=None),
-        invite_link=link,
-    )
+    if form.email.data and _mail_invitation(form.email.data, link):
+        flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("organisations.members", org_id=org_id))
+    if form.email.data:
+        flash(
+            _(
+                "Mail is not set up here: send this link to %(email)s yourself.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+    else:
+        flash(_("Invitation link created. Send it to the person you are inviting."), "success")
+    return _members_page(org_id, invite_link=link, fresh=True)
+
+
+@bp.route("/<int:org_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@member_required("owner")
+def revoke_invitation(org_id: int, invitation_id: int) -> Response:
+    """Withdraw an unused invitation: its link stops working."""
+    if ActionForm().validate_on_submit():
+        try:
+            invitations.revoke_invitation(get_session(), current_user, org_id, invitation_id)
+        except accounts.NotFound:
+            abort(404)
+        flash(_("The invitation is withdrawn; its link no longer works."), "success")
+    return redirect(url_for("organisations.members", org_id=org_id))
 
 
 @bp.route("/<int:org_id>/members/<int:user_id>/role", methods=["POST"])
@@ -194,6 +252,17 @@ def accept_invitation(token: str) -> Response | str:
     session = get_session()
     try:
         invitation = accounts.invitation_for_token(session, token)
+    except accounts.InvitationUsed:
+        flash(
+            _("This invitation link has already been used. Ask for a new one if needed."), "error"
+        )
+        return redirect(url_for("main.index"))
+    except accounts.InvitationExpired:
+        flash(
+            _("This invitation link has expired. Ask the person who invited you for a new one."),
+            "error",
+        )
+        return redirect(url_for("main.index"))
     except accounts.InvalidToken:
         flash(_("This invitation link is not valid, has expired or was already used."), "error")
         return redirect(url_for("main.index"))
@@ -215,6 +284,7 @@ def accept_invitation(token: str) -> Response | str:
             details={"role": membership.role},
         )
         set_active_organisation(membership.organisation_id)
-        flash(_("You have joined %(name)s.", name=invitation.organisation.name), "success")
+        joined = _("You have joined %(name)s.", name=invitation.organisation.name)
+        flash(single_full_stop(joined), "success")
         return redirect(url_for("main.index"))
     return render_template("organisations/accept.html", invitation=invitation, form=form)

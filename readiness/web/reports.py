@@ -34,11 +34,13 @@ from readiness.services import assessments
 from readiness.services import report_export
 from readiness.services import share_links
 from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.services.report_export import DOWNLOADS
 from readiness.services.report_render import assessment_pdf
 from readiness.services.report_render import render_html
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.web.audit_trail import note
+from readiness.web.errors import Gone
 from readiness.web.forms import ActionForm
 from readiness.web.forms import BaseForm
 from readiness.web.page_cache import app_cache
@@ -46,7 +48,6 @@ from readiness.web.page_cache import app_cache
 bp = Blueprint("reports", __name__)
 
 _NO_VALUE = object()
-DOWNLOADS = ("pdf", "docx", "xlsx", "csv", "json")  # formats offered as downloads
 REPORT_PAGES = 32  # rendered report pages of recent submissions kept per app
 
 
@@ -250,6 +251,14 @@ def _shared_assessment(token: str) -> Assessment:
         link = share_links.resolve_share_link(
             get_session(), token, current_app.config["SECRET_KEY"]
         )
+    except share_links.LinkRevoked:
+        raise Gone(
+            _("The owner of this report has revoked the share link. Ask them for a new one.")
+        ) from None
+    except share_links.LinkExpired:
+        raise Gone(
+            _("This share link has expired. Ask the owner of the report for a new one.")
+        ) from None
     except share_links.LinkNotFound:
         abort(404)
     return link.assessment

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from readiness.domain.questionnaire import Questionnaire
+from readiness.services import accounts
 from tests.conftest import repo_catalogue
 
 ACCESS_LEVELS = ("public", "login", "viewer", "editor", "owner")
@@ -243,3 +244,21 @@ def _plan_action(session: Session, world: dict[str, Any]) -> None:
 
 
 WORLD_BUILDERS.append(_plan_action)
+def _invitation(session: Session, world: dict[str, Any]) -> None:
+    """{invitation}: an open invitation of {org}."""
+    from readiness.models import User
+
+    owner = session.get(User, world["owner"])
+    invitation, _token = accounts.create_invitation(session, owner, world["org"], "viewer")
+    world["invitation"] = invitation.id
+
+
+WORLD_BUILDERS.append(_invitation)
+RULES.append(
+    Rule(
+        "organisations.revoke_invitation",
+        "POST",
+        "/organisations/{org}/invitations/{invitation}/revoke",
+        "owner",
+    )
+)

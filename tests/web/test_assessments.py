@@ -82,6 +82,8 @@ def test_fill_page_shows_questions_levels_and_progress(login):
     assert "How mature is your R&amp;D?" in page.text
     assert "3 — Budgeted." in page.text  # the level's description is the radio label
     assert re.search(r'value="dk"> <span>Don(&#39;|\')t know', page.text)  # allowed here
+    # "don't know" is a group of its own, as on number and multiple-choice questions
+    assert 'name="special__technology__rd"' in page.text
     assert 'name="q__technology__rd"' in page.text
     assert 'name="comment__technology__rd"' in page.text
     assert 'name="evidence__technology__patents"' not in page.text  # evidence: false
@@ -97,7 +99,7 @@ def test_saving_a_page_stores_a_draft_and_moves_on(login, db_session):
         f"/assessments/{assessment_id}/pillars/technology",
         data={
             "base_revision": "1",
-            "q__technology__rd": "dk",
+            "special__technology__rd": "dk",
             "q__technology__patents": "yes",
             "comment__technology__rd": "asked the lab",
             "save_next": "1",

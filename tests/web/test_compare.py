@@ -196,7 +196,8 @@ def test_two_assessments_side_by_side(login, submitted) -> None:
     assert "10.0 · Level 0" in text and "90.0 · Level 4" in text and "+80.0" in text
     assert "▲ improved" in text
     assert page.text.count('class="radar"') == 2  # pillars and challenge areas, both assessments
-    assert "Addressed" in text and "6.2" in text
+    assert "6.2" in text and ("progressed" in text or "reached the target level" in text)
+    assert "Addressed" not in text  # says what happened instead
     assert "Nobody" in text and "A named owner" in text  # old and new answer
     assert text.index("Jan 15, 2024") < text.index("Jan 15, 2025")  # before is the older one
 
@@ -297,7 +298,9 @@ def test_results_of_the_latest_submitted_offer_a_repeat_to_editors_only(
     button = re.search(r'<form method="post" action="/compare/repeat".*?</form>', page, re.S)
     assert button is not None and "Repeat the assessment" in button.group(0)
     inputs = re.findall(r"<input[^>]*>", button.group(0))
-    assert all('type="hidden"' in i for i in inputs)
+    # the title is asked for (a visible, labelled box), not hidden
+    title_box = next(i for i in inputs if 'name="title"' in i)
+    assert 'type="text"' in title_box and '<label for="title">' in button.group(0)
     fields = {
         re.search(r'name="(\w+)"', i).group(1): re.search(r'value="([^"]*)"', i).group(1)
         for i in inputs
@@ -310,7 +313,18 @@ def test_results_of_the_latest_submitted_offer_a_repeat_to_editors_only(
     draft = db_session.scalars(
         select(Assessment).where(Assessment.previous_assessment_id == latest)
     ).one()
-    assert (draft.title, draft.status) == ("Repeat assessment of Acme", "draft")
+    assert draft.status == "draft" and draft.title.startswith("Assessment of Acme, ")
+    # a second click offers the draft already started instead of piling up another one
+    again = client.post("/compare/repeat", data=fields)
+    assert again.status_code == 302 and again.location.endswith(f"/assessments/{draft.id}")
+    db_session.expire_all()
+    repeats = select(Assessment).where(Assessment.previous_assessment_id == latest)
+    assert len(db_session.scalars(repeats).all()) == 1
+    page = client.get(f"/assessments/{latest}/results").text
+    assert "/compare/repeat" not in page and f'href="/assessments/{draft.id}"' in page
+    assert "Continue the repeat" in page
+    history = client.get("/compare/history").text
+    assert "/compare/repeat" not in history and "Continue the repeat" in history
 
 
 def test_a_draft_among_the_chosen_gets_a_clear_message(login, submitted, db_session, team) -> None:

@@ -46,6 +46,8 @@ def world(db_session) -> dict[str, Any]:
     world: dict[str, Any] = {"org": org.id, "owner": owner.id, "viewer": viewer.id, "token": "t"}
     for build in WORLD_BUILDERS:
         build(db_session, world)
+    # a second organisation: the header's switcher (organisation_id) shows only with two or more
+    make_org(db_session, owner=owner, name="Second Works")
     return world
 
 

@@ -94,7 +94,7 @@ def test_viewer_sees_the_report_in_either_language(login, team):
         ("pdf", "application/pdf", b"%PDF"),
         ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-        ("csv", "text/csv; charset=utf-8", "\ufeffkind,id".encode()),
+        ("csv", "text/csv; charset=utf-8", "\ufeff类型,编号".encode()),  # a Chinese header
         ("json", "application/json", b"{"),
     ],
 )
@@ -196,7 +196,7 @@ def test_share_link_opens_only_that_report_without_login(app, login, team, db_se
     assert token not in stored.token_hash and stored.token_hash == share_links.token_hash(token)
 
 
-def test_expired_and_revoked_links_are_404(app, login, team, db_session):
+def test_expired_and_revoked_links_say_so(app, login, team, db_session):
     owner = login("owner")
     expiring, revoked = _create_link(owner, team["done"]), _create_link(owner, team["done"])
     links = {link.token_hash: link for link in db_session.query(ShareLink)}
@@ -204,17 +204,23 @@ def test_expired_and_revoked_links_are_404(app, login, team, db_session):
     links[share_links.token_hash(token)].expires_at = utcnow() - timedelta(seconds=1)
     db_session.commit()
     anonymous = app.test_client()
-    assert anonymous.get(expiring).status_code == 404
+    gone = anonymous.get(expiring)
+    assert gone.status_code == 410 and "has expired" in gone.text
     assert anonymous.get(revoked).status_code == 200
     link_id = links[share_links.token_hash(revoked.rsplit("/", 1)[1])].id
+    page = owner.get(f"/assessments/{team['done']}/share").text
+    assert page.count('data-confirm="Revoke this share link?') == 1  # the one live link asks
     assert (
         login("viewer").post(f"/assessments/{team['done']}/share/{link_id}/revoke").status_code
         == 403
     )
     done = owner.post(f"/assessments/{team['done']}/share/{link_id}/revoke")
     assert done.status_code == 302
-    assert anonymous.get(revoked).status_code == 404
-    assert anonymous.get(f"{revoked}/report.pdf").status_code == 404
+    gone = anonymous.get(revoked)
+    assert gone.status_code == 410 and "revoked the share link" in gone.text
+    assert anonymous.get(f"{revoked}/report.pdf").status_code == 410
+    # a made-up or tampered token still tells nothing: the plain 404
+    assert anonymous.get(revoked[:-3] + "xyz").status_code == 404
     assert "revoked" in owner.get(f"/assessments/{team['done']}/share").text
 
 
