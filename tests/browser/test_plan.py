@@ -90,7 +90,8 @@ def test_adopt_mark_done_repeat_and_see_it_beside_the_improved_score(
         page.goto(f"{base}/assessments/{repeat_id}/pillars/{pillar_id}")
         levels = [q for q in linked if q.pillar == pillar_id and q.type == "level"]
         first = next(q for q in linked if q.pillar == pillar_id)
-        note = page.locator(f"#{answer_name(first.id)}-q .plan-links")
+        # The linked actions follow the question card (whose markup is rendered once and cached).
+        note = page.locator(f"#{answer_name(first.id)}-q + .plan-links")
         expect(note).to_contain_text(title)
         expect(note).to_contain_text(t("done since the last assessment"))
         if number == 0:
