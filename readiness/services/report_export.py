@@ -12,9 +12,9 @@ from flask_babel import pgettext
 
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
+from readiness.services.chart_images import add_charts
 from readiness.services.plan_export import add_plan_docx
 from readiness.services.plan_export import add_plan_sheet
-from readiness.services.chart_images import add_charts
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import Ranked
