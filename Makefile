@@ -77,15 +77,20 @@ run: $(BIN)/readiness system-deps translations
 	READINESS_ENV=development $(BIN)/flask --app readiness run --host $(HOST) --port $(PORT)
 
 # axe-core for the browser tests' accessibility audit: a test-only tool, installed from npm into
-# .test-tools (never shipped with the app, never served by it); the tests skip the audit without it.
+# .test-tools (never shipped with the app, never served by it) at the version and integrity hash
+# locked in tools/test-tools/package-lock.json; the tests skip the audit without it.
 AXE := .test-tools/node_modules/axe-core/axe.min.js
-$(AXE):
+$(AXE): tools/test-tools/package.json tools/test-tools/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4; \
+	  mkdir -p .test-tools && cp tools/test-tools/package.json tools/test-tools/package-lock.json .test-tools/ && \
+	  npm ci --silent --no-audit --no-fund --prefix .test-tools && touch $@; \
 	else echo "npm is missing: the browser walk-through (axe-core) will be skipped"; fi
 
+# One pytest worker per core (pytest-xdist; each worker starts its own throwaway databases).
+# `make test PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
 test: $(BIN)/readiness system-deps translations $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 lint: $(BIN)/readiness
 	$(BIN)/ruff check readiness tests

@@ -27,12 +27,15 @@ TABLES = [t.name for t in Base.metadata.sorted_tables] + ["alembic_version"]
 
 
 def _snapshot(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table, ordered, as plain tuples."""
+    """Every row of every table as plain tuples, in a total order (a table's first column need
+    not be unique, and PostgreSQL returns ties in any order)."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             return {
-                name: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {name} ORDER BY 1"))]
+                name: sorted(
+                    (tuple(r) for r in conn.execute(text(f"SELECT * FROM {name}"))), key=repr
+                )
                 for name in TABLES
             }
     finally:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.paths import ROOT
 
-# Installed by `make test` (npm install --prefix .test-tools axe-core@4);
+# Installed by `make test` (npm ci into .test-tools from tools/test-tools/package-lock.json);
 # never shipped with the app.
 AXE = ROOT / ".test-tools" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
