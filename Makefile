@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# One pytest worker per core (pytest-xdist; each worker starts its own throwaway databases).
+# `make test PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-latest lock hooks system-deps translations messages lint bench clean
 
@@ -38,7 +41,7 @@ test-latest: system-deps
 		--no-build-isolation -e '.[test]'
 	.venv-latest/bin/pybabel -q compile -f -d readiness/translations
 	@.venv-latest/bin/python -m pip list --format=freeze | grep -iE '^(flask|click|babel|werkzeug|sqlalchemy|weasyprint|wtforms|flask-limiter)=' || true
-	.venv-latest/bin/python -m pytest
+	.venv-latest/bin/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # Debian packages: Chromium for the browser tests, a CJK font for Chinese PDFs, poppler for PDF checks,
 # redis-server for the scale-out test (tests/test_scale_out.py), cairo for the Word report's chart
@@ -86,9 +89,6 @@ $(AXE): tools/test-tools/package.json tools/test-tools/package-lock.json
 	  npm ci --silent --no-audit --no-fund --prefix .test-tools && touch $@; \
 	else echo "npm is missing: the browser walk-through (axe-core) will be skipped"; fi
 
-# One pytest worker per core (pytest-xdist; each worker starts its own throwaway databases).
-# `make test PYTEST_WORKERS=0` runs everything in one process.
-PYTEST_WORKERS ?= auto
 test: $(BIN)/readiness system-deps translations $(AXE)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
