@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from readiness import create_app
 from readiness import migrate
+from tests.browser import TIMEOUT_MS
 from tests.paths import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -82,3 +83,10 @@ def screenshot() -> Callable[[Any, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patient_expect() -> None:
+    """expect() waits as long as page actions do (its default is five seconds)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)

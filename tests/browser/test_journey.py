@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.web.assessment_forms import answer_name
+from tests.browser import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,7 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     pillars = [p.id for p in questionnaire.pillars]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
 
     # First sitting: register, create the organisation, start, fill two pillars.
     register_and_start(
@@ -116,7 +117,7 @@ def test_fill_over_two_sittings_and_read_results(live_server, live_app, browser,
     # Days later, in a fresh browser: the session is gone, sign in again, find the draft.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{base}/assessments/")
     expect(page).to_have_url(re.compile(r"/login"))
     sign_in(page, base)

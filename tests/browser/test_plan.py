@@ -11,6 +11,7 @@ from babel.support import Translations
 from readiness.config import TRANSLATIONS_DIR
 from readiness.domain.plan_links import linked_questions
 from readiness.web.assessment_forms import answer_name
+from tests.browser import TIMEOUT_MS
 from tests.browser.test_journey import register_and_start
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_adopt_mark_done_repeat_and_see_it_beside_the_improved_score(
     questionnaire = live_app.extensions["catalogue"].get("smart-manufacturing-readiness")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
     register_and_start(
         page,
         base,

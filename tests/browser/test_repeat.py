@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from readiness.web.assessment_forms import answer_name
+from tests.browser import TIMEOUT_MS
 from tests.browser.test_journey import answer
 from tests.browser.test_journey import register_and_start
 
@@ -36,7 +37,7 @@ def test_repeat_from_the_prefilled_assessment_and_compare(
     pillars = [p.id for p in questionnaire.pillars]
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(TIMEOUT_MS)
 
     register_and_start(
         page,

@@ -19,6 +19,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.web.assessment_forms import answer_name
 from readiness.web.assessment_forms import special_name
 from readiness.web.profile_forms import field_name
+from tests.browser import TIMEOUT_MS
 from tests.browser.walkthrough_checks import DESKTOP
 from tests.browser.walkthrough_checks import PHONE
 from tests.browser.walkthrough_checks import axe_available
@@ -33,7 +34,7 @@ FORMATS = ("pdf", "docx", "xlsx", "csv", "json")
 
 def _expect() -> Any:
     sync_api = pytest.importorskip("playwright.sync_api")
-    sync_api.expect.set_options(timeout=20_000)
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
     return sync_api.expect
 
 
@@ -61,7 +62,7 @@ class Walk:
             viewport=viewport, locale=LOCALES[lang], bypass_csp=True, accept_downloads=True
         )
         self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
+        self.page.set_default_timeout(TIMEOUT_MS)
         self.screenshot: Any = lambda page, name: None
 
     def check(self, where: str) -> None:
@@ -194,7 +195,7 @@ def _downloads(walk: Walk) -> None:
         walk.expect(links.nth(index)).to_have_attribute("href", re.compile(rf"\.{fmt}\?lang="))
         if walk.phone:
             continue
-        with walk.page.expect_download() as info:
+        with walk.page.expect_download(timeout=TIMEOUT_MS) as info:
             links.nth(index).click()
         download = info.value
         assert download.suggested_filename.endswith(f"-{walk.lang}.{fmt}")
