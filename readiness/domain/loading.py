@@ -180,6 +180,7 @@ def build(raw: Mapping[str, Any], source: str | None = None) -> Questionnaire:
         not_applicable_needs_comment=raw.get("not_applicable_needs_comment", False),
         previous_version=raw.get("previous", {}).get("version"),
         previous_questions=MappingProxyType(dict(raw.get("previous", {}).get("questions", {}))),
+        previous_changed=frozenset(raw.get("previous", {}).get("changed_meaning", ())),
     )
 
 

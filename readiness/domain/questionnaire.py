@@ -272,6 +272,9 @@ class Questionnaire:
     previous_questions: Mapping[str, str | None] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # the previous version's question IDs whose question here asks something else (an outcome
+    # rephrased as a capability): compared as "changed meaning", never prefilled
+    previous_changed: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:

@@ -15,3 +15,10 @@ def question_map(old_id: str, old_version: int, new: Questionnaire) -> dict[str,
     if old_id != new.id or new.previous_version != old_version:
         return {}
     return dict(new.previous_questions)
+
+
+def changed_meaning(old_id: str, old_version: int, new: Questionnaire) -> frozenset[str]:
+    """Old question IDs that `new` maps to a question asking something else (see question_map)."""
+    if old_id != new.id or new.previous_version != old_version:
+        return frozenset()
+    return new.previous_changed

@@ -22,6 +22,7 @@ from readiness.domain.scoring import score
 from readiness.domain.series import Series
 from readiness.domain.series import SeriesPoint
 from readiness.domain.series import compare_series
+from readiness.domain.versions import changed_meaning
 from readiness.domain.versions import question_map
 from readiness.models import Answer
 from readiness.models import Assessment
@@ -225,9 +226,17 @@ def repeat_assessment(
     skipped = []
     # the new version's map of the old version's IDs (a renamed question keeps its answer)
     mapping = question_map(previous.questionnaire_id, previous.questionnaire_version, questionnaire)
+    # a question that now asks something else starts empty, even if the old value would parse
+    redefined = changed_meaning(
+        previous.questionnaire_id, previous.questionnaire_version, questionnaire
+    )
     for row in load_answers(session, previous).values():
         target = mapping.get(row.question_id, row.question_id)
-        if target is None or not _still_valid(questionnaire, row, target):
+        if (
+            target is None
+            or row.question_id in redefined
+            or not _still_valid(questionnaire, row, target)
+        ):
             skipped.append(row.question_id)
             continue
         session.add(

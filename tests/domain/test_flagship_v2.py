@@ -139,12 +139,19 @@ def test_v1_maps_to_v2_question_by_question() -> None:
     data, answers = _case("04_metal_parts_60")
     v1_raw = {k: v for k, v in data["answers"].items() if V1.question(k)}
     v1_raw["infrastructure.security_incident"] = False
+    v1_raw["talent.recruitment"] = "long_delay"
     a1 = parse_answers(V1, v1_raw)
     result = compare(V1, score(V1, a1), a1, V2, score(V2, answers), answers)
     rows = {c.id: c for c in result.questions}
     assert "infrastructure.security_incident" not in rows
+    assert "talent.recruitment" not in rows
+    # outcomes rephrased as capabilities: both answers shown, the change is "changed meaning"
     detection = rows["infrastructure.security_detection"]
-    assert (detection.change, detection.before, detection.after) == ("changed", False, "by_chance")
+    assert (detection.change, detection.before, detection.after) == ("redefined", False, "by_chance")
+    recruiting = rows["talent.recruiting"]
+    assert (recruiting.change, recruiting.before, recruiting.after) == ("redefined", "long_delay", 1)
+    assert V2.previous_changed == {"infrastructure.security_incident", "talent.recruitment"}
+    assert not next(d for d in result.pillars if d.id == "talent").comparable
     assert rows["technology.rd_spend"].change == "same"
     assert {c.id for c in result.questions if c.change == "added"} == {
         q.id for q in V2.questions if q.pillar == "operations"
@@ -175,6 +182,10 @@ def test_v1_maps_to_v2_question_by_question() -> None:
                 done_when={"nope.q": {"min_level": 1}}
             ),
             "unknown question",
+        ),
+        (
+            lambda raw: raw["previous"]["changed_meaning"].append("nope.q"),
+            "not mapped to a question of this version",
         ),
     ],
 )
