@@ -121,6 +121,12 @@ def _check_done_when(
 ) -> None:
     """`done_when` names known questions and, for options, options they have."""
     done = action.get("done_when")
+    if done is not None and action.get("always_relevant") is not None:
+        report.add(
+            (*where, "always_relevant"),
+            Message(N_("an action with done_when cannot also be always_relevant")),
+            False,
+        )
     if not isinstance(done, dict):
         return
     for qid, condition in done.items():

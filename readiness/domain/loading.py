@@ -222,6 +222,7 @@ def _measure(raw: Mapping[str, Any]) -> Measure:
                 cost=a.get("cost"),
                 owner=a.get("owner"),
                 indicator=_text(a.get("indicator")),
+                always_relevant=a.get("always_relevant"),
             )
             for a in raw["actions"]
         ),
