@@ -350,9 +350,12 @@ def measure_progress(
             continue  # nothing was recommended for an area already at the target
         after = cb.challenge_areas.get(rec.challenge_area)
         level_after = after.level if after is not None and after.applicable else None
-        if level_after is None:
+        # a level resting on "don't know" answers counts by the low end of its range: an
+        # unknown answer never closes a gap
+        judged = None if level_after is None else min(level_after, after.level_low)
+        if judged is None:
             status = NOT_ASSESSED
-        elif level_after > rec.level or level_after >= target_level:
+        elif judged > rec.level or judged >= target_level:
             status = ADDRESSED
         else:
             status = REMAINING
@@ -364,7 +367,7 @@ def measure_progress(
                 rec.level,
                 level_after,
                 status,
-                _outcome(rec.level, level_after, target_level),
+                _outcome(rec.level, judged, target_level),
                 ranks.get(rec.measure) if level_after is not None else None,
             )
         )
