@@ -57,7 +57,7 @@ class QuestionChange:
 
     id: str
     pillar: str
-    change: str  # same / changed / added / removed
+    change: str  # same / changed / added / removed / redefined (the question changed meaning)
     before: Any  # the answer's JSON form; None when unanswered, not applicable or absent
     after: Any
     status_before: str | None  # scoring status; None when the question is not in that version
