@@ -71,3 +71,31 @@ def test_last_time_and_prefill_follow_the_version_map(app, db_session, make_user
     option = v1.question("talent.recruitment").options[1].text.get("zh")
     asked_zh = v1.question("talent.recruitment").text.get("zh")
     assert f"{option}（针对表述不同的题目：{asked_zh}）" in talent
+
+
+def test_the_compare_page_says_when_a_question_changed_meaning(
+    app, db_session, make_user, make_org
+) -> None:
+    owner = make_user(name="Olga")
+    org = make_org(owner=owner, name="Acme")
+    ids = []
+    for version, answers in (
+        (1, {"talent.recruitment": "long_delay", "technology.roadmap": 2}),
+        (2, {"talent.recruiting": 3, "technology.roadmap": 3}),
+    ):
+        q = app.extensions["catalogue"].get(FLAGSHIP, version)
+        assessment = svc.start_assessment(db_session, org, q, owner, f"v{version}")
+        page = {k: svc.PageAnswer("answered", v) for k, v in answers.items()}
+        svc.save_answers(db_session, assessment, q, page, assessment.revision, owner)
+        svc.submit(db_session, assessment, q, owner, confirm_incomplete=True)
+        ids.append(assessment.id)
+    client = app.test_client()
+    client.post("/login", data={"email": owner.email, "password": TEST_PASSWORD})
+    url = f"/compare/?ids={ids[0]}&ids={ids[1]}"
+    english = client.get(url)
+    assert english.status_code == 200
+    rows = re.findall(r'<tr class="answer-(\w+)">(.*?)</tr>', english.text, re.S)
+    kinds = {kind for kind, row in rows if "talent.recruiting" in row or "find people" in row}
+    assert kinds == {"redefined"}
+    assert "question changed meaning" in english.text
+    assert "题目含义已改变" in client.get(url + "&lang=zh").text
