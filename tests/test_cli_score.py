@@ -251,3 +251,59 @@ def test_a_format_2_questionnaire_exports_its_items_and_tree() -> None:
     network = next(i for i in doc["items"] if i["id"] == "foundation.network")
     assert (network["cap"], network["maximum"]) == (8.0, 8.0)
     assert [o["points"] for o in network["options"]] == [0.0, 2.0, 2.0, 2.0, 2.0]
+
+
+# --- which flagship version an answers file is for ----------------------------------------------
+
+V1_ONLY = {"technology.rd_spend": 2, "infrastructure.security_incident": False}
+COMMON = {"technology.rd_spend": 2, "data.governance": 3}
+
+
+@pytest.fixture
+def flagship_cli(tmp_path: Path):
+    """Run `readiness score smart-manufacturing-readiness` (built-in versions 1 and 2)."""
+    runner = create_app({"TESTING": True, "SECRET_KEY": "test"}).test_cli_runner()
+
+    def run(document: dict, *args: str):
+        path = tmp_path / "answers.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        return runner.invoke(cli, ["score", "smart-manufacturing-readiness", str(path), *args])
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("document", "version", "note"),
+    [
+        ({"answers": V1_ONLY}, 1, "the only version whose questions match"),
+        ({"answers": {"operations.planning": 2}}, 2, "the only version whose questions match"),
+        ({"answers": COMMON}, 2, 'fit versions 1, 2 of smart-manufacturing-readiness; scored'),
+        ({"version": 1, "answers": COMMON}, 1, None),
+        ({"questionnaire": {"id": "x", "version": 1}, "answers": COMMON}, 1, None),
+        ({"answers": {}}, 2, None),
+    ],
+)
+def test_the_version_comes_from_the_file(flagship_cli, document, version, note) -> None:
+    result = flagship_cli(document)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["questionnaire"]["version"] == version
+    if note is None:
+        assert result.stderr == ""
+    else:
+        (line,) = result.stderr.strip().splitlines()
+        assert note in line
+
+
+def test_an_explicit_version_wins_and_a_missing_one_is_one_line(flagship_cli) -> None:
+    chosen = flagship_cli({"answers": COMMON}, "--version", "1")
+    assert json.loads(chosen.stdout)["questionnaire"]["version"] == 1 and chosen.stderr == ""
+    missing = flagship_cli({"version": 7, "answers": COMMON})
+    assert missing.exit_code == 1 and missing.stdout == ""
+    assert missing.stderr.strip() == (
+        "Error: the answers file is for version 7, which is not installed"
+    )
+    wrong = flagship_cli({"version": "one", "answers": COMMON})
+    assert wrong.exit_code == 1 and "must be a whole number" in wrong.stderr
+    # a version-1 answer under version 2's rules is refused, naming the question
+    forced = flagship_cli({"answers": V1_ONLY}, "--version", "2")
+    assert forced.exit_code == 1 and "infrastructure.security_incident" in forced.stderr

@@ -12,8 +12,10 @@ from readiness.cli.errors import lang_option
 from readiness.cli.errors import unknown_questionnaire
 from readiness.cli.language import cli_gettext as _
 from readiness.cli.support import catalogue
+from readiness.cli.support import detect_file_version
 from readiness.cli.support import read_answers
 from readiness.cli.support import read_instrument_answers
+from readiness.cli.support import version_note
 from readiness.domain.aggregation.document import instrument_document
 from readiness.domain.aggregation.engine import evaluate
 from readiness.domain.aggregation.model import Instrument
@@ -26,15 +28,25 @@ from readiness.services.questionnaires import UnknownQuestionnaire
 @click.command("score")
 @click.argument("questionnaire_id")
 @click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--version", "version", type=int, default=None, help="Default: the latest.")
+@click.option(
+    "--version",
+    "version",
+    type=int,
+    default=None,
+    help="Default: the version the file names, else the one its question IDs fit, else the latest.",
+)
 @lang_option()
 def score_command(
     questionnaire_id: str, answers_file: Path, version: int | None, lang: str
 ) -> None:
     """Score ANSWERS_FILE (JSON) against QUESTIONNAIRE_ID; print results and the plan as JSON."""
     found = catalogue()
+    # without --version: the version the file names, or the one its question IDs fit
+    detected = None
+    if version is None:
+        detected = detect_file_version(found, questionnaire_id, answers_file)
     try:
-        questionnaire = found.get(questionnaire_id, version)
+        questionnaire = detected.questionnaire if detected else found.get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
         try:
             instrument = found.instrument(questionnaire_id, version)
@@ -43,6 +55,9 @@ def score_command(
         _score_instrument(instrument, answers_file, lang)
         return
     answers, profile = read_answers(questionnaire, answers_file)
+    note = version_note(detected)
+    if note:
+        click.echo(note, err=True)
     document = result_document(questionnaire, answers, profile, lang)
     crosswalked = estimates(load_crosswalks(found), questionnaire, answers)
     if crosswalked:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -22,6 +23,8 @@ from readiness.domain.answers import AnswerSet
 from readiness.domain.answers import parse_answers
 from readiness.domain.answers import parse_profile
 from readiness.domain.questionnaire import Questionnaire
+from readiness.domain.versions import DetectedVersion
+from readiness.domain.versions import detect_version
 from readiness.services.questionnaires import Catalogue
 
 
@@ -98,3 +101,50 @@ def report_app() -> Flask:
         return info.load_app() if info is not None else create_app()
     except Exception:  # e.g. production without SECRET_KEY: sessions are not needed for a file
         return create_app({"SECRET_KEY": "readiness-report-cli-no-sessions"})
+
+
+def detect_file_version(
+    found: Catalogue, questionnaire_id: str, path: Path
+) -> DetectedVersion | None:
+    """The version an answers file is for, when the questionnaire has several (None: use latest).
+
+    A file that cannot be read or parsed gives None: `read_answers` then reports the problem.
+
+    :raises CliError: the file names a version that is not installed (or not a number).
+    """
+    versions = [q for q in found.all() if q.id == questionnaire_id]
+    if len(versions) < 2:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return detect_version(versions, data)
+    except AnswerError as exc:
+        raise CliError(cli_text(exc)) from None
+
+
+def version_note(detected: DetectedVersion | None) -> str | None:
+    """One line for stderr when the version was guessed from the IDs (None: nothing to say)."""
+    if detected is None or detected.source == "file":
+        return None
+    q = detected.questionnaire
+    if detected.ambiguous:
+        return _(
+            "Note: the answers fit versions %(versions)s of %(id)s; scored against version "
+            '%(version)d. To choose, add "version": N to the file or pass --version N.',
+            versions=", ".join(str(v) for v in detected.fits),
+            id=q.id,
+            version=q.version,
+        )
+    if detected.source == "questions":
+        return _(
+            "Note: scored against version %(version)d of %(id)s, the only version whose "
+            "questions match the answers file.",
+            version=q.version,
+            id=q.id,
+        )
+    return None

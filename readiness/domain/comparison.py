@@ -14,6 +14,7 @@ from readiness.domain.recommendations import prioritise
 from readiness.domain.scoring import UNANSWERED
 from readiness.domain.scoring import Result
 from readiness.domain.scoring import Scorecard
+from readiness.domain.versions import changed_meaning
 from readiness.domain.versions import question_map
 
 # A score change smaller than this (in points of 0-100) at the same level counts as unchanged:
@@ -21,6 +22,8 @@ from readiness.domain.versions import question_map
 SCORE_THRESHOLD = 2.5
 IMPROVED, REGRESSED, UNCHANGED, NOT_APPLICABLE = "improved", "regressed", "unchanged", "n/a"
 ADDED, REMOVED, CHANGED, SAME = "added", "removed", "changed", "same"
+# the newer version maps the question but asks something else: the answers are not comparable
+REDEFINED = "redefined"
 ADDRESSED, REMAINING, NOT_ASSESSED = "addressed", "remaining", "not_assessed"
 # What happened to a recommended measure's challenge area, in words people use.
 REACHED_TARGET, PROGRESSED, NO_CHANGE, FELL_BACK = (
@@ -54,7 +57,7 @@ class QuestionChange:
 
     id: str
     pillar: str
-    change: str  # same / changed / added / removed
+    change: str  # same / changed / added / removed / redefined (the question changed meaning)
     before: Any  # the answer's JSON form; None when unanswered, not applicable or absent
     after: Any
     status_before: str | None  # scoring status; None when the question is not in that version
@@ -265,9 +268,11 @@ def _question_changes(
     """Old and new answer of every question of either version, matched by ID.
 
     When the newer version maps the older one's IDs (`previous`), a renamed question's old
-    answer is shown against its new ID.
+    answer is shown against its new ID; a question the map marks as changed in meaning is
+    `REDEFINED` (both answers shown, neither "same" nor "changed").
     """
     mapping = question_map(qa.id, qa.version, qb)
+    redefined = changed_meaning(qa.id, qa.version, qb)
     old_of = {new: old for old, new in mapping.items() if new is not None and new != old}
     renamed = set(old_of.values())
     ids = _ordered_ids(
@@ -282,6 +287,8 @@ def _question_changes(
             kind = ADDED
         elif not in_b:
             kind = REMOVED
+        elif old in redefined:
+            kind = REDEFINED
         else:
             same = (ra and (ra.status, ra.answer)) == (rb and (rb.status, rb.answer))
             kind = SAME if same else CHANGED
@@ -343,9 +350,12 @@ def measure_progress(
             continue  # nothing was recommended for an area already at the target
         after = cb.challenge_areas.get(rec.challenge_area)
         level_after = after.level if after is not None and after.applicable else None
-        if level_after is None:
+        # a level resting on "don't know" answers counts by the low end of its range: an
+        # unknown answer never closes a gap
+        judged = None if level_after is None else min(level_after, after.level_low)
+        if judged is None:
             status = NOT_ASSESSED
-        elif level_after > rec.level or level_after >= target_level:
+        elif judged > rec.level or judged >= target_level:
             status = ADDRESSED
         else:
             status = REMAINING
@@ -357,7 +367,7 @@ def measure_progress(
                 rec.level,
                 level_after,
                 status,
-                _outcome(rec.level, level_after, target_level),
+                _outcome(rec.level, judged, target_level),
                 ranks.get(rec.measure) if level_after is not None else None,
             )
         )

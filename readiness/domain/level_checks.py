@@ -69,6 +69,13 @@ def check_plan_and_levels(raw: dict[str, Any], report: Reporter) -> None:
                     Message(N_("unknown question '%(id)s'"), id=new),
                     False,
                 )
+        for old in previous.get("changed_meaning") or ():
+            if isinstance(old, str) and not isinstance(mapping.get(old), str):
+                report.add(
+                    ("previous", "changed_meaning"),
+                    Message(N_("'%(id)s' is not mapped to a question of this version"), id=old),
+                    False,
+                )
 
 
 def _check_declared_levels(question: dict[str, Any], path: PathT, report: Reporter) -> None:
@@ -114,6 +121,12 @@ def _check_done_when(
 ) -> None:
     """`done_when` names known questions and, for options, options they have."""
     done = action.get("done_when")
+    if done is not None and action.get("always_relevant") is not None:
+        report.add(
+            (*where, "always_relevant"),
+            Message(N_("an action with done_when cannot also be always_relevant")),
+            False,
+        )
     if not isinstance(done, dict):
         return
     for qid, condition in done.items():

@@ -125,14 +125,21 @@ def lift(
         if qr.status == NOT_APPLICABLE_STATUS:
             continue  # changing N/A would change the denominator, not raise an answer
         current = answers.get(question.id)
-        # 0: the cap needs it, so it goes first (the cap, like the gates, skips unknowns)
-        skipped = method == "gated" and qr.status == "dont_know" and some_known
+        # the level leaves a "don't know" out (unless every applicable answer is unknown), and
+        # so do the gates and the cap: 0 = the cap needs it, so it goes first
+        skipped = qr.status == "dont_know" and some_known
         needed = 0 if qr.level < floor and not skipped else 1
         if method == "weighted_mean":
-            if qr.fraction >= 1:
+            if qr.fraction >= 1 and not skipped:
                 continue
-            key = (needed, 0, -question.weight * (1 - qr.fraction), order[question.id])
+            # what a change adds towards the target's min_score T on the mean of known answers:
+            # a known answer w × (1 − fraction); an unknown answered in full joins the mean,
+            # w × (1 − T/100) - both linear, so the largest first needs the fewest changes
+            gain = 1 - questionnaire.levels[target].min_score / 100 if skipped else 1 - qr.fraction
+            key = (needed, 0, -question.weight * gain, order[question.id])
             suggestion = answer_for_level(question, TOP_LEVEL, current)
+        elif method == "minimum" and skipped:
+            continue  # the minimum of the known answers does not read it
         else:
             counts = method == "minimum" or question.gate_level <= target
             if qr.level >= target or not (counts or needed == 0):

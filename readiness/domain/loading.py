@@ -180,6 +180,7 @@ def build(raw: Mapping[str, Any], source: str | None = None) -> Questionnaire:
         not_applicable_needs_comment=raw.get("not_applicable_needs_comment", False),
         previous_version=raw.get("previous", {}).get("version"),
         previous_questions=MappingProxyType(dict(raw.get("previous", {}).get("questions", {}))),
+        previous_changed=frozenset(raw.get("previous", {}).get("changed_meaning", ())),
     )
 
 
@@ -221,6 +222,7 @@ def _measure(raw: Mapping[str, Any]) -> Measure:
                 cost=a.get("cost"),
                 owner=a.get("owner"),
                 indicator=_text(a.get("indicator")),
+                always_relevant=a.get("always_relevant"),
             )
             for a in raw["actions"]
         ),

@@ -125,6 +125,8 @@ class Action:
     cost: str | None = None  # one of ACTION_COSTS
     owner: str | None = None  # one of ACTION_OWNERS
     indicator: Text = field(default_factory=lambda: EMPTY_TEXT)
+    # why no answer can show this action done (instead of done_when); for the editor, not shown
+    always_relevant: str | None = None
 
     def applies_to(self, profile: Mapping[str, object]) -> bool:
         """Whether this action fits a firm with `profile` (an action without `when` fits all)."""
@@ -272,6 +274,9 @@ class Questionnaire:
     previous_questions: Mapping[str, str | None] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # the previous version's question IDs whose question here asks something else (an outcome
+    # rephrased as a capability): compared as "changed meaning", never prefilled
+    previous_changed: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:

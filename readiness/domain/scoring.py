@@ -194,21 +194,22 @@ def _result(
 ) -> Result:
     """One result. The level counts only known answers; level_low counts unknowns as lowest.
 
-    `low_parts` (for the overall result) are the parts at their lowest levels; `caps` are
-    (pillar, level, level_low) of the pillars a challenge area belongs to.
+    The same for every method: the score (and `level_low`) count a "don't know" as the lowest
+    answer; the level leaves it out, as if not applicable (gated: out of the gates; weighted
+    mean: out of the mean the level band reads; minimum: out of the minimum). `low_parts` (for
+    the overall result) are the pillars with their real scores at their lowest levels, `parts`
+    the pillars with the score and level of their known answers; `caps` are (pillar, level,
+    level_low) of the pillars a challenge area belongs to.
     """
     score, level_low, text, contributions = aggregate(
         parts if low_parts is None else low_parts, rule, questionnaire.levels
     )
-    if low_parts is not None:
-        score, level, text, contributions = aggregate(parts, rule, questionnaire.levels)
-    elif rule.method == "gated" and any(p.dont_know and p.score is not None for p in parts):
-        # under weighted_mean and minimum the level follows the score, which counts an unknown
-        # as the lowest answer; only gates (and the cap) leave unknowns out
-        _s, level, known_text, _c = aggregate(_known(parts), rule, questionnaire.levels)
+    typical = parts if low_parts is not None else _known(parts)
+    if low_parts is not None or any(p.dont_know and p.score is not None for p in parts):
+        _s, level, known_text, _c = aggregate(typical, rule, questionnaire.levels)
         if level is None:  # every applicable part is unknown: nothing to read a level from
             level = level_low
-        else:
+        elif level != level_low or low_parts is None:
             text += f"; without the don't-know answers: {known_text}"
     else:
         level = level_low
@@ -220,7 +221,11 @@ def _result(
             text += f"; held at the level {cap} of pillar {pillar}, which it belongs to"
         level = min(level, cap)
         level_low = min(level_low, min(c[2] for c in caps), level)
-    used = [p for p in parts if p.score is not None]
+    # the working shows the real scores (an unknown as the lowest answer) and the levels read
+    shown = parts
+    if low_parts is not None:
+        shown = [replace(p, score=q.score) for p, q in zip(parts, low_parts, strict=True)]
+    used = [p for p in shown if p.score is not None]
     if dont_know_share is None:
         total = sum(p.weight for p in used)
         dont_know_share = sum(p.weight for p in used if p.dont_know) / total if total else 0.0
@@ -235,7 +240,7 @@ def _result(
             weight=p.weight,
             contribution=contributions.get(p.id, 0.0),
         )
-        for p in parts
+        for p in shown
     )
     return Result(
         id=result_id,
@@ -315,12 +320,14 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
         q.id: score_question(questionnaire, answers, q.id) for q in questionnaire.questions
     }
     pillars: dict[str, Result] = {}
+    known_scores: dict[str, float | None] = {}  # each pillar's score without its unknowns
     for pillar in questionnaire.pillars:
         parts = [
             _question_part(questions[q.id], q.weight, q.gate_level)
             for q in questionnaire.questions_of(pillar.id)
         ]
         pillars[pillar.id] = _result(pillar.id, parts, rules.pillar, questionnaire)
+        known_scores[pillar.id] = aggregate(_known(parts), rules.pillar, questionnaire.levels)[0]
     areas: dict[str, Result] = {}
     for area in questionnaire.challenge_areas:
         parts = [
@@ -345,6 +352,13 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
         )
         for p in questionnaire.pillars
     ]
+    # what the overall level reads: each pillar's known answers (its score without unknowns)
+    typical_parts = [
+        part
+        if part.score is None or known_scores[part.id] is None
+        else replace(part, score=known_scores[part.id])
+        for part in pillar_parts
+    ]
     used = [(p, pillars[p.id]) for p in questionnaire.pillars if pillars[p.id].applicable]
     total = sum(p.weight for p, _ in used)
     overall_dk = sum(p.weight * r.dont_know_share for p, r in used) / total if total else 0.0
@@ -353,7 +367,7 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
         for part in pillar_parts
     ]
     overall = _result(
-        "overall", pillar_parts, rules.overall, questionnaire, overall_dk, low_parts=low_parts
+        "overall", typical_parts, rules.overall, questionnaire, overall_dk, low_parts=low_parts
     )
     overall = replace(overall, confidence=_deciding_confidence(overall, pillars))
     answered = sum(1 for qr in questions.values() if qr.status != UNANSWERED)

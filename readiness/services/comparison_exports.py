@@ -87,7 +87,7 @@ def comparison_rows(comparison: Comparison) -> list[list[Any]]:
                 q.level_after,
                 "",
                 "",
-                q.change != "added" and q.change != "removed",
+                q.change not in ("added", "removed", "redefined"),
                 "",
             ]
         )

@@ -16,12 +16,14 @@ from readiness.domain.answers import AnswerSet
 from readiness.domain.answers import parse_value
 from readiness.domain.comparison import Comparison
 from readiness.domain.comparison import compare
+from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
 from readiness.domain.series import Series
 from readiness.domain.series import SeriesPoint
 from readiness.domain.series import compare_series
+from readiness.domain.versions import changed_meaning
 from readiness.domain.versions import question_map
 from readiness.models import Answer
 from readiness.models import Assessment
@@ -225,9 +227,17 @@ def repeat_assessment(
     skipped = []
     # the new version's map of the old version's IDs (a renamed question keeps its answer)
     mapping = question_map(previous.questionnaire_id, previous.questionnaire_version, questionnaire)
+    # a question that now asks something else starts empty, even if the old value would parse
+    redefined = changed_meaning(
+        previous.questionnaire_id, previous.questionnaire_version, questionnaire
+    )
     for row in load_answers(session, previous).values():
         target = mapping.get(row.question_id, row.question_id)
-        if target is None or not _still_valid(questionnaire, row, target):
+        if (
+            target is None
+            or row.question_id in redefined
+            or not _still_valid(questionnaire, row, target)
+        ):
             skipped.append(row.question_id)
             continue
         session.add(
@@ -247,14 +257,42 @@ def repeat_assessment(
     return draft, sorted(skipped)
 
 
-def previous_answers(session: Session, assessment: Assessment) -> dict[str, PageAnswer]:
-    """What the assessment this one repeats answered, by question ID (empty if none)."""
+@dataclass(frozen=True)
+class EarlierAnswer:
+    """What the repeated assessment answered to a question, filed under this version's ID."""
+
+    answer: PageAnswer
+    question: Question  # the question it answered, in the earlier assessment's version
+    redefined: bool  # this version's question asks something else (`previous.changed_meaning`)
+
+
+def previous_answers(
+    session: Session, assessment: Assessment, catalogue: Catalogue
+) -> dict[str, EarlierAnswer]:
+    """What the assessment this one repeats answered, by this version's question IDs.
+
+    The IDs follow the newer version's map of the older one (`previous`), so the repeat of a
+    version-1 assessment in version 2 shows a renamed question's old answer; a dropped question
+    or an unknown earlier version gives nothing.
+    """
     if assessment.previous_assessment_id is None:
         return {}
     previous = session.get(Assessment, assessment.previous_assessment_id)
     if previous is None:
         return {}
-    return {qid: page_answer(row) for qid, row in load_answers(session, previous).items()}
+    try:
+        old = catalogue.get(previous.questionnaire_id, previous.questionnaire_version)
+        new = catalogue.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    except UnknownQuestionnaire:
+        return {}
+    mapping = question_map(old.id, old.version, new)
+    redefined = changed_meaning(old.id, old.version, new)
+    earlier = {}
+    for old_id, row in load_answers(session, previous).items():
+        target, question = mapping.get(old_id, old_id), old.question(old_id)
+        if target is not None and question is not None:
+            earlier[target] = EarlierAnswer(page_answer(row), question, old_id in redefined)
+    return earlier
 
 
 def chosen_assessments(

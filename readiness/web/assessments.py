@@ -121,13 +121,27 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
 
 
 def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, str]:
-    """What the assessment this one repeats answered to the pillar's questions, as text."""
-    earlier = previous_answers(get_session(), assessment)
-    return {
-        x.id: describe_answer(x, earlier[x.id], _lang())
-        for x in q.questions_of(pillar_id)
-        if x.id in earlier and earlier[x.id].status is not None
-    }
+    """What the assessment this one repeats answered to the pillar's questions, as text.
+
+    Read against the question it answered (a version-1 question mapped to a version-2 ID), and
+    saying so when the question now asks something else.
+    """
+    earlier = previous_answers(get_session(), assessment, _catalogue())
+    hints = {}
+    for x in q.questions_of(pillar_id):
+        e = earlier.get(x.id)
+        if e is None or e.answer.status is None:
+            continue
+        text = describe_answer(e.question, e.answer, _lang())
+        if e.redefined:
+            asked = e.question.text.get(_lang())
+            text = _(
+                "%(answer)s (to a question asked differently: %(question)s)",
+                answer=text,
+                question=asked,
+            )
+        hints[x.id] = text
+    return hints
 
 
 def _stored_form(form_class: type, assessment: Assessment) -> Any:

@@ -88,9 +88,10 @@ def test_golden_worked_example_improves() -> None:
     # before, sensors was "don't know": level 5 from the one known answer, range 0-5; the
     # ranges overlap, so the score (50 -> 83.3), not the level, decides the trend
     assert (data.level_before, data.level_after, data.trend) == (5, 3, IMPROVED)
-    # overall (2×77.143 + 83.333) / 3 = 79.21 → level 4
+    # overall (2×77.143 + 83.333) / 3 = 79.21 → level 4; before, 49.05 (range 2-3: level 3 on the
+    # known answers, where data scores 100 without the unknown sensors)
     assert result.overall.after == pytest.approx(79.206, abs=1e-3)
-    assert (result.overall.level_before, result.overall.level_after) == (2, 4)
+    assert (result.overall.level_before, result.overall.level_after) == (3, 4)
     areas = {d.id: d for d in result.challenge_areas}
     assert (areas["5.1"].change, areas["5.1"].trend) == (0.0, UNCHANGED)
     assert (areas["5.2"].after, areas["5.2"].level_after) == (pytest.approx(100.0), 5)
@@ -108,10 +109,10 @@ def test_golden_worked_example_improves() -> None:
     sensors = next(c for c in result.questions if c.id == "data.sensors")
     assert (sensors.before, sensors.after) == ("dont_know", 50)
     assert (sensors.status_before, sensors.status_after) == ("dont_know", "answered")
-    # measures recommended before: 6.2 (5.2, level 2), 6.3 (5.3, level 2), 6.1 (5.1, level 3)
+    # measures recommended before: 6.2 (5.2, level 2), 6.1 (5.1, level 3); 5.3 read level 5 on
+    # its one known answer (range 2-5), so 6.3 was not recommended
     assert [(m.measure, m.status) for m in result.measures] == [
         ("6.2", ADDRESSED),
-        ("6.3", ADDRESSED),
         ("6.1", REMAINING),
     ]
     assert [m.measure for m in result.remaining] == ["6.1"]
@@ -120,11 +121,9 @@ def test_golden_worked_example_improves() -> None:
 def test_target_level_counts_as_addressed_without_a_level_rise() -> None:
     qn = worked_example()
     result = run(qn, BEFORE, qn, BEFORE, target_level=3)
-    # 5.1 is at level 3 already: nothing recommended; 5.2 and 5.3 stay at 2: remaining
-    assert [(m.measure, m.status) for m in result.measures] == [
-        ("6.2", REMAINING),
-        ("6.3", REMAINING),
-    ]
+    # 5.1 is at level 3 already and 5.3 at 5 (on its known answer): nothing recommended; 5.2
+    # stays at 2: remaining
+    assert [(m.measure, m.status) for m in result.measures] == [("6.2", REMAINING)]
 
 
 def test_comments_are_carried_per_question() -> None:
@@ -179,7 +178,7 @@ def test_to_dict_rounds_and_lists_measures() -> None:
     data = run(qn, BEFORE, qn, AFTER).to_dict()
     assert data["overall"]["before"] == 49.0 and data["overall"]["after"] == 79.2
     assert data["pillars"]["technology"]["change"] == 28.6
-    assert [m["measure"] for m in data["measures"]["addressed"]] == ["6.2", "6.3"]
+    assert [m["measure"] for m in data["measures"]["addressed"]] == ["6.2"]
     assert data["thresholds"]["score"] == 2.5
 
 

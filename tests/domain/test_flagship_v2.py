@@ -139,12 +139,24 @@ def test_v1_maps_to_v2_question_by_question() -> None:
     data, answers = _case("04_metal_parts_60")
     v1_raw = {k: v for k, v in data["answers"].items() if V1.question(k)}
     v1_raw["infrastructure.security_incident"] = False
+    v1_raw["talent.recruitment"] = "long_delay"
     a1 = parse_answers(V1, v1_raw)
     result = compare(V1, score(V1, a1), a1, V2, score(V2, answers), answers)
     rows = {c.id: c for c in result.questions}
     assert "infrastructure.security_incident" not in rows
+    assert "talent.recruitment" not in rows
+    # outcomes rephrased as capabilities: both answers shown, the change is "changed meaning"
     detection = rows["infrastructure.security_detection"]
-    assert (detection.change, detection.before, detection.after) == ("changed", False, "by_chance")
+    assert (detection.change, detection.before, detection.after) == (
+        "redefined",
+        False,
+        "by_chance",
+    )
+    recruiting = rows["talent.recruiting"]
+    assert (recruiting.change, recruiting.before) == ("redefined", "long_delay")
+    assert recruiting.after == 1
+    assert V2.previous_changed == {"infrastructure.security_incident", "talent.recruitment"}
+    assert not next(d for d in result.pillars if d.id == "talent").comparable
     assert rows["technology.rd_spend"].change == "same"
     assert {c.id for c in result.questions if c.change == "added"} == {
         q.id for q in V2.questions if q.pillar == "operations"
@@ -176,6 +188,10 @@ def test_v1_maps_to_v2_question_by_question() -> None:
             ),
             "unknown question",
         ),
+        (
+            lambda raw: raw["previous"]["changed_meaning"].append("nope.q"),
+            "not mapped to a question of this version",
+        ),
     ],
 )
 def test_the_validator_checks_the_additions(change, message) -> None:
@@ -195,3 +211,55 @@ def test_a_level_one_firm_is_not_asked_for_machine_vision_or_patents() -> None:
     asked = {c.question_id for lift in plan.next_level.values() for c in lift.changes}
     asked |= {c.question_id for c in plan.overall_next.changes}
     assert not asked & {"technology.ai_use_cases", "technology.patents", "technology.new_models"}
+
+
+# --- every action says when it is done --------------------------------------------------------
+
+ALWAYS_RELEVANT_AT_MOST = 8  # a justified exception, not a way around done_when
+
+
+def test_every_action_declares_when_it_is_done() -> None:
+    lacking = [
+        a.id for m in V2.measures for a in m.actions if not a.done_when and not a.always_relevant
+    ]
+    assert lacking == []
+    exceptions = [a for m in V2.measures for a in m.actions if a.always_relevant]
+    assert len(exceptions) <= ALWAYS_RELEVANT_AT_MOST
+    assert all(len(a.always_relevant) >= 20 for a in exceptions)
+
+
+def _answer_meeting(question, condition):
+    """An answer to `question` that meets one done_when condition (its best answer if needed)."""
+    if condition.equals is not None:
+        return condition.equals
+    if condition.options:
+        chosen = condition.options[0]
+        return [chosen] if question.type == "multiple_choice" else chosen
+    if question.type == "level":
+        return condition.min_level
+    if question.type == "number":
+        levels = [(question_level(question, b.min), b.min) for b in question.bands]
+        return next(value for level, value in levels if level >= condition.min_level)
+    if question.type == "multiple_choice":
+        chosen: list[str] = []
+        for option in (o for o in question.options if not o.exclusive):
+            chosen.append(option.id)
+            if question_level(question, tuple(chosen)) >= condition.min_level:
+                return chosen
+    raise AssertionError(f"{question.id}: no answer meets {condition}")
+
+
+@pytest.mark.parametrize("measure", [m.id for m in V2.measures])
+def test_an_action_the_answers_show_done_is_not_offered(measure) -> None:
+    """For each action: an answer set meeting its done_when makes is_done true, one below not."""
+    from readiness.domain.roadmap import is_done
+
+    nothing = score(V2, parse_answers(V2, {}))
+    for action in next(m for m in V2.measures if m.id == measure).actions:
+        if not action.done_when:
+            continue
+        assert not is_done(action, nothing), action.id
+        qid, condition = next(iter(action.done_when.items()))
+        answer = _answer_meeting(V2.question(qid), condition)
+        met = score(V2, parse_answers(V2, {qid: answer}))
+        assert is_done(action, met), (action.id, qid, answer)

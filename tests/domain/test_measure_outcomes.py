@@ -32,23 +32,37 @@ def test_outcome(before, after, target, expected) -> None:
     assert _outcome(before, after, target) == expected
 
 
+# BEFORE with sensors answered "none" instead of "don't know": 5.3 at level 2, no range
+LOW = {**BEFORE, "data.sensors": 0}
+
+
 def test_a_measure_that_progressed_is_not_called_done_while_still_recommended() -> None:
     qn = worked_example()
-    result = run(qn, BEFORE, qn, AFTER)
+    result = run(qn, LOW, qn, AFTER)
     outcomes = [(m.measure, m.outcome, m.priority_after) for m in result.measures]
-    # 5.2 reached level 5; 5.3 rose 2 → 4 and is still recommended (2nd); 5.1 stayed at 3 (1st)
+    # data (sensors at 0: level 0) capped the firm, so 6.3 came first; 5.3 rose 2 → 4 and is
+    # still recommended (2nd); 5.2 reached level 5; 5.1 stayed at 3 (now 1st)
     assert outcomes == [
-        ("6.2", REACHED_TARGET, None),
         ("6.3", PROGRESSED, 2),
+        ("6.2", REACHED_TARGET, None),
         ("6.1", NO_CHANGE, 1),
     ]
 
 
 def test_falling_back_is_said_in_words() -> None:
     qn = worked_example()
-    result = run(qn, AFTER, qn, BEFORE)
+    result = run(qn, AFTER, qn, LOW)
     assert [(m.measure, m.outcome) for m in result.measures] == [
         ("6.1", NO_CHANGE),
         ("6.3", FELL_BACK),
     ]
     assert result.to_dict()["measures"]["remaining"][1]["outcome"] == FELL_BACK
+
+
+def test_a_dont_know_never_closes_a_gap() -> None:
+    qn = worked_example()
+    # sensors 50 → "don't know": 5.3 reads level 5 on its one known answer, range 2-5; the
+    # measure is judged by the low end, so it fell back rather than reaching the target
+    result = run(qn, AFTER, qn, BEFORE)
+    (area,) = [m for m in result.measures if m.measure == "6.3"]
+    assert (area.level_after, area.status, area.outcome) == (5, "remaining", FELL_BACK)

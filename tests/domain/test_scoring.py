@@ -65,7 +65,12 @@ GOLDEN = [
     (GATED, (1, 4, None), (20 + 160) / 3, 1),  # N/A: >=2 carries 2/3 < 80%
     (MINIMUM, (5, 2, 4), 40.0, 2),
     (MINIMUM, (5, 5, None), 100.0, 5),
-    (MINIMUM, (3, 5, "dont_know"), 0.0, 0),
+    # "don't know" is left out of the level under every method (the score and level_low count it
+    # as the lowest answer): minimum of the known 3, 5 -> 3 (level_low 0)
+    (MINIMUM, (3, 5, "dont_know"), 0.0, 3),
+    # weighted mean (100 + 200 + 0) / 4 = 75 (level_low 4); without the unknown 100 -> level 5
+    (WM, (5, 5, "dont_know"), 75.0, 5),
+    (GATED, (5, 5, "dont_know"), 75.0, 5),
 ]
 
 
@@ -122,7 +127,9 @@ def test_all_not_applicable_is_not_applicable() -> None:
 
 def test_dont_know_lowers_confidence_by_the_declared_thresholds() -> None:
     qs = [q(f"technology.q{i}", "technology", dont_know=True) for i in range(10)]
-    qn = questionnaire(qs, pillars=("technology",))
+    # gated: up to two unknowns of ten leave every gate met, so the level is no range and the
+    # confidence follows the known share alone
+    qn = questionnaire(qs, pillars=("technology",), pillar_rule=GATED, overall_rule=GATED)
     for n_dont_know, expected in [
         (0, "high"),
         (1, "high"),
@@ -207,7 +214,8 @@ def test_monotonic_raising_one_answer_never_lowers_anything(rule, data) -> None:
     better = [
         v
         for v in possible_answers(question)
-        if v is not NOT_APPLICABLE and v is not DONT_KNOW
+        if v is not NOT_APPLICABLE
+        and v is not DONT_KNOW
         and points(question, v) >= points(question, old)
     ]
     new = data.draw(st.sampled_from(better))
@@ -249,6 +257,44 @@ def test_deterministic_and_independent_of_answer_order(case) -> None:
     first, second, third = score(qn, answers), score(qn, answers), score(qn, reversed_answers)
     assert first == second
     assert first.to_dict() == third.to_dict()
+
+
+@pytest.mark.parametrize(
+    "rule", [WM, GATED, MINIMUM, GATED_LEAD, WM_LEAD], ids=lambda r: f"{r.method}-{r.max_lead}"
+)
+@settings(max_examples=60)
+@given(data=st.data())
+def test_dont_know_is_a_range_under_every_method(rule, data) -> None:
+    """level_low = the level with every unknown as the lowest answer (unanswered), and the score
+    counts it so; level = the level without the unknown questions - under every method."""
+    qn, answers = data.draw(scored(st.just(rule)))
+    unknown = {x.id for x in qn.questions if answers.get(x.id) is DONT_KNOW}
+    if not unknown:
+        return
+    card = score(qn, answers)
+    lowest = dict(
+        all_results(
+            score(qn, AnswerSet({k: v for k, v in answers.values.items() if k not in unknown}))
+        )
+    )
+    without = dataclasses.replace(
+        qn, questions=tuple(x for x in qn.questions if x.id not in unknown)
+    )
+    known = dict(
+        all_results(
+            score(without, AnswerSet({k: v for k, v in answers.values.items() if k not in unknown}))
+        )
+    )
+    all_unknown = any(r.applicable and not known[name].applicable for name, r in all_results(card))
+    for name, result in all_results(card):
+        if not result.applicable:
+            continue
+        assert result.score == pytest.approx(lowest[name].score), name
+        assert result.level_low == lowest[name].level, name
+        if known[name].applicable and not (name == "overall" and all_unknown):
+            assert result.level == known[name].level, name
+        elif not known[name].applicable:
+            assert result.level == result.level_low, name  # nothing known to read a level from
 
 
 @given(scored(), st.data())
@@ -376,9 +422,7 @@ def test_max_lead_ignores_not_applicable_parts() -> None:
     assert card.overall.level == 4
 
 
-FLAGSHIP = (
-    QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
-)
+FLAGSHIP = QUESTIONNAIRES / "smart-manufacturing-readiness" / "1.yaml"
 
 
 def test_audit_case_top_answers_with_every_yes_no_as_no() -> None:
