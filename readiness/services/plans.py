@@ -29,6 +29,7 @@ from readiness.models import PlanAction
 from readiness.models import PlanActionChange
 from readiness.models import User
 from readiness.models.base import utcnow
+from readiness.services import audit
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
@@ -245,9 +246,21 @@ def set_status(
     return update_action(session, action, user, data, base_revision)
 
 
-def delete_action(session: Session, action: PlanAction, user: User) -> None:
-    """Delete an action and its history (owners only)."""
+def delete_action(
+    session: Session, action: PlanAction, user: User, origin: audit.Origin = audit.CLI
+) -> None:
+    """Delete an action and its history (owners only); the deletion is audit-logged."""
     require_role(session, user, action.organisation_id, "owner")
+    audit.record(
+        session,
+        "plan_action_deleted",
+        actor=user,
+        organisation_id=action.organisation_id,
+        target=f"plan_action:{action.id}",
+        details={"title": action.title[:100], "status": action.status},
+        origin=origin,
+        commit=False,
+    )
     session.delete(action)
     session.commit()
 
