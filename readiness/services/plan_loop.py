@@ -26,6 +26,7 @@ from readiness.models import PlanAction
 from readiness.models import User
 from readiness.services.comparison_view import PairView
 from readiness.services.comparisons import Scored
+from readiness.services.plans import as_adopted
 from readiness.services.result_explain import answer_text
 
 
@@ -61,16 +62,7 @@ def question_ids_in(
 
 def adopted(session: Session, organisation_id: int) -> list[Adopted]:
     """The plan as the recommendations see it: each adopted action's link and status."""
-    return [
-        Adopted(
-            a.measure_id,
-            a.source_id,
-            tuple((a.source_texts or {}).values()) or (a.title,),
-            a.status,
-        )
-        for a in _actions(session, organisation_id)
-        if a.source_key is not None
-    ]
+    return as_adopted(_actions(session, organisation_id))
 
 
 @dataclass(frozen=True)

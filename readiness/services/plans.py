@@ -22,6 +22,7 @@ from readiness.domain.plan import PlanRuleError
 from readiness.domain.plan import check_action
 from readiness.domain.plan import evidence_link_problem
 from readiness.domain.plan import is_overdue
+from readiness.domain.plan_links import Adopted
 from readiness.domain.plan_links import Candidate
 from readiness.models import Assessment
 from readiness.models import Organisation
@@ -353,6 +354,20 @@ def adopted_keys(session: Session, organisation_id: int) -> set[str]:
             )
         )
     )
+
+
+def as_adopted(actions: Iterable[PlanAction]) -> list[Adopted]:
+    """The plan as the recommendations see it: each adopted action's link and status."""
+    return [
+        Adopted(
+            a.measure_id,
+            a.source_id,
+            tuple((a.source_texts or {}).values()) or (a.title,),
+            a.status,
+        )
+        for a in actions
+        if a.source_key is not None
+    ]
 
 
 def owners_in_use(actions: Iterable[PlanAction]) -> list[tuple[str, str]]:

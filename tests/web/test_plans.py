@@ -411,3 +411,33 @@ def test_the_pdf_report_has_the_plan_and_is_redone_when_the_plan_moves(
     after = pdf_text("after.pdf")  # not the cached PDF of the plan before
     row = next(line for line in after.splitlines() if "Cabling" in line)
     assert "Done" in row and "Planned" not in row
+
+
+def test_report_recommendations_carry_the_plan_status_like_the_results_page(
+    login, submitted, team, db_session
+) -> None:
+    from docx import Document
+
+    first = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    editor = login("editor")
+    editor.post(f"{_plan(team['org'])}/adopt/{first}", data={"keys": ["6.1|budget", "6.2|pilot"]})
+    budget, pilot = db_session.scalars(select(PlanAction).order_by(PlanAction.measure_id)).all()
+    base = _plan(team["org"])
+    editor.post(f"{base}/{budget.id}/status", data={"status": "done", "base_revision": "1"})
+    editor.post(f"{base}/{pilot.id}/status", data={"status": "in_progress", "base_revision": "1"})
+    page = editor.get(f"/assessments/{first}/report?lang=en").text
+    chapter = page[page.index('<section id="recommendations"') :]
+    recommendations = _text(chapter[: chapter.index("</section>")])
+    chapter = page[page.index('<section id="roadmap"') :]
+    roadmap = _text(chapter[: chapter.index("</section>")])
+    assert "Run a pilot. In the plan: In progress" in recommendations
+    assert "Set an R&amp;D budget line." not in recommendations
+    assert "already done in the plan and left out" in recommendations
+    assert "Set an R&amp;D budget line. In the plan: Done" in roadmap
+    docx = Document(io.BytesIO(editor.get(f"/assessments/{first}/report.docx?lang=en").data))
+    texts = [p.text for p in docx.paragraphs]
+    assert "Run a pilot. — In the plan: In progress" in texts
+    assert "Set an R&D budget line. — In the plan: Done" in texts  # in the roadmap
+    assert any("already done in the plan and left out" in t for t in texts)
+    zh = Document(io.BytesIO(editor.get(f"/assessments/{first}/report.docx?lang=zh").data))
+    assert "开展试点。 — 已在计划中：进行中" in [p.text for p in zh.paragraphs]
