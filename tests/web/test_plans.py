@@ -347,6 +347,13 @@ def test_the_loop_repeat_shows_actions_and_comparison_says_what_moved(
     assert "Do you hold patents? No (score 0.0) → Yes (score 100.0)" in report
     chinese = _text(editor.get(f"/compare/?ids={first}&ids={second}&lang=zh").text)
     assert "否（得分0.0）→是（得分100.0）" in chinese.replace(" ", "")
+    if shutil.which("pdftotext") is not None:  # the PDF comparison report says the same
+        pdf = editor.get(f"/compare/report.pdf?ids={first}&ids={second}&lang=en").data
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        flat = " ".join(text.split())
+        assert "Action plan: did it help?" in flat and "(score 100.0)" in flat, flat[-1500:]
 
 
 def test_reports_and_exports_carry_the_plan_with_formula_text_neutralised(
