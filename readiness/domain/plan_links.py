@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from readiness.domain.questionnaire import Action
 from readiness.domain.questionnaire import Questionnaire
 
 
@@ -49,17 +50,65 @@ def linked_questions(
     )
 
 
-def _texts(questionnaire: Questionnaire, measure: str, action: Mapping[str, Any]) -> dict:
+def _source_action(
+    questionnaire: Questionnaire, measure: str, action: Mapping[str, Any]
+) -> Action | None:
+    """The questionnaire's action a recommended action was made from (None if it has no ID)."""
     found = questionnaire.measure(measure)
     for source in found.actions if found else ():
-        if source.id == action.get("id"):
-            return dict(source.text.values)
-    return {}
+        if action.get("id") and source.id == action.get("id"):
+            return source
+    return None
+
+
+def _texts(questionnaire: Questionnaire, measure: str, action: Mapping[str, Any]) -> dict:
+    source = _source_action(questionnaire, measure, action)
+    return dict(source.text.values) if source is not None else {}
+
+
+def action_questions(
+    questionnaire: Questionnaire,
+    measure: str,
+    area: str,
+    action: Mapping[str, Any],
+    named: Sequence[str] = (),
+) -> tuple[str, ...]:
+    """The questions an adopted action should move, narrowest first.
+
+    1. the questions the recommended action names itself ("questions"), else
+    2. the questions its done-conditions read (`done_when`), else
+    3. the questions its recommendation names as holding the area back (`named`), of the
+       action's pillar when it has one, else
+    4. the questions of its challenge area (of its pillar, if it has one).
+    Only IDs the questionnaire has are kept.
+    """
+    pillar = action.get("pillar")
+    source = _source_action(questionnaire, measure, action)
+    options = (
+        tuple(action.get("questions") or ()),
+        tuple(source.done_when) if source is not None else (),
+        tuple(
+            qid
+            for qid in named
+            if (q := questionnaire.question(qid)) is not None
+            and area in q.challenge_areas
+            and (pillar is None or q.pillar == pillar)
+        ),
+    )
+    for ids in options:
+        known = tuple(dict.fromkeys(q for q in ids if questionnaire.question(q) is not None))
+        if known:
+            return known
+    return linked_questions(questionnaire, area, pillar)
 
 
 def candidates(questionnaire: Questionnaire, document: Mapping[str, Any]) -> list[Candidate]:
     """Every action of a result document's recommendations and roadmap, once, in roadmap order."""
     areas = {r["measure"]: r["challenge_area"] for r in document.get("recommendations", ())}
+    named = {
+        r["measure"]: tuple((r.get("reason") or {}).get("questions") or ())
+        for r in document.get("recommendations", ())
+    }
     found: dict[str, Candidate] = {}
 
     def add(measure: str, area: str, action: Mapping[str, Any], horizon: str | None) -> None:
@@ -73,7 +122,9 @@ def candidates(questionnaire: Questionnaire, document: Mapping[str, Any]) -> lis
             measure=measure,
             challenge_area=area,
             pillar=pillar,
-            question_ids=linked_questions(questionnaire, area, pillar),
+            question_ids=action_questions(
+                questionnaire, measure, area, action, named.get(measure, ())
+            ),
             title=text if isinstance(text, str) else next(iter(text.values()), ""),
             texts=_texts(questionnaire, measure, action) or {document.get("lang", "en"): text},
             source_id=action.get("id"),
@@ -162,15 +213,21 @@ def _status(adopted: Adopted | None) -> str | None:
     return adopted.status if adopted is not None else None
 
 
-def declared_mapping(questionnaire: Questionnaire) -> Mapping[str, Sequence[str]]:
-    """The question-ID mapping a questionnaire declares from its previous version (old -> new IDs).
+def declared_mapping(
+    questionnaire: Questionnaire, from_version: int | None = None
+) -> Mapping[str, Sequence[str]]:
+    """The question-ID map a questionnaire declares from its previous version (old -> new IDs).
 
-    Questionnaire versions may declare how their question IDs continue the previous version's
-    (flagship v2 maps v1 IDs). A questionnaire offers it as `id_mapping`: a mapping of old ID to a
-    new ID or a list of new IDs. Without one, IDs carry over unchanged.
+    A version declares `previous: {version, questions}` (flagship v2 maps every v1 ID); a
+    question mapped to nothing was dropped. The map applies to IDs of `from_version` (None: the
+    declared previous version); for any other version it is empty and IDs carry over unchanged.
     """
-    raw = getattr(questionnaire, "id_mapping", None) or {}
-    return {old: (new,) if isinstance(new, str) else tuple(new) for old, new in raw.items()}
+    previous = questionnaire.previous_version
+    if previous is None or (from_version is not None and from_version != previous):
+        return {}
+    return {
+        old: () if new is None else (new,) for old, new in questionnaire.previous_questions.items()
+    }
 
 
 def resolve_question_ids(

@@ -30,6 +30,7 @@ ACTIONS = (
     "member_removed",
     "invitation_created",
     "invitation_accepted",
+    "invitation_revoked",
     "share_link_created",
     "share_link_revoked",
     "token_created",
@@ -39,6 +40,7 @@ ACTIONS = (
     "assessment_deleted",
     "organisation_deleted",
     "account_deleted",
+    "plan_action_deleted",
     "backup_created",
     "backup_restored",
 )

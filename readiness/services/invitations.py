@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from readiness.models import Invitation
 from readiness.models import User
 from readiness.models.base import utcnow
+from readiness.services import audit
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
 
@@ -32,9 +33,13 @@ def pending_invitations(
 
 
 def revoke_invitation(
-    session: Session, user: User, organisation_id: int, invitation_id: int
+    session: Session,
+    user: User,
+    organisation_id: int,
+    invitation_id: int,
+    origin: audit.Origin = audit.CLI,
 ) -> None:
-    """Withdraw an unused invitation (owners): its link stops working at once.
+    """Withdraw an unused invitation (owners): its link stops working at once (audit-logged).
 
     :raises NotFound: no open invitation with this ID in this organisation.
     """
@@ -46,5 +51,15 @@ def revoke_invitation(
         or invitation.accepted_at is not None
     ):
         raise NotFound("No such open invitation.")
+    audit.record(
+        session,
+        "invitation_revoked",
+        actor=user,
+        organisation_id=organisation_id,
+        target=f"invitation:{invitation.id}",
+        details={"role": invitation.role},
+        origin=origin,
+        commit=False,
+    )
     session.delete(invitation)
     session.commit()

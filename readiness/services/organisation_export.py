@@ -1,11 +1,12 @@
 """Exporting an organisation: one ZIP archive with its data as versioned JSON plus its reports.
 
-The archive holds `organisation.json` (described by `schema/organisation-export-1.json`, a
-copy of readiness/schemas/), and for each submitted assessment its report as HTML and JSON
-in every language of its questionnaire (and as PDF when asked). People are named by e-mail
-address and assessments by a reference local to the file, so that the archive can be loaded
-into another installation (services/organisation_import.py). Share links, invitations, API
-tokens and the audit log are not exported: they are secrets or belong to this installation.
+The archive holds `organisation.json` (described by `schema/organisation-export-2.json`, a
+copy of readiness/schemas/; version 2 added the action plan), and for each submitted
+assessment its report as HTML and JSON in every language of its questionnaire (and as PDF
+when asked). People are named by e-mail address and assessments and plan actions by a
+reference local to the file, so that the archive can be loaded into another installation
+(services/organisation_import.py). Share links, invitations, API tokens and the audit log are
+not exported: they are secrets or belong to this installation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -28,13 +30,21 @@ from readiness.models.base import utcnow
 from readiness.services import audit
 from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
+from readiness.services.plan_transfer import plan_data
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 
 FORMAT = "readiness-organisation-export"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: the same without the action plan
 SCHEMA_NAME = f"organisation-export-{VERSION}.json"
 SCHEMA_PATH = PACKAGE_DIR / "schemas" / SCHEMA_NAME
+
+
+def schema_path(version: int) -> Path:
+    """The JSON Schema of an export format version."""
+    return PACKAGE_DIR / "schemas" / f"organisation-export-{version}.json"
+
 DATA_NAME = "organisation.json"
 # Renders a submitted assessment's report: (assessment, questionnaire, lang, format) -> bytes.
 ReportRenderer = Callable[[Assessment, Any, str, str], bytes]
@@ -75,6 +85,7 @@ def organisation_data(session: Session, organisation_id: int) -> dict[str, Any]:
             for m in sorted(members, key=lambda m: m.user.email)
         ],
         "assessments": [_assessment(a, refs, emails) for a in rows],
+        "plan": plan_data(session, organisation_id, emails, refs),
     }
 
 
@@ -155,7 +166,7 @@ def export_organisation(
         actor=user,
         organisation_id=organisation_id,
         target=f"organisation:{organisation_id}",
-        details={"assessments": len(data["assessments"])},
+        details={"assessments": len(data["assessments"]), "plan_actions": len(data["plan"])},
         origin=origin,
     )
     return buffer.getvalue()

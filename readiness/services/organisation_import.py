@@ -30,8 +30,9 @@ from readiness.services.accounts import normalise_email
 from readiness.services.accounts import user_by_email
 from readiness.services.organisation_export import DATA_NAME
 from readiness.services.organisation_export import FORMAT
-from readiness.services.organisation_export import SCHEMA_PATH
-from readiness.services.organisation_export import VERSION
+from readiness.services.organisation_export import READABLE_VERSIONS
+from readiness.services.organisation_export import schema_path
+from readiness.services.plan_transfer import load_plan
 
 MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
 
@@ -40,9 +41,9 @@ class ImportError_(Exception):
     """The file is not an organisation archive this version can load; the message says why."""
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+@lru_cache(maxsize=len(READABLE_VERSIONS))
+def _validator(version: int) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_path(version).read_text(encoding="utf-8")))
 
 
 def read_archive(path: Path) -> dict[str, Any]:
@@ -69,9 +70,11 @@ def check_data(data: Any) -> dict[str, Any]:
     """`data` if it is a valid export of a version this installation reads; raises ImportError_."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportError_("not a Readiness organisation export")
-    if data.get("version") != VERSION:
-        raise ImportError_(f"export version {data.get('version')!r}; this version reads {VERSION}")
-    error = next(iter(sorted(_validator().iter_errors(data), key=str)), None)
+    version = data.get("version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        readable = ", ".join(str(v) for v in READABLE_VERSIONS)
+        raise ImportError_(f"export version {version!r}; this version reads {readable}")
+    error = next(iter(sorted(_validator(version).iter_errors(data), key=str)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         raise ImportError_(f"{where}: {error.message}")
@@ -85,6 +88,15 @@ def check_data(data: Any) -> dict[str, Any]:
         seen.add(a["ref"])
     if not any(m["role"] == "owner" for m in data["members"]):
         raise ImportError_("the organisation has no owner")
+    data.setdefault("plan", [])  # version 1 had no plan
+    for action in data["plan"]:
+        if action["source_assessment"] is not None and action["source_assessment"] not in seen:
+            raise ImportError_(f"{action['ref']}: no assessment {action['source_assessment']}")
+        if action["status"] == "dropped" and not action["dropped_reason"]:
+            raise ImportError_(f"{action['ref']}: a dropped action needs a reason")
+    keys = [a["source_key"] for a in data["plan"] if a["source_key"] is not None]
+    if len(set(keys)) != len(keys):
+        raise ImportError_("an action is adopted twice (source_key)")
     return data
 
 
@@ -164,6 +176,7 @@ def import_organisation(
                     updated_by_id=person(answer["updated_by"]),
                 )
             )
+    plan = load_plan(session, organisation.id, data["plan"], person, ids)
     session.flush()
     # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch
     # them, and onupdate fires only on UPDATE.
@@ -172,7 +185,7 @@ def import_organisation(
         "organisation_imported",
         organisation_id=organisation.id,
         target=f"organisation:{organisation.id}",
-        details={"assessments": len(ids), "members": len(data["members"])},
+        details={"assessments": len(ids), "members": len(data["members"]), "plan_actions": plan},
         origin=origin,
         commit=False,
     )

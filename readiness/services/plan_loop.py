@@ -26,6 +26,8 @@ from readiness.models import PlanAction
 from readiness.models import User
 from readiness.services.comparison_view import PairView
 from readiness.services.comparisons import Scored
+from readiness.services.plans import as_adopted
+from readiness.services.result_explain import answer_text
 
 
 def _actions(session: Session, organisation_id: int) -> list[PlanAction]:
@@ -53,23 +55,14 @@ def question_ids_in(
         and action.questionnaire_version is not None
         and questionnaire.version > action.questionnaire_version
     ):
-        mapping = declared_mapping(questionnaire)
+        mapping = declared_mapping(questionnaire, action.questionnaire_version)
     ids = (only,) if only is not None else (action.question_ids or ())
     return resolve_question_ids(ids, questionnaire, mapping)
 
 
 def adopted(session: Session, organisation_id: int) -> list[Adopted]:
     """The plan as the recommendations see it: each adopted action's link and status."""
-    return [
-        Adopted(
-            a.measure_id,
-            a.source_id,
-            tuple((a.source_texts or {}).values()) or (a.title,),
-            a.status,
-        )
-        for a in _actions(session, organisation_id)
-        if a.source_key is not None
-    ]
+    return as_adopted(_actions(session, organisation_id))
 
 
 @dataclass(frozen=True)
@@ -106,12 +99,20 @@ def linked_by_question(
 
 @dataclass(frozen=True)
 class QuestionMove:
-    """A linked question's level before and after (None: not answered or not in that version)."""
+    """A linked question's answer, score and level before and after.
+
+    None (or "—" for the answers): not answered, or not in that version.
+    """
 
     before_id: str | None
     after_id: str | None
     level_before: int | None
     level_after: int | None
+    text: str = ""
+    answer_before: str = "—"
+    answer_after: str = "—"
+    score_before: float | None = None
+    score_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,37 @@ def _rose(a: int | None, b: int | None) -> bool:
 def _level(card: Scorecard, qid: str | None) -> int | None:
     result = card.questions.get(qid) if qid else None
     return None if result is None or result.score is None else result.level
+
+
+def _move(
+    before: tuple[Questionnaire, Scorecard],
+    after: tuple[Questionnaire, Scorecard],
+    ids: tuple[str | None, str | None],
+    lang: str,
+) -> QuestionMove:
+    """One linked question in both assessments: its answers as text, scores and levels."""
+    sides = []
+    for (questionnaire, card), qid in zip((before, after), ids, strict=True):
+        question = questionnaire.question(qid) if qid else None
+        result = card.questions.get(qid) if qid else None
+        if question is None or result is None:
+            sides.append((question, "—", None))
+            continue
+        text = answer_text(question, result.answer, result.status, lang)
+        sides.append((question, text, None if result.status != "answered" else result.score))
+    (q_before, a_before, s_before), (q_after, a_after, s_after) = sides
+    shown = q_after or q_before
+    return QuestionMove(
+        ids[0],
+        ids[1],
+        _level(before[1], ids[0]),
+        _level(after[1], ids[1]),
+        text=shown.text.get(lang) if shown is not None else "",
+        answer_before=a_before,
+        answer_after=a_after,
+        score_before=s_before,
+        score_after=s_after,
+    )
 
 
 def with_plan(
@@ -214,8 +246,8 @@ def measure_outcomes(
             for qid in action.question_ids or ():
                 b = next(iter(question_ids_in(action, qb, qid)), None)
                 a = next(iter(question_ids_in(action, qa, qid)), None)
-                if (b, a) != (None, None):
-                    moves[(b, a)] = QuestionMove(b, a, _level(cb, b), _level(ca, a))
+                if (b, a) != (None, None) and (b, a) not in moves:
+                    moves[(b, a)] = _move((qb, cb), (qa, ca), (b, a), lang)
         outcomes.append(
             MeasureOutcome(
                 measure=measure,

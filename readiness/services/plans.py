@@ -22,6 +22,7 @@ from readiness.domain.plan import PlanRuleError
 from readiness.domain.plan import check_action
 from readiness.domain.plan import evidence_link_problem
 from readiness.domain.plan import is_overdue
+from readiness.domain.plan_links import Adopted
 from readiness.domain.plan_links import Candidate
 from readiness.models import Assessment
 from readiness.models import Organisation
@@ -29,6 +30,7 @@ from readiness.models import PlanAction
 from readiness.models import PlanActionChange
 from readiness.models import User
 from readiness.models.base import utcnow
+from readiness.services import audit
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
@@ -245,9 +247,21 @@ def set_status(
     return update_action(session, action, user, data, base_revision)
 
 
-def delete_action(session: Session, action: PlanAction, user: User) -> None:
-    """Delete an action and its history (owners only)."""
+def delete_action(
+    session: Session, action: PlanAction, user: User, origin: audit.Origin = audit.CLI
+) -> None:
+    """Delete an action and its history (owners only); the deletion is audit-logged."""
     require_role(session, user, action.organisation_id, "owner")
+    audit.record(
+        session,
+        "plan_action_deleted",
+        actor=user,
+        organisation_id=action.organisation_id,
+        target=f"plan_action:{action.id}",
+        details={"title": action.title[:100], "status": action.status},
+        origin=origin,
+        commit=False,
+    )
     session.delete(action)
     session.commit()
 
@@ -340,6 +354,20 @@ def adopted_keys(session: Session, organisation_id: int) -> set[str]:
             )
         )
     )
+
+
+def as_adopted(actions: Iterable[PlanAction]) -> list[Adopted]:
+    """The plan as the recommendations see it: each adopted action's link and status."""
+    return [
+        Adopted(
+            a.measure_id,
+            a.source_id,
+            tuple((a.source_texts or {}).values()) or (a.title,),
+            a.status,
+        )
+        for a in actions
+        if a.source_key is not None
+    ]
 
 
 def owners_in_use(actions: Iterable[PlanAction]) -> list[tuple[str, str]]:

@@ -8,11 +8,13 @@ from typing import Any
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import pgettext
 
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
 from readiness.services.chart_images import add_charts
+from readiness.services.plan_export import STATUS_LABELS
 from readiness.services.plan_export import add_plan_docx
 from readiness.services.plan_export import add_plan_sheet
 from readiness.services.report_render import render_html
@@ -23,6 +25,24 @@ from readiness.services.reports import status_label
 from readiness.services.spreadsheets import append_row
 from readiness.services.spreadsheets import csv_text
 from readiness.services.spreadsheets import workbook_bytes
+
+
+def _with_status(action: dict[str, Any]) -> str:
+    """An action's text, with its plan status when the plan has it (as on the results page)."""
+    status = action.get("plan_status")
+    if not status:
+        return action["text"]
+    return f"{action['text']} — " + _("In the plan: %(status)s", status=str(STATUS_LABELS[status]))
+
+
+def _done_note(count: int) -> str:
+    """The note that a measure's actions done in the plan are left out."""
+    return ngettext(
+        "%(num)d action of this measure is already done in the plan and left out.",
+        "%(num)d actions of this measure are already done in the plan and left out.",
+        count,
+    )
+
 
 CSV_COLUMNS = (
     "kind",
@@ -422,9 +442,11 @@ def to_docx(data: ReportData) -> bytes:
                 )
             )
             for action in rec["actions"]:
-                doc.add_paragraph(action["text"], style="List Bullet")
-            if not rec["actions"]:
+                doc.add_paragraph(_with_status(action), style="List Bullet")
+            if not rec["actions"] and not rec.get("done_count"):
                 doc.add_paragraph(_("Already at the highest level."))
+            if rec.get("done_count"):
+                doc.add_paragraph(_done_note(rec["done_count"]))
         for area in data.top_areas:
             doc.add_heading(area.title, level=2)
             doc.add_paragraph(_("Already at the highest level: no further actions. Keep it there."))
@@ -439,7 +461,7 @@ def to_docx(data: ReportData) -> bytes:
             for step in horizon["steps"]:
                 doc.add_paragraph(f"{step['measure']} {step['title']}", style="List Bullet")
                 for action in step["actions"]:
-                    doc.add_paragraph(action["text"], style="List Bullet 2")
+                    doc.add_paragraph(_with_status(action), style="List Bullet 2")
         if data.plan:
             add_plan_docx(doc, data.plan, data.lang, _table)
         doc.add_heading(_("Methodology"), level=1)

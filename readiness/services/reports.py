@@ -19,6 +19,8 @@ from readiness.domain.answers import AnswerSet
 from readiness.domain.charts import DEFAULT_FONT as DEFAULT_CHART_FONT
 from readiness.domain.charts import Series
 from readiness.domain.charts import radar_svg
+from readiness.domain.plan_links import annotate
+from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
 from readiness.domain.text import clean_deep
@@ -29,6 +31,7 @@ from readiness.services import assessments
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
+from readiness.services.plans import as_adopted
 from readiness.services.result_explain import answer_text
 from readiness.services.result_explain import explain
 
@@ -114,6 +117,7 @@ class ReportData:
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
         return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
 
     @property
@@ -381,4 +385,13 @@ def assessment_report_data(
     actions = session.scalars(
         select(PlanAction).where(PlanAction.organisation_id == assessment.organisation_id)
     ).all()
-    return replace(data, plan=tuple(plan_rows(actions, data.lang)))
+    # Recommendations as the results page shows them: done actions left out, others marked.
+    adopted = as_adopted(actions)
+    recommendations = annotate(data.recommendations, adopted)
+    return replace(
+        data,
+        plan=tuple(plan_rows(actions, data.lang)),
+        recommendations=tuple(recommendations),
+        urgent=tuple(recommendations[:URGENT_COUNT]),
+        roadmap=tuple(annotate_roadmap(data.roadmap, adopted)),
+    )

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "member_removed": _l("Member removed"),
     "invitation_created": _l("Invitation created"),
     "invitation_accepted": _l("Invitation accepted"),
+    "invitation_revoked": _l("Invitation withdrawn"),
     "share_link_created": _l("Share link created"),
     "share_link_revoked": _l("Share link revoked"),
     "token_created": _l("API token created"),
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     "assessment_deleted": _l("Assessment deleted"),
     "organisation_deleted": _l("Organisation deleted"),
     "account_deleted": _l("Account deleted"),
+    "plan_action_deleted": _l("Plan action deleted"),
     "backup_created": _l("Backup created"),
     "backup_restored": _l("Backup restored"),
 }

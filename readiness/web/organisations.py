@@ -29,6 +29,7 @@ from readiness.services.mail import send_mail
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
 from readiness.web.audit_trail import note
+from readiness.web.audit_trail import origin
 from readiness.web.auth import safe_next
 from readiness.web.forms import ActionForm
 from readiness.web.forms import InviteForm
@@ -193,7 +194,9 @@ def revoke_invitation(org_id: int, invitation_id: int) -> Response:
     """Withdraw an unused invitation: its link stops working."""
     if ActionForm().validate_on_submit():
         try:
-            invitations.revoke_invitation(get_session(), current_user, org_id, invitation_id)
+            invitations.revoke_invitation(
+                get_session(), current_user, org_id, invitation_id, origin()
+            )
         except accounts.NotFound:
             abort(404)
         flash(_("The invitation is withdrawn; its link no longer works."), "success")

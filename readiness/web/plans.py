@@ -44,6 +44,7 @@ from readiness.services.plan_loop import question_ids_in
 from readiness.services.plan_view import plan_page
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.web.access import member_required
+from readiness.web.audit_trail import origin
 from readiness.web.forms import ActionForm
 from readiness.web.plan_forms import OUTSIDE
 from readiness.web.plan_forms import AdoptForm
@@ -312,7 +313,7 @@ def delete(org_id: int, action_id: int) -> Response:
     """Delete an action and its history (owners)."""
     action = _action(org_id, action_id)
     if ActionForm().validate_on_submit():
-        service.delete_action(get_session(), action, current_user)
+        service.delete_action(get_session(), action, current_user, origin())
         flash(_("Action deleted."), "success")
     return redirect(url_for(".index", org_id=org_id))
 

@@ -1,8 +1,9 @@
 """The API's authorisation table: every operation, the role it needs, whether it writes.
 
 Paths are relative to /api/v1 and use placeholders from the API world: {draft}, {submitted},
-{submitted2} (assessments of the token's organisation). org_scoped=False: the operation reads
-nothing of an organisation (questionnaires) or only the token's own (organisations, lists).
+{submitted2} (assessments of the token's organisation) and {action} (a plan action of it).
+org_scoped=False: the operation reads nothing of an organisation (questionnaires) or only the
+token's own (organisations, lists).
 """
 
 from __future__ import annotations
@@ -77,4 +78,31 @@ API_RULES = [
     ApiRule("api.results", "GET", "/assessments/{submitted}/results"),
     ApiRule("api.report", "GET", "/assessments/{submitted}/report.csv"),
     ApiRule("api.compare", "GET", "/comparisons?ids={submitted}&ids={submitted2}"),
+    ApiRule(
+        "api.list_actions",
+        "GET",
+        "/plan/actions?status=planned&overdue=false&per_page=5",
+        org_scoped=False,
+    ),
+    ApiRule(
+        "api.create_action",
+        "POST",
+        "/plan/actions",
+        "editor",
+        True,
+        {"title": "New", "measure_id": "6.2", "due_date": "2027-01-31"},
+        org_scoped=False,
+    ),
+    ApiRule("api.get_action", "GET", "/plan/actions/{action}"),
+    ApiRule(
+        "api.update_action",
+        "PATCH",
+        "/plan/actions/{action}",
+        "editor",
+        True,
+        {"notes": "Changed through the API"},
+        {"If-Match": "*"},
+    ),
+    ApiRule("api.delete_action", "DELETE", "/plan/actions/{action}", "owner", True),
+    ApiRule("api.action_history", "GET", "/plan/actions/{action}/history"),
 ]

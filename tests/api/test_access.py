@@ -9,6 +9,7 @@ import pytest
 
 from readiness.models.base import utcnow
 from readiness.services import assessments
+from readiness.services import plans
 from readiness.services import tokens
 from tests.api.access_table import API_RULES
 from tests.api.access_table import ApiRule
@@ -20,7 +21,7 @@ ROLE_RANK = {"viewer": 0, "editor": 1, "owner": 2}
 
 @pytest.fixture
 def world(db_session, team) -> dict[str, Any]:
-    """A draft and two submitted assessments of the team's organisation."""
+    """A draft, two submitted assessments and a plan action of the team's organisation."""
     q, org, owner = flagship(), team["org"], team["owner"]
     draft = assessments.start_assessment(db_session, org, q, owner, "Draft")
     ids = []
@@ -28,7 +29,8 @@ def world(db_session, team) -> dict[str, Any]:
         done = assessments.start_assessment(db_session, org, q, owner, title)
         assessments.submit(db_session, done, q, owner, confirm_incomplete=True)
         ids.append(done.id)
-    return {"draft": draft.id, "submitted": ids[0], "submitted2": ids[1]}
+    action = plans.create_action(db_session, org, owner, plans.ActionFields("Pilot"))
+    return {"draft": draft.id, "submitted": ids[0], "submitted2": ids[1], "action": action.id}
 
 
 def _call(client, rule: ApiRule, world: dict, token: str | None):
@@ -57,7 +59,7 @@ def test_every_documented_operation_is_in_the_table() -> None:
         from tests.api.document import operation_of
 
         template, _op = operation_of(rule.method, rule.url({"draft": 1, "submitted": 1,
-                                                             "submitted2": 2}))
+                                                             "submitted2": 2, "action": 1}))
         tested.add((rule.method, template))
     assert ops == tested
 

@@ -8,6 +8,7 @@ documented for its operation and match its schema (tests/api/document.py).
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 from urllib.parse import urlencode
@@ -19,7 +20,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from readiness.domain.plan_links import candidates
 from readiness.services import assessments
+from readiness.services import plans
 from readiness.web.api.document import openapi_document
 from readiness.web.api.document import operations
 from tests.api.document import check_response
@@ -81,7 +84,10 @@ def schema_strategy(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     return st.builds(lambda a, b: {**b, **a}, fixed, more)
 
 
-def _parameter(param: dict[str, Any], ids: list[int]) -> st.SearchStrategy[Any]:
+def _parameter(param: dict[str, Any], world: dict[str, list[int]]) -> st.SearchStrategy[Any]:
+    ids = world["assessments"]
+    if param["name"] == "action_id":
+        return st.sampled_from([*world["actions"], 0, 987654])
     if param["name"] == "assessment_id":
         return st.sampled_from([*ids, 0, 987654])
     if param["name"] == "ids":
@@ -95,8 +101,9 @@ OPERATIONS = operations(openapi_document())
 
 
 @pytest.fixture
-def fuzz_world(db_session, team) -> list[int]:
-    """A draft with an answer, and two submitted assessments, of the token's organisation."""
+def fuzz_world(db_session, team) -> dict[str, list[int]]:
+    """A draft with an answer, two submitted assessments and two plan actions of the token's
+    organisation (one adopted, one own with an owner and a due date)."""
     q, org, owner = flagship(), team["org"], team["owner"]
     draft = assessments.start_assessment(db_session, org, q, owner, "Draft")
     page = {"data.governance": assessments.PageAnswer("answered", 2)}
@@ -106,7 +113,13 @@ def fuzz_world(db_session, team) -> list[int]:
         done = assessments.start_assessment(db_session, org, q, owner, title)
         assessments.submit(db_session, done, q, owner, confirm_incomplete=True)
         ids.append(done.id)
-    return ids
+    offered = candidates(q, assessments.stored_result(db_session, done, "en"))
+    adopted = plans.adopt(db_session, org, owner, done, offered[:1]).added
+    fields = plans.ActionFields(
+        "Own", owner_id=team["editor"].id, due_date=date(2025, 1, 1), measure_id="6.2"
+    )
+    own = plans.create_action(db_session, org, owner, fields, (q.id, q.version))
+    return {"assessments": ids, "actions": [a.id for a in adopted] + [own.id]}
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: f"{o['method']} {o['path']}")

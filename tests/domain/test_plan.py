@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pytest
 
+from readiness.config import PACKAGE_DIR
 from readiness.domain.answers import AnswerSet
 from readiness.domain.loading import load_questionnaire
 from readiness.domain.plan import MeasureProgress
@@ -19,6 +18,7 @@ from readiness.domain.plan import is_overdue
 from readiness.domain.plan import needs_reminder
 from readiness.domain.plan import progress_by_measure
 from readiness.domain.plan_links import Adopted
+from readiness.domain.plan_links import action_questions
 from readiness.domain.plan_links import annotate
 from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.plan_links import candidates
@@ -30,6 +30,8 @@ from readiness.domain.plan_timeline import timeline_svg
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
 from tests.assessment_data import MINI
+
+FLAGSHIP_V2 = PACKAGE_DIR / "questionnaires" / "smart-manufacturing-readiness" / "2.yaml"
 
 TODAY = date(2026, 6, 15)
 
@@ -128,12 +130,39 @@ def test_candidates_link_measure_area_pillar_and_questions(mini: Questionnaire) 
     assert len(keys) == len(set(keys))
     rd = next(c for c in found if c.source_id == "process-rd")
     assert (rd.measure, rd.challenge_area, rd.pillar) == ("6.1", "5.1", "technology")
-    assert rd.question_ids == ("technology.rd", "technology.patents")
+    # no done-conditions: the questions its recommendation names as holding the area back
+    assert rd.question_ids == ("technology.patents",)
+    assert set(linked_questions(mini, "5.1", "technology")) > {"technology.patents"}
     assert rd.texts == {"en": "Study process models.", "zh": "研究过程模型。"}
     network = next(c for c in found if c.source_id == "network")
-    assert network.question_ids == linked_questions(mini, "5.3", None)
     assert set(network.question_ids) == {"data.governance", "infrastructure.network"}
     assert {c.horizon for c in found} >= {"0-6", "6-18"}
+
+
+def test_adopted_actions_link_only_the_questions_they_should_move() -> None:
+    """Flagship v2: an action with done-conditions links the questions they read, no more."""
+    flagship = load_questionnaire(FLAGSHIP_V2)
+    doc = result_document(flagship, AnswerSet({}), {}, "en")
+    found = candidates(flagship, doc)
+    sources = {a.id: a for m in flagship.measures for a in m.actions}
+    with_conditions = [c for c in found if sources[c.source_id].done_when]
+    assert with_conditions, "the flagship has actions with done-conditions"
+    for c in with_conditions:
+        assert c.question_ids == tuple(sources[c.source_id].done_when), c.key
+    for c in found:
+        assert c.question_ids, c.key
+        assert all(flagship.question(qid) is not None for qid in c.question_ids), c.key
+    narrower = [
+        c
+        for c in found
+        if len(c.question_ids) < len(linked_questions(flagship, c.challenge_area, c.pillar))
+    ]
+    assert len(narrower) == len(found), "no action links its whole challenge area"
+    # an action naming its questions itself links exactly those
+    named = {"id": "x", "text": "Own step", "pillar": None, "questions": ["data.quality"]}
+    assert action_questions(flagship, "6.2", "5.2", named, ("data.collection",)) == (
+        "data.quality",
+    )
 
 
 def test_recommendations_drop_done_actions_and_mark_open_ones(mini: Questionnaire) -> None:
@@ -164,26 +193,17 @@ def test_recommendations_drop_done_actions_and_mark_open_ones(mini: Questionnair
     assert statuses["设立研发预算。"] == "done" and statuses["开展试点。"] is None
 
 
-@dataclass(frozen=True)
-class MappedQuestionnaire(Questionnaire):
-    """A questionnaire version that declares how its question IDs continue the previous one's."""
+def _version_two(mini: Questionnaire) -> Questionnaire:
+    """mini v2: talent.training_hours renamed talent.training_days, technology.patents dropped.
 
-    id_mapping: dict[str, Any] = field(default_factory=dict)
-
-
-def _version_two(mini: Questionnaire) -> MappedQuestionnaire:
-    """mini v2: talent.training_hours renamed talent.training_days, technology.patents split."""
+    It declares `previous` as a questionnaire file does (flagship v2 maps every v1 ID).
+    """
     raw = MINI.read_text(encoding="utf-8").replace("version: 1", "version: 2")
     raw = raw.replace("talent.training_hours", "talent.training_days")
     v2 = load_questionnaire_text(raw)
-    fields = {name: getattr(v2, name) for name in Questionnaire.__dataclass_fields__}
-    return MappedQuestionnaire(
-        **fields,
-        id_mapping={
-            "talent.training_hours": "talent.training_days",
-            "technology.patents": ["technology.rd", "technology.patents"],
-        },
-    )
+    declared = {q.id: q.id for q in mini.questions}
+    declared.update({"talent.training_hours": "talent.training_days", "technology.patents": None})
+    return replace(v2, previous_version=1, previous_questions=declared)
 
 
 def load_questionnaire_text(text: str) -> Questionnaire:
@@ -197,15 +217,12 @@ def load_questionnaire_text(text: str) -> Questionnaire:
 def test_question_ids_follow_a_declared_version_mapping(mini: Questionnaire) -> None:
     v2 = _version_two(mini)
     assert v2.question("talent.training_hours") is None
-    mapping = declared_mapping(v2)
+    mapping = declared_mapping(v2, 1)
     assert mapping["talent.training_hours"] == ("talent.training_days",)
+    assert mapping["technology.patents"] == ()  # dropped in v2
     linked = ["talent.training_hours", "technology.patents", "data.governance", "gone.question"]
-    assert resolve_question_ids(linked, v2, mapping) == (
-        "talent.training_days",
-        "technology.rd",
-        "technology.patents",
-        "data.governance",
-    )
-    # without the mapping the renamed question would be lost
+    assert resolve_question_ids(linked, v2, mapping) == ("talent.training_days", "data.governance")
+    # without the mapping the renamed question would be lost (and the dropped one kept)
     assert resolve_question_ids(linked, v2) == ("technology.patents", "data.governance")
     assert declared_mapping(mini) == {}
+    assert declared_mapping(v2, 2) == {}  # the map is from version 1 only

@@ -14,6 +14,7 @@ from readiness.models import AuditEvent
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.services import assessments
+from readiness.services import plans
 from readiness.services import share_links
 from tests import factories
 from tests.web.access_rules import flagship
@@ -157,7 +158,9 @@ def test_audit_log_has_no_writing_route(app) -> None:
 
 
 def test_owner_exports_from_the_members_page(client, auth, db_session) -> None:
-    _owner, _editor, org, _draft, _done = _setup(db_session)
+    owner, editor, org, _draft, _done = _setup(db_session)
+    fields = plans.ActionFields("Pilot the MES", measure_id="6.2", owner_id=editor.id)
+    plans.create_action(db_session, org, owner, fields)
     auth.login("editor@example.com")
     assert client.post(f"/organisations/{org.id}/export").status_code == 403
     auth.logout()
@@ -170,6 +173,10 @@ def test_owner_exports_from_the_members_page(client, auth, db_session) -> None:
         data = json.loads(archive.read("organisation.json"))
     assert data["organisation"]["name"] == "Acme"
     assert {a["title"] for a in data["assessments"]} == {"Draft", "Done"}
+    assert data["version"] == 2
+    assert [(a["title"], a["owner"]) for a in data["plan"]] == [
+        ("Pilot the MES", "editor@example.com")
+    ]
     event = db_session.scalar(
         select(AuditEvent).where(AuditEvent.action == "organisation_exported")
     )

@@ -117,7 +117,8 @@ def test_adopt_chosen_actions_and_a_horizon_from_the_results(
         ("6.1", "budget", "5.1"),
         ("6.2", "pilot", "5.2"),
     ]
-    assert actions[0].question_ids == ["technology.rd", "technology.patents"]
+    # the question its recommendation names as holding the area back, not the whole area
+    assert actions[0].question_ids == ["technology.patents"]
     assert actions[0].source_texts["zh"] == "设立研发预算。"
     assert (actions[0].questionnaire_id, actions[0].questionnaire_version) == ("mini", 1)
     # a whole horizon: the ones already adopted stay as they are
@@ -325,7 +326,7 @@ def test_the_loop_repeat_shows_actions_and_comparison_says_what_moved(
     draft = db_session.get(Assessment, draft_id)
     links = linked_by_question(db_session, draft, app.extensions["catalogue"].get("mini", 1))
     assert {a.title for a in links["data.governance"]} == {"Run a pilot."}
-    assert [a.done_since_last for a in links["technology.rd"]] == [True]
+    assert [a.done_since_last for a in links["technology.patents"]] == [True]
     chinese = editor.get(f"/assessments/{draft_id}/pillars/technology?lang=zh").text
     assert "上次评估后已完成" in chinese
     # after the repeat: done actions are left out of the recommendations, open ones marked
@@ -337,10 +338,22 @@ def test_the_loop_repeat_shows_actions_and_comparison_says_what_moved(
     compare = _text(editor.get(f"/compare/?ids={first}&ids={second}").text)
     section = compare[compare.index("Action plan: did it help?") :]
     row = section[section.index("§6.1") : section.index("§6.2")]
-    assert "Set an R&amp;D budget line." in row and "improved" in row and "2 rose, 0 fell" in row
+    assert "Set an R&amp;D budget line." in row and "improved" in row and "1 rose, 0 fell" in row
+    # each linked question with its answer and score before and after
+    assert "Do you hold patents? No (score 0.0) → Yes (score 100.0)" in row
     assert "Run a pilot. (In progress)" in section
-    report = editor.get(f"/compare/report.html?ids={first}&ids={second}")
-    assert "Action plan: did it help?" in report.text
+    report = _text(editor.get(f"/compare/report.html?ids={first}&ids={second}").text)
+    assert "Action plan: did it help?" in report
+    assert "Do you hold patents? No (score 0.0) → Yes (score 100.0)" in report
+    chinese = _text(editor.get(f"/compare/?ids={first}&ids={second}&lang=zh").text)
+    assert "否（得分0.0）→是（得分100.0）" in chinese.replace(" ", "")
+    if shutil.which("pdftotext") is not None:  # the PDF comparison report says the same
+        pdf = editor.get(f"/compare/report.pdf?ids={first}&ids={second}&lang=en").data
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        flat = " ".join(text.split())
+        assert "Action plan: did it help?" in flat and "(score 100.0)" in flat, flat[-1500:]
 
 
 def test_reports_and_exports_carry_the_plan_with_formula_text_neutralised(
@@ -405,3 +418,33 @@ def test_the_pdf_report_has_the_plan_and_is_redone_when_the_plan_moves(
     after = pdf_text("after.pdf")  # not the cached PDF of the plan before
     row = next(line for line in after.splitlines() if "Cabling" in line)
     assert "Done" in row and "Planned" not in row
+
+
+def test_report_recommendations_carry_the_plan_status_like_the_results_page(
+    login, submitted, team, db_session
+) -> None:
+    from docx import Document
+
+    first = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    editor = login("editor")
+    editor.post(f"{_plan(team['org'])}/adopt/{first}", data={"keys": ["6.1|budget", "6.2|pilot"]})
+    budget, pilot = db_session.scalars(select(PlanAction).order_by(PlanAction.measure_id)).all()
+    base = _plan(team["org"])
+    editor.post(f"{base}/{budget.id}/status", data={"status": "done", "base_revision": "1"})
+    editor.post(f"{base}/{pilot.id}/status", data={"status": "in_progress", "base_revision": "1"})
+    page = editor.get(f"/assessments/{first}/report?lang=en").text
+    chapter = page[page.index('<section id="recommendations"') :]
+    recommendations = _text(chapter[: chapter.index("</section>")])
+    chapter = page[page.index('<section id="roadmap"') :]
+    roadmap = _text(chapter[: chapter.index("</section>")])
+    assert "Run a pilot. In the plan: In progress" in recommendations
+    assert "Set an R&amp;D budget line." not in recommendations
+    assert "already done in the plan and left out" in recommendations
+    assert "Set an R&amp;D budget line. In the plan: Done" in roadmap
+    docx = Document(io.BytesIO(editor.get(f"/assessments/{first}/report.docx?lang=en").data))
+    texts = [p.text for p in docx.paragraphs]
+    assert "Run a pilot. — In the plan: In progress" in texts
+    assert "Set an R&D budget line. — In the plan: Done" in texts  # in the roadmap
+    assert any("already done in the plan and left out" in t for t in texts)
+    zh = Document(io.BytesIO(editor.get(f"/assessments/{first}/report.docx?lang=zh").data))
+    assert "开展试点。 — 已在计划中：进行中" in [p.text for p in zh.paragraphs]

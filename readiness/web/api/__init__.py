@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from readiness.web.api import assessments
 from readiness.web.api import document
+from readiness.web.api import plan
 from readiness.web.api import reports
 from readiness.web.api.core import CookielessApiSessions
 from readiness.web.api.core import bp
@@ -19,6 +20,7 @@ __all__ = [
     "bp",
     "document",
     "is_api_request",
+    "plan",
     "problem",
     "reports",
 ]

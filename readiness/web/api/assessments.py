@@ -23,6 +23,7 @@ from readiness.web.api.core import ApiProblem
 from readiness.web.api.core import bp
 from readiness.web.api.core import caller
 from readiness.web.api.core import caller_assessment
+from readiness.web.api.core import int_arg
 from readiness.web.api.core import json_body
 from readiness.web.api.core import json_response
 from readiness.web.api.core import token_required
@@ -47,21 +48,6 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
         raise ApiProblem(404, "The assessment's questionnaire is not installed.") from None
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if (
-        not raw.isascii()
-        or not raw.isdigit()
-        or len(raw) > 9
-        or not low <= int(raw) <= (high or int(raw))
-    ):
-        bound = f"from {low} to {high}" if high else f"at least {low}"
-        raise ApiProblem(400, f"{name} must be a whole number {bound}.")
-    return int(raw)
-
-
 @bp.get("/questionnaires")
 @token_required()
 def questionnaires() -> Response:
@@ -83,7 +69,7 @@ def questionnaires() -> Response:
 @token_required()
 def questionnaire(questionnaire_id: str) -> Response:
     """One questionnaire (the latest version unless ?version= is given)."""
-    version = _int_arg("version", 0, 0) or None
+    version = int_arg("version", 0, 0) or None
     try:
         found = current_app.extensions["catalogue"].get(questionnaire_id, version)
     except UnknownQuestionnaire:
@@ -105,7 +91,7 @@ def list_assessments() -> Response:
     status = request.args.get("status")
     if status not in (None, "draft", "submitted"):
         raise ApiProblem(400, "status must be draft or submitted.")
-    page, per_page = _int_arg("page", 1, 1, MAX_PAGE), _int_arg("per_page", 20, 1, 100)
+    page, per_page = int_arg("page", 1, 1, MAX_PAGE), int_arg("per_page", 20, 1, 100)
     items, total = find_assessments(
         get_session(),
         caller().organisation_id,

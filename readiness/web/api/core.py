@@ -182,6 +182,22 @@ def caller_assessment(assessment_id: int, min_role: str = "viewer") -> Assessmen
     return assessment
 
 
+def int_arg(name: str, default: int, low: int, high: int | None = None) -> int:
+    """A whole-number query argument within bounds (400 with a line otherwise)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if (
+        not raw.isascii()
+        or not raw.isdigit()
+        or len(raw) > 9
+        or not low <= int(raw) <= (high or int(raw))
+    ):
+        bound = f"from {low} to {high}" if high else f"at least {low}"
+        raise ApiProblem(400, f"{name} must be a whole number {bound}.")
+    return int(raw)
+
+
 def json_body(required: bool = True) -> dict[str, Any]:
     """The request's JSON object (415 if not JSON, 400 if malformed or not an object)."""
     if not request.get_data(cache=True):

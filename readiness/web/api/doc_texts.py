@@ -1,0 +1,118 @@
+"""The API reference page's texts, so that they are translated like every other text.
+
+The OpenAPI document (openapi.yaml) is written in English. Each of its summaries and
+descriptions is listed here for the message catalogs; the reference page (api/docs.html) shows
+them through `api_text`, which looks the English text up (whitespace collapsed) in the catalog.
+tests/api/test_document.py fails when the document has a text this list lacks.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+DOC_TEXTS = (
+    _l(
+        'Every call needs a personal access token, created on the account page ("API '
+        'tokens"): `Authorization: Bearer rdy_…`. A token opens one organisation with its'
+        " holder's role there; a `read` token can only read, a `write` token can also "
+        "change (if the role allows it). Session cookies are not accepted. Errors are "
+        "`application/problem+json` (RFC 9457). Answers are saved with optimistic "
+        "concurrency: read the assessment's revision (the `ETag` of its answers), send it"
+        " back in `If-Match`; answers someone else changed in between are not overwritten"
+        " but listed in a `409` response. Plan actions work the same way: the action's "
+        "revision is its `ETag`, and a change from a stale revision gets `412`."
+    ),
+    _l("Smart-manufacturing and AI readiness assessments of your organisation, as JSON."),
+    _l("Every questionnaire version this installation offers."),
+    _l("The questionnaires."),
+    _l("A questionnaire with every question, its type and allowed values."),
+    _l("A version; the latest when left out."),
+    _l("The questionnaire."),
+    _l("The organisation the token opens, with the holder's role."),
+    _l("The caller's organisations (one per token)."),
+    _l("The organisation's assessments, most recently changed first, a page at a time."),
+    _l("One page of assessments."),
+    _l("Start a draft assessment (editors, write token)."),
+    _l("The new draft."),
+    _l("One assessment with its progress."),
+    _l("The assessment."),
+    _l("Delete a draft (editors) or a submitted assessment (owners, with confirm=true)."),
+    _l(
+        "Everything of the assessment goes: answers, stored results, share links and "
+        "cached reports. A submitted assessment needs `confirm=true`."
+    ),
+    _l("Deleted."),
+    _l("The stored answers, by question ID; the ETag is the assessment's revision."),
+    _l("The answers."),
+    _l("Change some answers of a draft (editors, write token); needs If-Match."),
+    _l(
+        "Only the questions named in the body change; a field left out of an answer keeps"
+        " its stored value, and `null` instead of an answer clears it. Questions someone "
+        "else changed since the revision in `If-Match` are not overwritten: the response "
+        "is `409` and lists them under `conflicts` (the other questions were saved, see "
+        "`saved` and `revision`)."
+    ),
+    _l('The ETag (revision) the changes are based on, e.g. `"3"`.'),
+    _l("Saved."),
+    _l("Submit a draft (editors, write token); it is scored and its answers locked."),
+    _l("Submitted."),
+    _l("The scored result of a submitted assessment (scores, levels, recommendations)."),
+    _l("The language of texts (en or zh); the questionnaire's first one by default."),
+    _l("The result document."),
+    _l("The report of a submitted assessment as PDF, HTML, Word, Excel, CSV or JSON."),
+    _l("The report file."),
+    _l("Compare two or more submitted assessments (two side by side, more over time)."),
+    _l("The comparison (JSON) or its rows (CSV)."),
+    _l("The organisation's plan actions, by due date (undated last), a page at a time."),
+    _l(
+        "Filters combine: `status`, `measure` (§6.x), `pillar`, `owner` (`none`, "
+        "`user:<user ID>` of a member, or `name:<name>` of a person outside the app) and "
+        "`overdue=true` (open actions past their due date)."
+    ),
+    _l("One page of actions."),
+    _l("Write an action of one's own into the plan (editors, write token)."),
+    _l(
+        "Its measure, challenge area, pillar and question IDs must belong to the "
+        "questionnaire named by `questionnaire_id` (and `questionnaire_version`), by "
+        "default the one the organisation last used in its latest version."
+    ),
+    _l("The new action."),
+    _l("One plan action; its ETag is the revision to send back in If-Match."),
+    _l("The action."),
+    _l("Change some fields of an action (editors, write token); needs If-Match."),
+    _l(
+        "Only the fields in the body change; every change is recorded in the action's "
+        "history. If the action changed since the revision in `If-Match`, nothing is "
+        "saved and the response is `412`: read it again and reapply."
+    ),
+    _l('The ETag (revision) of the action the change is based on, e.g. `"3"`.'),
+    _l("Delete an action and its history (owners, write token)."),
+    _l("Every recorded change of an action, oldest first (who, when, what)."),
+    _l("The history."),
+    _l("The request is malformed."),
+    _l("No token, or an unknown, expired or revoked one."),
+    _l("The token's scope or the holder's role does not allow this."),
+    _l("No such thing in the token's organisation."),
+    _l("The state does not allow this (e.g. already submitted), or answers conflict."),
+    _l("If-Match is missing (428) or not a revision (412)."),
+    _l("The data does not fit (an answer outside its question's range …)."),
+    _l("The rate limit is reached; retry later."),
+    _l("A text in each language, by language code."),
+    _l("null means unanswered (the row may still hold a comment or evidence)."),
+    _l("The answer: a level, a number, an option ID, a list of option IDs or true/false."),
+    _l("Required with status answered (the default when a value is given)."),
+    _l("Submit although questions are unanswered (they score 0)."),
+    _l("The result document (see docs/methodology.md)."),
+    _l("The JSON report; also accepted by `readiness score` and `readiness compare`."),
+    _l("A measure (§6.x) of the questionnaire."),
+    _l("The questions the action should move."),
+    _l("A member's user ID."),
+    _l("A person outside the app."),
+    _l("Needed when the status is dropped."),
+    _l("The questionnaire the links belong to."),
+    _l("The owner's name (a member's or an outside person's)."),
+    _l("A personal access token (`rdy_…`) from the account page."),
+    _l("Field name -> [before, after]."),
+    _l('The assessment\'s revision, quoted (e.g. `"3"`).'),
+    _l('The plan action\'s revision, quoted (e.g. `"3"`).'),
+)
