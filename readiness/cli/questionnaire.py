@@ -59,8 +59,7 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
 def questionnaire_list() -> None:
     """List the questionnaires of QUESTIONNAIRE_DIR; problems of broken files go to stderr."""
     found = catalogue()
-    both = [*found.all(), *found.instruments]
-    for q in sorted(both, key=lambda q: (q.id, q.version)):
+    for q in found.all():  # both formats: a format-2 file is listed through its fill-in view
         click.echo(f"{q.id}\t{q.version}\t{q.title.get('en')}\t{q.title.get('zh')}")
     for problem in found.problems:
         click.echo(cli_text(problem), err=True)
@@ -73,10 +72,11 @@ def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
     """Print questionnaire QUESTIONNAIRE_ID as JSON."""
     found = catalogue()
     try:
-        data = questionnaire_to_dict(found.get(questionnaire_id, version))
+        found_q = found.get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
-        try:
-            data = instrument_to_dict(found.instrument(questionnaire_id, version))
-        except UnknownQuestionnaire:
-            raise CliError(unknown_questionnaire(exc)) from None
+        raise CliError(unknown_questionnaire(exc)) from None
+    if found_q.is_tree:
+        data = instrument_to_dict(found_q.instrument)
+    else:
+        data = questionnaire_to_dict(found_q)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))

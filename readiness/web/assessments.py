@@ -42,6 +42,8 @@ from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
 from readiness.services.result_explain import explain
+from readiness.services.tree_report import TREE_DOWNLOADS
+from readiness.services.tree_results import tree_view
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
@@ -424,6 +426,15 @@ def results(assessment_id: int) -> str | Response:
     q = _questionnaire(assessment)
     doc = service.stored_result(get_session(), assessment, _lang())
     lang = _lang()
+    if q.is_tree:
+        return render_template(
+            "assessments/tree_results.html",
+            assessment=assessment,
+            tv=tree_view(q, doc, lang),
+            reopen_form=ActionForm(formdata=None),
+            can_reopen=_has_role(assessment, "owner"),
+            downloads=_downloads(assessment, q),
+        )
     plan = adopted(get_session(), assessment.organisation_id)
     return render_template(
         "assessments/results.html",
@@ -455,7 +466,7 @@ def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]
                     FORMATS[fmt][0],
                     url_for("reports.download", assessment_id=assessment.id, fmt=fmt, lang=lang),
                 )
-                for fmt in REPORT_DOWNLOADS
+                for fmt in (TREE_DOWNLOADS if q.is_tree else REPORT_DOWNLOADS)
             ],
         }
         for lang in languages

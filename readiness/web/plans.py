@@ -111,9 +111,10 @@ def _questionnaire(action: PlanAction | None = None) -> Questionnaire:
             return catalogue.get(*wanted)
         except UnknownQuestionnaire:
             pass
-    if not catalogue.latest():
-        abort(404)  # no questionnaire is installed at all
-    return catalogue.latest()[0]
+    plans_from = [q for q in catalogue.latest() if not q.is_tree]  # format 2 has no measures
+    if not plans_from:
+        abort(404)  # no questionnaire with measures is installed at all
+    return plans_from[0]
 
 
 def _pillar_titles() -> dict[str, str]:

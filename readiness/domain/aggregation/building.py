@@ -48,6 +48,7 @@ def build_instrument(raw: Mapping[str, Any], source: str | None = None) -> Instr
         nodes=tuple(_node(n) for n in raw["nodes"]),
         root=raw["root"],
         path=source,
+        sections=tuple(raw.get("sections", ())),
     )
 
 

@@ -46,6 +46,11 @@ def check_tree(raw: dict[str, Any], report: Reporter) -> None:
     root = raw.get("root")
     if isinstance(root, str) and root not in nodes:
         report.add(("root",), Message(N_("names an unknown node '%(id)s'"), id=root))
+    for position, section in enumerate(raw.get("sections") or ()):
+        if isinstance(section, str) and section not in nodes:
+            report.add(
+                ("sections", position), Message(N_("names an unknown node '%(id)s'"), id=section)
+            )
     _check_cycles(raw, nodes, report)
 
 

@@ -192,6 +192,7 @@ class Instrument:
     notes: tuple[Text, ...] = ()
     format: int = 2
     path: str | None = None
+    sections: tuple[str, ...] = ()  # the nodes whose items form one page each when filled in
 
     @property
     def key(self) -> str:
