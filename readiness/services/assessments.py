@@ -268,6 +268,8 @@ def save_answers(
         answer = stored.get(question_id)
         current = page_answer(answer)
         if current == given:
+            if answer is not None and answer.prefilled_from and answer.revision <= base_revision:
+                answer.prefilled_from = None  # shown prefilled on the page, saved as is: reviewed
             continue
         if answer is not None and answer.revision > base_revision:
             if question_id in untouched:
@@ -287,6 +289,7 @@ def save_answers(
         answer.value = given.value if given.status == ANSWERED else None
         answer.comment = given.comment
         answer.evidence = given.evidence
+        answer.prefilled_from = None
         answer.updated_by_id = user.id
         answer.updated_at = utcnow()
         answer.revision = new_revision

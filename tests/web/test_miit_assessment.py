@@ -124,3 +124,19 @@ def test_repeat_and_compare(owner: FlaskClient) -> None:
     print(page.status_code, page.text[-6000:])
     csv = owner.get(f"/compare/report.csv?ids={aid}&ids={second}")
     print(csv.status_code, csv.data.decode()[:600])
+
+
+def test_prefill_from_flagship(owner: FlaskClient) -> None:
+    started = owner.post(
+        "/assessments/new",
+        data={"questionnaire": "smart-manufacturing-readiness@2", "title": "Plant"},
+    )
+    flag = int(re.search(r"/assessments/(\d+)/", started.location).group(1))
+    _save(owner, flag, "infrastructure", {"q__infrastructure__equipment_connected": "35"})
+    owner.post(f"/assessments/{flag}/submit", data={"confirm_incomplete": "y"})
+    results = owner.get(f"/assessments/{flag}/results?lang=en")
+    assert f'action="/assessments/{flag}/prefill/miit-sme-digital-2024"' in results.text
+    go = owner.post(f"/assessments/{flag}/prefill/miit-sme-digital-2024", data={})
+    print(go.status_code, go.location)
+    page = owner.get(go.location)
+    print(page.text[page.text.find("Prefilled answers"):][:3000])
