@@ -123,6 +123,16 @@ def evaluate_outcomes(instrument: Instrument, items: Mapping[str, Outcome]) -> T
     return TreeResult(instrument.root, MappingProxyType(dict(items)), MappingProxyType(ordered))
 
 
+def evaluate_node(node: Node, parts: Mapping[str, Outcome]) -> Outcome:
+    """One node's outcome from its children's outcomes given directly (sets are not known
+    here, so level conditions count only a node's own children)."""
+
+    def members(name: str) -> Sequence[str]:
+        return [c.id for c in node.children] if name == node.id else ()
+
+    return _evaluate_node(node, parts.get, members)
+
+
 def _evaluate_node(node: Node, lookup: rules.Lookup, members: rules.Members) -> Outcome:
     """One node's outcome under its rule."""
     parts = []
