@@ -13,6 +13,7 @@ from readiness.domain.aggregation.model import Instrument
 from readiness.domain.aggregation.model import Item
 from readiness.domain.questionnaire import EMPTY_TEXT
 from readiness.domain.questionnaire import Aggregation
+from readiness.domain.questionnaire import Band
 from readiness.domain.questionnaire import Level
 from readiness.domain.questionnaire import Option
 from readiness.domain.questionnaire import Pillar
@@ -75,6 +76,11 @@ def _question(item: Item, section: str) -> Question:
         options=tuple(Option(o.id, o.text, o.points, o.exclusive, o.level) for o in item.options),
         max_score=item.maximum if item.type in ("single_choice", "multiple_choice") else None,
         yes_scores=item.yes_points >= item.no_points,
+        unit=item.unit,
+        symbol=item.symbol,
+        min=item.min,
+        max=item.max,
+        bands=tuple(Band(b.min, b.points, b.level) for b in item.bands),
     )
 
 
