@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from readiness.models import Assessment
+from readiness.services.accounts import NotFound
+from readiness.services.accounts import require_role
 from readiness.services.assessments import stored_result
 from readiness.services.comparison_view import date_labels
 from readiness.services.questionnaires import Catalogue
@@ -144,3 +146,39 @@ def tree_comparison_rows(comparison: TreeComparison) -> list[list[Any]]:
     for row in comparison.rows:
         rows.append([row.id, row.title, *row.displays, row.change])
     return rows
+
+
+def chosen_trees(
+    session: Session,
+    user: Any,
+    organisation_id: int,
+    ids: Sequence[int],
+    catalogue: Catalogue,
+    lang: str,
+) -> TreeComparison | None:
+    """The comparison of the chosen assessments when they are of a format-2 questionnaire
+    (None when none is; then the format-1 comparison applies), oldest first.
+
+    :raises NotFound: an ID is not an assessment of the organisation (or the user no member).
+    :raises NotTreeComparable: fewer than two, drafts, or not all of one questionnaire.
+    """
+    require_role(session, user, organisation_id, "viewer")
+    found = []
+    for assessment_id in dict.fromkeys(ids):
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None or assessment.organisation_id != organisation_id:
+            raise NotFound("No such assessment.")
+        found.append(assessment)
+    trees = []
+    for assessment in found:
+        try:
+            q = catalogue.get(assessment.questionnaire_id, assessment.questionnaire_version)
+        except UnknownQuestionnaire:
+            continue
+        trees.append(q.is_tree)
+    if not any(trees):
+        return None
+    if len(found) < 2:
+        raise NotTreeComparable("Choose at least two assessments to compare.")
+    found.sort(key=lambda a: (a.submitted_at or a.created_at, a.id))
+    return compare_trees(session, found, catalogue, lang)

@@ -116,6 +116,7 @@ def tree_csv(report: TreeReport) -> str:
 def tree_json(report: TreeReport) -> str:
     """The stored result document with the answers and who answered when."""
     document = {
+        "questionnaire": dict(report.view.document.get("questionnaire", {})),
         "organisation": report.organisation,
         "date": report.date.isoformat(),
         "filled_in_by": report.filled_in_by,
