@@ -4,6 +4,7 @@ JSON (the Word and Excel exports are built around pillars and measures, which a 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from flask_babel import pgettext
 from sqlalchemy.orm import Session
 
+from readiness.domain.aggregation.document import instrument_document
+from readiness.domain.aggregation.engine import evaluate
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import use_language
 from readiness.models import Assessment
@@ -125,3 +128,24 @@ def tree_json(report: TreeReport) -> str:
         "result": report.view.document,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def tree_report_from_answers(
+    questionnaire: Questionnaire,
+    values: Mapping[str, Any],
+    lang: str,
+    organisation: str = "",
+    filled_in_by: str = "",
+) -> TreeReport:
+    """The report of parsed answers to a format-2 questionnaire (an answers file), scored now."""
+    lang = lang if lang in questionnaire.languages else questionnaire.languages[0]
+    instrument = questionnaire.instrument
+    doc = instrument_document(instrument, evaluate(instrument, values), values, lang)
+    with use_language(lang):
+        view = tree_view(questionnaire, doc, lang)
+    answers = {
+        k: {"status": item["status"], "value": item["answer"]}
+        for k, item in doc["items"].items()
+        if item["status"] != "unanswered"
+    }
+    return TreeReport(lang, organisation, date.today(), filled_in_by, view, answers)

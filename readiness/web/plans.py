@@ -331,6 +331,8 @@ def adopt(org_id: int, assessment_id: int) -> Response:
     if assessment.status != "submitted":
         abort(404)  # a draft has no recommendations to adopt
     q = _questionnaire_of(assessment)
+    if q.is_tree:
+        abort(404)  # a format-2 questionnaire has no measures, so nothing to adopt
     offered = candidates(q, stored_result(get_session(), assessment, current_language()))
     keys = set(form.keys.data or ())
     chosen = [
