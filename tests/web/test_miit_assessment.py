@@ -4,6 +4,7 @@ results, report in both languages, repeat and compare."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import TEST_PASSWORD
+from tests.report_data import pdf_text
 
 MIIT = "miit-sme-digital-2024@1"
 
@@ -175,12 +177,14 @@ def test_reports_in_both_languages(owner: FlaskClient) -> None:
     assert "report.docx" not in owner.get(f"/assessments/{aid}/results").text
 
 
-def test_the_pdf_report_is_chinese(owner: FlaskClient) -> None:
-    pytest.importorskip("weasyprint")
+def test_the_pdf_report_in_both_languages(owner: FlaskClient, tmp_path: Path) -> None:
     aid = _submitted(owner)
-    pdf = owner.get(f"/assessments/{aid}/report.pdf?lang=zh")
-    assert pdf.status_code == 200
-    assert pdf.data.startswith(b"%PDF")
+    chinese = owner.get(f"/assessments/{aid}/report.pdf?lang=zh")
+    assert chinese.status_code == 200 and chinese.data.startswith(b"%PDF")
+    text = pdf_text(chinese.data, tmp_path).replace(" ", "")
+    assert "各等级的判定条件" in text and "数字化基础" in text and "二级" in text
+    english = pdf_text(owner.get(f"/assessments/{aid}/report.pdf?lang=en").data, tmp_path)
+    assert "What each level needs" in english and "Digital foundation" in english
 
 
 def test_repeat_and_compare_two_miit_assessments(owner: FlaskClient) -> None:
