@@ -176,6 +176,8 @@ def history() -> str:
     rows = service.history(pager.items, catalogue, _lang())
     points = summaries.trend(session, g.organisation.id)
     known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
+    # the chart's scale is 0-100 with pillars: format-2 results (native scales) stay out of it
+    known = [(p, q) for p, q in known if not q.is_tree]
     repeat_form = RepeatForm(formdata=None)
     repeat_form.title.data = default_repeat_title(g.organisation.name)
     return render_template(

@@ -203,6 +203,9 @@ def test_repeat_and_compare_two_miit_assessments(owner: FlaskClient) -> None:
     assert "Product design: which level does the firm reach?" in page.text  # changed answers
     chinese = owner.get(f"/compare/?ids={first}&ids={second}&lang=zh").text
     assert "有变化的答案" in chinese and "数字化经营" in chinese
+    history = owner.get("/compare/history?lang=en")
+    assert history.status_code == 200 and "Again" in history.text
+    assert "Digital foundation" not in history.text  # native scales stay off the 0-100 chart
     csv = owner.get(f"/compare/report.csv?ids={first}&ids={second}").data.decode("utf-8-sig")
     assert "operations,数字化经营,2,3,1.0" in csv or "operations,Digital operations,2,3,1.0" in csv
 
