@@ -15,7 +15,6 @@ from flask import request
 from flask import url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -33,12 +32,8 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
-from readiness.services.crosswalk_prefill import NoCrosswalk
 from readiness.services.crosswalk_prefill import prefilled_rows
-from readiness.services.crosswalk_prefill import start_prefilled
-from readiness.services.crosswalks import CrosswalkSet
 from readiness.services.crosswalks import assessment_crosswalks
-from readiness.services.crosswalks import load_crosswalks
 from readiness.services.plan_loop import adopted
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
@@ -60,6 +55,7 @@ from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
+from readiness.web.crosswalk import crosswalk_set
 from readiness.web.forms import ActionForm
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
@@ -77,19 +73,11 @@ def _catalogue() -> Any:
     return current_app.extensions["catalogue"]
 
 
-def _crosswalk_set() -> CrosswalkSet:
-    """The crosswalks of the app's catalogue (loaded once per app)."""
-    store = current_app.extensions
-    if "crosswalks" not in store:
-        store["crosswalks"] = load_crosswalks(_catalogue())
-    return store["crosswalks"]
-
-
 def _crosswalks(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
     """What the answers say about other instruments (e.g. the estimated MIIT 2024 level)."""
     answers = service.load_answers(get_session(), assessment)
     try:
-        return assessment_crosswalks(_crosswalk_set(), q, answers, _lang())
+        return assessment_crosswalks(crosswalk_set(), q, answers, _lang())
     except service.InvalidAnswer:  # an estimate is a bonus: never let it break the results
         return []
 
@@ -470,41 +458,6 @@ def results(assessment_id: int) -> str | Response:
         prefill_form=ActionForm(formdata=None) if _may_edit(assessment) else None,
         downloads=_downloads(assessment, q),
     )
-
-
-@bp.route("/<int:assessment_id>/prefill/<target_id>", methods=["POST"])
-@login_required
-def prefill(assessment_id: int, target_id: str) -> Response:
-    """Start an assessment of `target_id` prefilled from this one's answers via a crosswalk."""
-    source = _assessment(assessment_id, "editor")
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    target = next((i for _c, i in _crosswalk_set().crosswalks if i.id == target_id), None)
-    if target is None:
-        abort(404)
-    title = _(
-        "%(questionnaire)s, prefilled from “%(source)s”",
-        questionnaire=target.title.get(_lang()),
-        source=source.title,
-    )
-    try:
-        draft, count = start_prefilled(
-            get_session(), source, current_user, _catalogue(), _crosswalk_set(), target_id, title
-        )
-    except NoCrosswalk:
-        abort(404)
-    q = _questionnaire(draft)
-    flash(
-        ngettext(
-            "%(num)d answer was prefilled from your earlier answers: check it (it is marked) "
-            "and answer the rest.",
-            "%(num)d answers were prefilled from your earlier answers: check each one (they "
-            "are marked) and answer the rest.",
-            count,
-        ),
-        "success",
-    )
-    return redirect(url_for(".fill", assessment_id=draft.id, pillar_id=q.pillars[0].id))
 
 
 def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:

@@ -118,7 +118,7 @@ RULES += [
     Rule("assessments.reopen", "POST", "/assessments/{submitted}/reopen", "owner"),
     # a MIIT 2024 draft prefilled from the flagship's answers through the crosswalk
     Rule(
-        "assessments.prefill",
+        "crosswalk.prefill",
         "POST",
         "/assessments/{submitted}/prefill/miit-sme-digital-2024",
         "editor",
