@@ -165,3 +165,17 @@ def test_export_of_an_unknown_questionnaire_fails_in_one_line(
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == message
+
+
+def test_upgrade_rewrites_a_format_1_file_that_validates_as_format_2(tmp_path: Path) -> None:
+    out = tmp_path / "mini" / "1.yaml"
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["questionnaire", "upgrade", str(MINI), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not carried over (format 2 has no place for it): measures" in result.output
+    checked = CliRunner().invoke(cli, ["questionnaire", "validate", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert checked.output == f"{out}: ok (mini@1, 5 questions)\n"
+    again = CliRunner().invoke(cli, ["questionnaire", "upgrade", str(out)])
+    assert again.exit_code != 0
+    assert "is format 2 already" in again.output

@@ -187,3 +187,29 @@ def test_report_of_a_stored_assessment(database_url, tmp_path, make_org, make_us
         huge = runner.invoke(cli, ["report", "--assessment", number, "-o", str(out)])
         assert huge.exit_code == 1 and huge.output.strip() == f"Error: no assessment {number}"
     app.extensions["readiness.db"]["engine"].dispose()
+
+
+def test_a_miit_2024_report_from_an_answers_file(cli_app, tmp_path):
+    """A format-2 questionnaire's report: native score, its levels, HTML/CSV/JSON; no Word."""
+    answers = {"answers": {"foundation.systems": "e", "operations.quality": 2}}
+    out = tmp_path / "miit.html"
+    result = run_report(
+        cli_app, tmp_path, answers, "--questionnaire", "miit-sme-digital-2024",
+        "--format", "html", "--lang", "zh", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "各等级的判定条件" in page and "评测得分至少 20；本次评估：10。" in page
+    csv = tmp_path / "miit.csv"
+    result = run_report(
+        cli_app, tmp_path, answers, "--questionnaire", "miit-sme-digital-2024",
+        "--format", "csv", "-o", str(csv),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "node,foundation,Digital foundation,,10.0,10,50,," in csv.read_text("utf-8-sig")
+    word = run_report(
+        cli_app, tmp_path, answers, "--questionnaire", "miit-sme-digital-2024",
+        "--format", "docx", "-o", str(tmp_path / "miit.docx"),
+    )  # fmt: skip
+    assert word.exit_code != 0
+    assert "the docx report is not offered for this questionnaire" in word.output

@@ -1,4 +1,4 @@
-"""`readiness questionnaire`: validate, list and export questionnaire files."""
+"""`readiness questionnaire`: validate, list, export and upgrade questionnaire files."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import yaml
 from flask.cli import AppGroup
 
 from readiness.cli.errors import CliError
@@ -13,8 +14,11 @@ from readiness.cli.errors import cli_text
 from readiness.cli.errors import unknown_questionnaire
 from readiness.cli.language import cli_gettext as _
 from readiness.cli.support import catalogue
+from readiness.cli.support import write_output
 from readiness.domain.aggregation.export import instrument_to_dict
 from readiness.domain.aggregation.model import Instrument
+from readiness.domain.aggregation.upgrade import not_carried
+from readiness.domain.aggregation.upgrade import upgrade_document
 from readiness.domain.export import questionnaire_to_dict
 from readiness.domain.loading import load_any
 from readiness.domain.problems import QuestionnaireError
@@ -59,8 +63,7 @@ def questionnaire_validate(files: tuple[Path, ...]) -> None:
 def questionnaire_list() -> None:
     """List the questionnaires of QUESTIONNAIRE_DIR; problems of broken files go to stderr."""
     found = catalogue()
-    both = [*found.all(), *found.instruments]
-    for q in sorted(both, key=lambda q: (q.id, q.version)):
+    for q in found.all():  # both formats: a format-2 file is listed through its fill-in view
         click.echo(f"{q.id}\t{q.version}\t{q.title.get('en')}\t{q.title.get('zh')}")
     for problem in found.problems:
         click.echo(cli_text(problem), err=True)
@@ -73,10 +76,32 @@ def questionnaire_export(questionnaire_id: str, version: int | None) -> None:
     """Print questionnaire QUESTIONNAIRE_ID as JSON."""
     found = catalogue()
     try:
-        data = questionnaire_to_dict(found.get(questionnaire_id, version))
+        found_q = found.get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
-        try:
-            data = instrument_to_dict(found.instrument(questionnaire_id, version))
-        except UnknownQuestionnaire:
-            raise CliError(unknown_questionnaire(exc)) from None
+        raise CliError(unknown_questionnaire(exc)) from None
+    if found_q.is_tree:
+        data = instrument_to_dict(found_q.instrument)
+    else:
+        data = questionnaire_to_dict(found_q)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@questionnaire_group.command("upgrade", with_appcontext=False)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def questionnaire_upgrade(file: Path, output: Path | None) -> None:
+    """Rewrite format-1 FILE as format 2 (YAML): the same items and scores, as a tree."""
+    try:
+        found = load_any(file)
+    except QuestionnaireError as exc:
+        raise CliError("\n".join(cli_text(p) for p in exc.problems)) from None
+    if isinstance(found, Instrument):
+        raise CliError(_("%(path)s is format 2 already", path=file))
+    text = yaml.safe_dump(upgrade_document(found), allow_unicode=True, sort_keys=False)
+    for line in not_carried(found):
+        message = _("not carried over (format 2 has no place for it): %(what)s", what=line)
+        click.echo(message, err=True)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_output(output, text.encode("utf-8"))

@@ -38,6 +38,7 @@ from readiness.services.reports import ReportData
 from readiness.services.reports import ReportUnavailable
 from readiness.services.reports import assessment_report_data
 from readiness.services.reports import report_data
+from readiness.services.tree_report import tree_report_from_answers
 
 
 @click.command("compare")
@@ -74,6 +75,10 @@ def compare_command(
         after_q = found.get(questionnaire_id, versions[-1] if versions else None)
     except UnknownQuestionnaire as exc:
         raise CliError(unknown_questionnaire(exc)) from None
+    if before_q.is_tree or after_q.is_tree:
+        raise CliError(
+            _("format-2 questionnaires are compared in the web app or through the API")
+        )
     before, _before_profile = read_answers(before_q, before_file, name_file=True)
     after, _after_profile = read_answers(after_q, after_file, name_file=True)
     comparison = compare(
@@ -127,6 +132,10 @@ def _file_report(
     except UnknownQuestionnaire as exc:
         raise CliError(unknown_questionnaire(exc)) from None
     answers, profile = read_answers(questionnaire, path)
+    if questionnaire.is_tree:  # format 2: native scores, its own levels and conditions
+        return tree_report_from_answers(  # type: ignore[return-value]
+            questionnaire, answers.values, lang, organisation, filled_in_by
+        )
     return report_data(
         questionnaire,
         answers,
@@ -203,7 +212,12 @@ def report_command(
             )
         else:
             data = _stored_report(app, assessment_id if assessment_id is not None else 0, lang)
-        body = render_format(data, fmt)
+        try:
+            body = render_format(data, fmt)
+        except ValueError:  # Word and Excel are not offered for a format-2 questionnaire
+            raise CliError(
+                _("the %(format)s report is not offered for this questionnaire", format=fmt)
+            ) from None
     write_output(output, body)
     click.echo(
         _("%(path)s: %(format)s report, %(size)d bytes", path=output, format=fmt, size=len(body))

@@ -48,11 +48,9 @@ def score_command(
     try:
         questionnaire = detected.questionnaire if detected else found.get(questionnaire_id, version)
     except UnknownQuestionnaire as exc:
-        try:
-            instrument = found.instrument(questionnaire_id, version)
-        except UnknownQuestionnaire:
-            raise CliError(unknown_questionnaire(exc)) from None
-        _score_instrument(instrument, answers_file, lang)
+        raise CliError(unknown_questionnaire(exc)) from None
+    if questionnaire.is_tree:
+        _score_instrument(questionnaire.instrument, answers_file, lang)
         return
     answers, profile = read_answers(questionnaire, answers_file)
     note = version_note(detected)

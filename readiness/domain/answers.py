@@ -140,6 +140,13 @@ def parse_value(question: Question, raw: object) -> AnswerValue:
             )
         if not 0 <= raw <= 5:
             raise AnswerError(qid, N_("level must be between 0 and 5 (got %(value)s)"), value=raw)
+        declared = [d.level for d in question.levels]
+        if declared and raw not in declared:  # format 2: an instrument's own levels, e.g. 0-4
+            raise AnswerError(
+                qid,
+                N_("expected one of the levels %(levels)s"),
+                levels=", ".join(map(str, declared)),
+            )
         return raw
     if kind == "single_choice":
         if not isinstance(raw, str):

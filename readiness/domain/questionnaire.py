@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from types import MappingProxyType
+from typing import Any
 
 LEVELS = range(6)  # readiness levels 0..5
 QUESTION_TYPES = ("level", "single_choice", "multiple_choice", "number", "yes_no")
@@ -277,6 +278,14 @@ class Questionnaire:
     # the previous version's question IDs whose question here asks something else (an outcome
     # rephrased as a capability): compared as "changed meaning", never prefilled
     previous_changed: frozenset[str] = frozenset()
+    # format 2: the tree (readiness.domain.aggregation.model.Instrument) this questionnaire is
+    # the fill-in view of; its pillars are the tree's sections and its questions the items
+    instrument: Any = None
+
+    @property
+    def is_tree(self) -> bool:
+        """Whether this is a format-2 questionnaire, scored by the aggregation tree."""
+        return self.instrument is not None
 
     @property
     def key(self) -> str:
@@ -304,8 +313,8 @@ class Questionnaire:
         return tuple(q for q in self.questions if q.pillar == pillar_id)
 
     def level(self, n: int) -> Level:
-        """The readiness level `n` (0-5)."""
-        return self.levels[n]
+        """The readiness level `n` (0-5; a format-2 questionnaire: its own levels)."""
+        return next((lv for lv in self.levels if lv.level == n), self.levels[n])
 
     @property
     def _questions_by_id(self) -> dict[str, Question]:

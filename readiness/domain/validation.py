@@ -65,8 +65,8 @@ BOUNDS = {
 
 @lru_cache(maxsize=1)
 def schema_validator() -> jsonschema.Draft202012Validator:
-    """The JSON Schema validator of questionnaires/schema.json (loaded once)."""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The JSON Schema validator of format 1: its part of questionnaires/schema.json (once)."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]["format-1"]
     return jsonschema.Draft202012Validator(schema)
 
 

@@ -135,6 +135,9 @@ class Answer(Base):
     )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # "<questionnaire>@<version>:<question>" when a crosswalk prefilled this answer from another
+    # assessment; cleared once the respondent saves the page it is on (reviewed)
+    prefilled_from: Mapped[str | None] = mapped_column(String(200))
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     updated_by: Mapped[User | None] = relationship()

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from readiness.domain.aggregation.document import instrument_document
+from readiness.domain.aggregation.engine import evaluate
 from readiness.domain.answers import DONT_KNOW_JSON
 from readiness.domain.answers import AnswerError
 from readiness.domain.answers import AnswerSet
@@ -33,6 +35,7 @@ from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
 from readiness.services.summaries import clear_summary
 from readiness.services.summaries import write_summary
+from readiness.services.summaries import write_tree_summary
 
 ANSWERED = "answered"
 NOT_APPLICABLE = "not_applicable"
@@ -265,6 +268,8 @@ def save_answers(
         answer = stored.get(question_id)
         current = page_answer(answer)
         if current == given:
+            if answer is not None and answer.prefilled_from and answer.revision <= base_revision:
+                answer.prefilled_from = None  # shown prefilled on the page, saved as is: reviewed
             continue
         if answer is not None and answer.revision > base_revision:
             if question_id in untouched:
@@ -284,6 +289,7 @@ def save_answers(
         answer.value = given.value if given.status == ANSWERED else None
         answer.comment = given.comment
         answer.evidence = given.evidence
+        answer.prefilled_from = None
         answer.updated_by_id = user.id
         answer.updated_at = utcnow()
         answer.revision = new_revision
@@ -402,6 +408,22 @@ def submit(
     missing = [q.id for q in questionnaire.questions if q.id not in answer_values]
     if missing and not confirm_incomplete:
         raise IncompleteAssessment(missing)
+    if questionnaire.is_tree:
+        _store_tree_result(session, assessment, questionnaire, answer_values)
+    else:
+        _store_result(session, assessment, questionnaire, answer_values)
+    assessment.status = "submitted"
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by_id = user.id
+    assessment.revision += 1
+    session.commit()
+    return assessment
+
+
+def _store_result(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire, answer_values: AnswerSet
+) -> None:
+    """Score a format-1 assessment; store its result documents and summary."""
     scorecard = score(questionnaire, answer_values)
     profile = dict(assessment.profile or {})
     plan = recommend(questionnaire, scorecard, profile)  # once: the lifts re-score many times
@@ -412,12 +434,19 @@ def submit(
         for lang in questionnaire.languages
     }
     write_summary(session, assessment, scorecard)
-    assessment.status = "submitted"
-    assessment.submitted_at = utcnow()
-    assessment.submitted_by_id = user.id
-    assessment.revision += 1
-    session.commit()
-    return assessment
+
+
+def _store_tree_result(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire, answer_values: AnswerSet
+) -> None:
+    """Evaluate a format-2 assessment by its tree; store its result documents and summary."""
+    instrument = questionnaire.instrument
+    result = evaluate(instrument, answer_values.values)
+    assessment.result = {
+        lang: instrument_document(instrument, result, answer_values.values, lang)
+        for lang in questionnaire.languages
+    }
+    write_tree_summary(session, assessment, result, [p.id for p in questionnaire.pillars])
 
 
 def stored_result(session: Session, assessment: Assessment, lang: str) -> dict[str, Any]:

@@ -107,6 +107,8 @@ def scored(session: Session, assessment: Assessment, catalogue: Catalogue) -> Sc
         questionnaire = catalogue.get(assessment.questionnaire_id, assessment.questionnaire_version)
     except UnknownQuestionnaire:
         return None
+    if questionnaire.is_tree:
+        return None  # compared by its tree (services.tree_comparison), not by a scorecard
     rows = load_answers(session, assessment)
     comments = {qid: row.comment for qid, row in rows.items() if row.comment}
     answers = AnswerSet(answer_set(questionnaire, rows).values, comments)

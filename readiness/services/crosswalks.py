@@ -13,6 +13,7 @@ from readiness.domain.aggregation.crosswalk import Estimate
 from readiness.domain.aggregation.crosswalk import crosswalk_problems
 from readiness.domain.aggregation.crosswalk import estimate
 from readiness.domain.aggregation.model import Instrument
+from readiness.domain.aggregation.rebase import rebase
 from readiness.domain.answers import AnswerSet
 from readiness.domain.problems import Problem
 from readiness.domain.problems import QuestionnaireError
@@ -58,7 +59,31 @@ def load_crosswalks(catalogue: Catalogue, directory: Path = BUILTIN_CROSSWALKS) 
         problems.extend(broken)
         if crosswalk is not None and not broken:
             found.append((crosswalk, target))
-    return CrosswalkSet(tuple(found), tuple(problems))
+    return CrosswalkSet(tuple(found + _newer_versions(catalogue, found)), tuple(problems))
+
+
+def _newer_versions(
+    catalogue: Catalogue, found: list[tuple[Crosswalk, Instrument]]
+) -> list[tuple[Crosswalk, Instrument]]:
+    """Each crosswalk carried to the later versions of its source that no file starts from,
+    step by step through each version's map of the one before (see domain.aggregation.rebase)."""
+    starts = {(c.source, i.key) for c, i in found}
+    added: list[tuple[Crosswalk, Instrument]] = []
+    pending = list(found)
+    while pending:
+        crosswalk, instrument = pending.pop()
+        old = catalogue.get(*crosswalk.source)
+        for newer in catalogue.all():
+            if newer.id != old.id or newer.previous_version != old.version:
+                continue
+            if ((newer.id, newer.version), instrument.key) in starts:
+                continue  # a file maps that version itself
+            carried = rebase(crosswalk, old, newer)
+            if carried is not None:
+                starts.add((carried.source, instrument.key))
+                added.append((carried, instrument))
+                pending.append((carried, instrument))
+    return added
 
 
 def estimates(
@@ -88,6 +113,7 @@ def _section(found: Estimate, instrument: Instrument, lang: str) -> dict[str, ob
     return {
         "title": found.crosswalk.title.get(lang),
         "instrument": instrument.title.get(lang),
+        "instrument_id": instrument.id,
         "low": {
             "level": low.level,
             "name": _level_name(instrument, low.level, lang),
@@ -150,6 +176,9 @@ def report_sections(
     questionnaire: Questionnaire, answers: AnswerSet, lang: str
 ) -> list[dict[str, object]]:
     """The crosswalk sections of a report (none unless a shipped crosswalk starts here)."""
-    if (questionnaire.id, questionnaire.version) not in _builtin_sources():
+    if not any(
+        questionnaire.id == qid and questionnaire.version >= version
+        for qid, version in _builtin_sources()
+    ):  # (later versions are carried through their map of the earlier IDs)
         return []
     return crosswalk_sections(builtin_crosswalks(), questionnaire, answers, lang)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.config import BUILTIN_QUESTIONNAIRES
+from readiness.domain.aggregation.form import as_questionnaire
 from readiness.domain.aggregation.model import Instrument
 from readiness.domain.loading import load_questionnaires
 from readiness.domain.problems import Problem
@@ -45,6 +46,8 @@ class Catalogue:
             result = load_questionnaires(directory)
             found.update({(q.id, q.version): q for q in result.questionnaires})
             trees.update({(i.id, i.version): i for i in result.instruments})
+            # a format-2 file is filled in, listed and stored like any questionnaire
+            found.update({(i.id, i.version): as_questionnaire(i) for i in result.instruments})
             problems.extend(result.problems)
         return cls(tuple(found.values()), tuple(problems), tuple(trees.values()))
 

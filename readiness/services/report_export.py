@@ -25,6 +25,9 @@ from readiness.services.reports import status_label
 from readiness.services.spreadsheets import append_row
 from readiness.services.spreadsheets import csv_text
 from readiness.services.spreadsheets import workbook_bytes
+from readiness.services.tree_report import TreeReport
+from readiness.services.tree_report import tree_csv
+from readiness.services.tree_report import tree_json
 
 
 def _with_status(action: dict[str, Any]) -> str:
@@ -98,6 +101,13 @@ def render_format(data: ReportData, fmt: str) -> bytes:
     Text is cleaned of control characters first, whatever was stored (XML cannot hold them).
     """
     data = clean_deep(data)
+    if isinstance(data, TreeReport):
+        tree_builders = {"html": render_html, "csv": tree_csv, "json": tree_json}
+        if fmt == "pdf":
+            return render_pdf(data)
+        if fmt not in tree_builders:
+            raise ValueError(f"format {fmt!r} is not offered for this questionnaire")
+        return tree_builders[fmt](data).encode("utf-8")
     if fmt == "pdf":
         return render_pdf(data)
     if fmt == "docx":

@@ -22,8 +22,10 @@ from readiness.services.isolation import run_isolated
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
+from readiness.services.tree_report import TreeReport
 
 TEMPLATE = "reports/report.html"
+TREE_TEMPLATE = "reports/tree_report.html"  # a format-2 questionnaire's report
 CSS_PATH = Path("css") / "report.css"
 
 log = logging.getLogger(__name__)
@@ -35,21 +37,25 @@ def report_css() -> str:
 
 
 def render_html(
-    data: ReportData, *, standalone: bool = True, toolbar: Mapping[str, Any] | None = None
+    data: ReportData | TreeReport,
+    *,
+    standalone: bool = True,
+    toolbar: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as an HTML document in the report's language.
 
     standalone=True inlines the stylesheet (files, PDF); False links it (the web page, whose
     Content-Security-Policy forbids inline styles). Needs an app context.
     """
-    template = current_app.jinja_env.get_template(TEMPLATE)
+    name = TREE_TEMPLATE if isinstance(data, TreeReport) else TEMPLATE
+    template = current_app.jinja_env.get_template(name)
     with use_language(data.lang):
         return template.render(
             data=data, inline_css=report_css() if standalone else None, toolbar=toolbar
         )
 
 
-def render_pdf(data: ReportData) -> bytes:
+def render_pdf(data: ReportData | TreeReport) -> bytes:
     """The report as an A4 PDF (page numbers, running header, table of contents with pages)."""
     # Imported here: WeasyPrint loads Pango and fonts, which only PDF rendering needs.
     from weasyprint import HTML
@@ -163,13 +169,13 @@ def assessment_pdf_key(assessment: Assessment, lang: str, plan_digest: str = "")
     return cache_key(assessment.id, assessment.submitted_at, lang, extra)
 
 
-def assessment_pdf(assessment: Assessment, data: ReportData) -> bytes:
+def assessment_pdf(assessment: Assessment, data: ReportData | TreeReport) -> bytes:
     """The PDF of this submission in the report's language, rendered once, then from the cache."""
     key = assessment_pdf_key(assessment, data.lang, data.plan_digest)
     return cached_pdf(key, lambda: run_isolated(_render_pdf, data))
 
 
-def _render_pdf(data: ReportData) -> bytes:
+def _render_pdf(data: ReportData | TreeReport) -> bytes:
     return render_pdf(data)  # looked up at call time, so tests can patch render_pdf
 
 

@@ -34,6 +34,7 @@ from readiness.services.plan_export import plan_rows
 from readiness.services.plans import as_adopted
 from readiness.services.result_explain import answer_text
 from readiness.services.result_explain import explain
+from readiness.services.tree_report import tree_report_data
 
 URGENT_COUNT = 3  # measures named in the executive summary
 
@@ -360,9 +361,14 @@ def assessment_answers(
 def assessment_report_data(
     session: Session, questionnaire: Questionnaire, assessment: Assessment, lang: str
 ) -> ReportData:
-    """The report of a submitted assessment from its stored result; ReportUnavailable for drafts."""
+    """The report of a submitted assessment from its stored result; ReportUnavailable for drafts.
+
+    A format-2 assessment gets its own report (TreeReport): native scores, its own levels.
+    """
     if assessment.status != "submitted":
         raise ReportUnavailable(f"assessment {assessment.id} is not submitted yet")
+    if questionnaire.is_tree:
+        return tree_report_data(session, questionnaire, assessment, lang)  # type: ignore[return-value]
     answers, evidence = assessment_answers(session, questionnaire, assessment)
     person = assessment.submitted_by or assessment.created_by
     try:

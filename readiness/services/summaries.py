@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from readiness.domain.aggregation.outcomes import TreeResult
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
@@ -48,6 +49,29 @@ def write_summary(session: Session, assessment: Assessment, scorecard: Scorecard
                     level=result.level,
                 )
             )
+
+
+def write_tree_summary(
+    session: Session, assessment: Assessment, result: TreeResult, sections: Sequence[str]
+) -> None:
+    """The summary of a format-2 assessment: the root's value and level, one row per section
+    (as kind "pillar"), each on its native scale (caller commits)."""
+    clear_summary(session, assessment)
+    assessment.overall_score = result.overall.value
+    assessment.overall_level = result.overall.level
+    for key in sections:
+        outcome = result.nodes.get(key)
+        if outcome is None:
+            continue
+        session.add(
+            AssessmentScore(
+                assessment_id=assessment.id,
+                kind="pillar",
+                key=key,
+                score=outcome.value,
+                level=outcome.level,
+            )
+        )
 
 
 def clear_summary(session: Session, assessment: Assessment) -> None:

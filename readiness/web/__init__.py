@@ -9,6 +9,7 @@ from readiness.web import api
 from readiness.web import assessments
 from readiness.web import auth
 from readiness.web import compare
+from readiness.web import crosswalk
 from readiness.web import data
 from readiness.web import main
 from readiness.web import organisations
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(crosswalk.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(api.bp)

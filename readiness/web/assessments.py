@@ -32,8 +32,8 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
+from readiness.services.crosswalk_prefill import prefilled_rows
 from readiness.services.crosswalks import assessment_crosswalks
-from readiness.services.crosswalks import load_crosswalks
 from readiness.services.plan_loop import adopted
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
@@ -42,6 +42,8 @@ from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
 from readiness.services.result_explain import explain
+from readiness.services.tree_report import TREE_DOWNLOADS
+from readiness.services.tree_results import tree_view
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
@@ -53,6 +55,7 @@ from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
+from readiness.web.crosswalk import crosswalk_set
 from readiness.web.forms import ActionForm
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
@@ -72,12 +75,9 @@ def _catalogue() -> Any:
 
 def _crosswalks(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
     """What the answers say about other instruments (e.g. the estimated MIIT 2024 level)."""
-    store = current_app.extensions
-    if "crosswalks" not in store:
-        store["crosswalks"] = load_crosswalks(_catalogue())
     answers = service.load_answers(get_session(), assessment)
     try:
-        return assessment_crosswalks(store["crosswalks"], q, answers, _lang())
+        return assessment_crosswalks(crosswalk_set(), q, answers, _lang())
     except service.InvalidAnswer:  # an estimate is a bonus: never let it break the results
         return []
 
@@ -117,6 +117,13 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "field_names": field_names,
         "previous": _previous(assessment, q, pillar_id),
         "plan_links": linked_by_question(get_session(), assessment, q),
+        "prefilled": {
+            qid: source
+            for qid, source in prefilled_rows(
+                get_session(), assessment, q, _catalogue(), _lang()
+            ).items()
+            if q.question(qid).pillar == pillar_id
+        },
     }
 
 
@@ -424,6 +431,15 @@ def results(assessment_id: int) -> str | Response:
     q = _questionnaire(assessment)
     doc = service.stored_result(get_session(), assessment, _lang())
     lang = _lang()
+    if q.is_tree:
+        return render_template(
+            "assessments/tree_results.html",
+            assessment=assessment,
+            tv=tree_view(q, doc, lang),
+            reopen_form=ActionForm(formdata=None),
+            can_reopen=_has_role(assessment, "owner"),
+            downloads=_downloads(assessment, q),
+        )
     plan = adopted(get_session(), assessment.organisation_id)
     return render_template(
         "assessments/results.html",
@@ -439,6 +455,7 @@ def results(assessment_id: int) -> str | Response:
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),
         crosswalks=_crosswalks(assessment, q),
+        prefill_form=ActionForm(formdata=None) if _may_edit(assessment) else None,
         downloads=_downloads(assessment, q),
     )
 
@@ -455,7 +472,7 @@ def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]
                     FORMATS[fmt][0],
                     url_for("reports.download", assessment_id=assessment.id, fmt=fmt, lang=lang),
                 )
-                for fmt in REPORT_DOWNLOADS
+                for fmt in (TREE_DOWNLOADS if q.is_tree else REPORT_DOWNLOADS)
             ],
         }
         for lang in languages

@@ -48,6 +48,10 @@ from readiness.services.isolation import run_isolated
 from readiness.services.plan_loop import with_plan
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.spreadsheets import BOM
+from readiness.services.tree_comparison import NotTreeComparable
+from readiness.services.tree_comparison import TreeComparison
+from readiness.services.tree_comparison import compare_trees
+from readiness.services.tree_comparison import tree_comparison_rows
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
 from readiness.web.forms import BaseForm
@@ -172,6 +176,8 @@ def history() -> str:
     rows = service.history(pager.items, catalogue, _lang())
     points = summaries.trend(session, g.organisation.id)
     known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
+    # the chart's scale is 0-100 with pillars: format-2 results (native scales) stay out of it
+    known = [(p, q) for p, q in known if not q.is_tree]
     repeat_form = RepeatForm(formdata=None)
     repeat_form.title.data = default_repeat_title(g.organisation.name)
     return render_template(
@@ -218,7 +224,7 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
+def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int]] | None:
     """The comparison of the assessments named by ?ids=… and their IDs, oldest first.
 
     None after flashing why they cannot be compared. The comparison is computed once per set of
@@ -236,6 +242,9 @@ def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
         return None
     chosen = [found[i] for i in dict.fromkeys(form.ids.data)]
     lang, org = _lang(), g.organisation.name
+    known = [_known(a.questionnaire_id, a.questionnaire_version) for a in chosen]
+    if any(q is not None and q.is_tree for q in known):
+        return _tree_chosen(chosen, lang)
     key = (
         tuple(sorted((a.id, a.submitted_at) for a in chosen)),
         lang,
@@ -262,6 +271,17 @@ def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
     return view, ids
 
 
+def _tree_chosen(chosen: list[Any], lang: str) -> tuple[TreeComparison, list[int]] | None:
+    """The comparison of format-2 assessments (all of one questionnaire), oldest first."""
+    ordered = sorted(chosen, key=lambda a: (service.submitted_at_or_created(a), a.id))
+    try:
+        view = compare_trees(get_session(), ordered, _catalogue(), lang)
+    except NotTreeComparable:
+        flash(_("Assessments of different questionnaires cannot be compared."), "error")
+        return None
+    return view, list(view.ids)
+
+
 def _downloads(ids: list[int]) -> list[tuple[str, str]]:
     return [
         (label, url_for(".report", fmt=fmt, ids=ids))
@@ -277,6 +297,9 @@ def compare() -> str | Response:
     if chosen is None:
         return redirect(url_for(".history"))
     view, ids = chosen
+    if isinstance(view, TreeComparison):
+        csv_link = [("CSV", url_for(".report", fmt="csv", ids=ids))]
+        return render_template("compare/tree.html", view=view, downloads=csv_link)
     template = "compare/pair.html" if isinstance(view, PairView) else "compare/series.html"
     return render_template(template, view=view, downloads=_downloads(ids))
 
@@ -291,11 +314,15 @@ def report(fmt: str) -> Response:
     if chosen is None:
         return redirect(url_for(".history"))
     view, ids = chosen
-    if fmt == "csv":
+    if isinstance(view, TreeComparison):
+        if fmt != "csv":
+            abort(404)  # a format-2 comparison is offered as its page and a CSV
+        body: str | bytes = BOM + to_csv(tree_comparison_rows(view))
+    elif fmt == "csv":
         pair = isinstance(view, PairView)
         rows = comparison_rows(view.comparison) if pair else series_rows(view.series)
         rows = localised_header(rows)
-        body: str | bytes = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
+        body = BOM + to_csv(rows)  # the BOM makes spreadsheet apps read UTF-8
     elif fmt == "pdf":
         body = run_isolated(render_comparison_pdf, view)
     else:

@@ -112,9 +112,10 @@ def _questionnaire(action: PlanAction | None = None) -> Questionnaire:
             return catalogue.get(*wanted)
         except UnknownQuestionnaire:
             pass
-    if not catalogue.latest():
-        abort(404)  # no questionnaire is installed at all
-    return catalogue.latest()[0]
+    plans_from = [q for q in catalogue.latest() if not q.is_tree]  # format 2 has no measures
+    if not plans_from:
+        abort(404)  # no questionnaire with measures is installed at all
+    return plans_from[0]
 
 
 def _pillar_titles() -> dict[str, str]:
@@ -331,6 +332,8 @@ def adopt(org_id: int, assessment_id: int) -> Response:
     if assessment.status != "submitted":
         abort(404)  # a draft has no recommendations to adopt
     q = _questionnaire_of(assessment)
+    if q.is_tree:
+        abort(404)  # a format-2 questionnaire has no measures, so nothing to adopt
     offered = candidates(q, stored_result(get_session(), assessment, current_language()))
     keys = set(form.keys.data or ())
     chosen = [

@@ -39,6 +39,7 @@ from readiness.services.report_render import assessment_pdf
 from readiness.services.report_render import render_html
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
+from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.web.audit_trail import note
 from readiness.web.errors import Gone
 from readiness.web.forms import ActionForm
@@ -172,7 +173,7 @@ def show(assessment_id: int) -> str:
                 report_export.FORMATS[fmt][0],
                 url_for(".download", assessment_id=assessment.id, fmt=fmt, lang=lang),
             )
-            for fmt in DOWNLOADS
+            for fmt in (TREE_DOWNLOADS if q.is_tree else DOWNLOADS)
         ],
         "languages": _languages(q, ".show", assessment_id=assessment.id),
         "share": url_for(".share", assessment_id=assessment.id) if _is_owner(assessment) else None,
@@ -184,9 +185,9 @@ def show(assessment_id: int) -> str:
 @login_required
 def download(assessment_id: int, fmt: str) -> Response:
     """The report as PDF, Word, Excel, CSV or JSON."""
-    if fmt not in DOWNLOADS:
-        abort(404)
     assessment = _member_assessment(assessment_id)
+    if fmt not in (TREE_DOWNLOADS if _questionnaire(assessment).is_tree else DOWNLOADS):
+        abort(404)
     return _download(assessment, _data(assessment), fmt)
 
 

@@ -16,12 +16,14 @@ from readiness.domain.questionnaire import Question
 from readiness.domain.scoring import score
 from tests.paths import ROOT
 
-FLAGSHIP = ROOT / "readiness" / "questionnaires" / "smart-manufacturing-readiness" / "1.yaml"
+FLAGSHIP = ROOT / "readiness" / "questionnaires" / "smart-manufacturing-readiness"
 
 
-@pytest.fixture(scope="module")
-def questionnaire():
-    return load_questionnaire(FLAGSHIP)
+@pytest.fixture(scope="module", params=["1.yaml", "2.yaml"])
+def questionnaire(request):
+    """Both flagship versions: v1 (no areas held to pillars) and v2 (areas held, declared
+    option levels, gate levels)."""
+    return load_questionnaire(FLAGSHIP / request.param)
 
 
 def _random_answer(question: Question, rng: random.Random) -> object:
@@ -62,12 +64,29 @@ def test_the_flagship_scores_the_same_through_the_tree(questionnaire, seed: int)
         assert old.applicable == new.applicable
         if old.applicable:
             assert new.value == pytest.approx(old.score, abs=1e-9), new.id
-            # The tree reads format 1 as it was before version 2's don't-know ranges: it gives
-            # the level with unknowns counted lowest (issue 12 follows issue 11 here next).
-            assert new.level == getattr(old, "level_low", old.level), (new.id, new.working)
+            # the same level range: the level from the known answers, and the level with
+            # every "don't know" counted as the lowest answer
+            assert new.level == old.level, (new.id, new.working)
+            low = old.level if old.level_low is None else old.level_low
+            assert (new.level if new.level_low is None else new.level_low) == low, new.id
 
 
 def test_the_flagship_tree_has_pillars_under_the_root_and_areas_beside_it(questionnaire) -> None:
     tree = tree_of(questionnaire)
     assert tree.node("overall").children[0].id == f"pillar.{questionnaire.pillars[0].id}"
     assert len(tree.nodes) == 1 + len(questionnaire.pillars) + len(questionnaire.challenge_areas)
+
+
+def test_the_random_answers_exercise_the_level_range(questionnaire) -> None:
+    """The comparison above would prove little if no answer set gave a range at all."""
+    ranges = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        values = {}
+        for question in questionnaire.questions:
+            answer = _random_answer(question, rng)
+            if answer is not None:
+                values[question.id] = answer
+        tree = evaluate_format_1(questionnaire, AnswerSet(values))
+        ranges += sum(o.level_low is not None for o in tree.nodes.values())
+    assert ranges > 10

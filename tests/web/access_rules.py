@@ -116,6 +116,13 @@ RULES += [
     Rule("assessments.submit", "POST", "/assessments/{draft}/submit", "editor"),
     Rule("assessments.results", "GET", "/assessments/{submitted}/results", "viewer"),
     Rule("assessments.reopen", "POST", "/assessments/{submitted}/reopen", "owner"),
+    # a MIIT 2024 draft prefilled from the flagship's answers through the crosswalk
+    Rule(
+        "crosswalk.prefill",
+        "POST",
+        "/assessments/{submitted}/prefill/miit-sme-digital-2024",
+        "editor",
+    ),
     # data: deleting (a draft: editors; a submitted assessment: owners), the audit log
     Rule("data.delete_assessment", "GET", "/assessments/{draft}/delete", "editor"),
     Rule("data.delete_assessment", "POST", "/assessments/{draft}/delete", "editor"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +38,18 @@ def parse_item_answer(item: Item, raw: Any) -> object:
                 item.id,
                 N_("expected one of the levels %(levels)s"),
                 levels=", ".join(map(str, allowed)),
+            )
+        return raw
+    if item.type == "number":
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            raise AnswerError(item.id, N_("expected a number"))
+        if (item.min is not None and raw < item.min) or (item.max is not None and raw > item.max):
+            raise AnswerError(
+                item.id,
+                N_("%(value)s is out of range (%(low)s to %(high)s)"),
+                value=raw,
+                low=item.min,
+                high=item.max,
             )
         return raw
     if item.type == "single_choice":

@@ -15,6 +15,7 @@ from readiness.domain.aggregation.model import Item
 from readiness.domain.aggregation.model import ItemOption
 from readiness.domain.aggregation.model import LevelRule
 from readiness.domain.aggregation.model import Node
+from readiness.domain.aggregation.model import NumberBand
 from readiness.domain.aggregation.model import Recommendation
 from readiness.domain.aggregation.model import Rule
 from readiness.domain.questionnaire import EMPTY_TEXT
@@ -48,6 +49,7 @@ def build_instrument(raw: Mapping[str, Any], source: str | None = None) -> Instr
         nodes=tuple(_node(n) for n in raw["nodes"]),
         root=raw["root"],
         path=source,
+        sections=tuple(raw.get("sections", ())),
     )
 
 
@@ -79,6 +81,14 @@ def _item(raw: Mapping[str, Any]) -> Item:
         not_applicable=raw.get("not_applicable", False),
         dont_know=raw.get("dont_know", False),
         note=text(raw.get("unverified")),
+        bands=tuple(
+            NumberBand(float(b["min"]), float(b["points"]), b.get("level"))
+            for b in raw.get("bands", ())
+        ),
+        min=None if raw.get("min") is None else float(raw["min"]),
+        max=None if raw.get("max") is None else float(raw["max"]),
+        unit=text(raw.get("unit")),
+        symbol=text(raw.get("symbol")),
     )
 
 
@@ -121,6 +131,7 @@ def rule(raw: Mapping[str, Any]) -> Rule:
         ),
         max_lead=raw.get("max_lead"),
         value_of=raw.get("value_of"),
+        cap_by=tuple(raw.get("cap_by", ())),
     )
 
 

@@ -46,6 +46,11 @@ def check_tree(raw: dict[str, Any], report: Reporter) -> None:
     root = raw.get("root")
     if isinstance(root, str) and root not in nodes:
         report.add(("root",), Message(N_("names an unknown node '%(id)s'"), id=root))
+    for position, section in enumerate(raw.get("sections") or ()):
+        if isinstance(section, str) and section not in nodes:
+            report.add(
+                ("sections", position), Message(N_("names an unknown node '%(id)s'"), id=section)
+            )
     _check_cycles(raw, nodes, report)
 
 
@@ -72,6 +77,12 @@ def _check_item(item: dict[str, Any], path: PathT, report: Reporter) -> None:
         report.add(path, Message(N_("a %(type)s item needs options"), type=kind))
     if kind == "level" and not item.get("levels"):
         report.add(path, Message(N_("a level item needs levels")))
+    number_keys = ("bands", "min", "max", "unit", "symbol")
+    if kind == "number":
+        _check_number(item, path, report)
+    for key in number_keys:
+        if key in item and kind != "number":
+            report.add((*path, key), Message(N_("is not allowed for type %(type)s"), type=kind))
     for key in ("options", "cap"):
         if key in item and kind not in CHOICE_TYPES:
             report.add((*path, key), Message(N_("is not allowed for type %(type)s"), type=kind))
@@ -82,6 +93,23 @@ def _check_item(item: dict[str, Any], path: PathT, report: Reporter) -> None:
                 (*path, "cap"),
                 Message(N_("cannot be reached: all options together earn %(total)s"), total=total),
             )
+
+
+def _check_number(item: dict[str, Any], path: PathT, report: Reporter) -> None:
+    """A number item has a range (min < max) and bands in ascending order within it."""
+    if not item.get("bands") or "min" not in item or "max" not in item:
+        report.add(path, Message(N_("a number item needs min, max and bands")))
+        return
+    low, high = item["min"], item["max"]
+    if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
+        report.add((*path, "max"), Message(N_("must be greater than min")))
+    starts = [b.get("min") for _, b in _entries(item, "bands")]
+    if any(not isinstance(s, int | float) for s in starts):
+        return
+    if starts != sorted(starts) or len(set(starts)) != len(starts):
+        report.add((*path, "bands"), Message(N_("bands must be in ascending order of min")))
+    if starts and isinstance(high, int | float) and starts[-1] > high:
+        report.add((*path, "bands"), Message(N_("no band may start above max")))
 
 
 def _check_node(
@@ -118,6 +146,12 @@ def _check_node(
             (*path, "rule", "value_of"),
             Message(N_("names an unknown node '%(id)s'"), id=value_of),
         )
+    for position, capping in enumerate(rule.get("cap_by") or ()):
+        if isinstance(capping, str) and capping not in nodes:
+            report.add(
+                (*path, "rule", "cap_by", position),
+                Message(N_("names an unknown node '%(id)s'"), id=capping),
+            )
     if "levels" in rule and rule.get("method") != "level_rules":
         report.add((*path, "rule", "levels"), Message(N_("is only for method level_rules")))
     if rule.get("method") == "level_rules" and not rule.get("levels"):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from readiness.domain.aggregation.conditions import level_conditions
 from readiness.domain.aggregation.engine import DK
 from readiness.domain.aggregation.engine import NA
 from readiness.domain.aggregation.engine import recommendations
+from readiness.domain.aggregation.form import sections
 from readiness.domain.aggregation.model import Instrument
 from readiness.domain.aggregation.outcomes import ANSWERED
 from readiness.domain.aggregation.outcomes import UNANSWERED
@@ -61,6 +63,9 @@ def instrument_document(
             for node, advice in recommendations(instrument, result)
         ],
         "notes": [note.get(lang) for note in instrument.notes],
+        "sections": [section for section, _items in sections(instrument)],
+        "conditions": level_conditions(instrument, result, lang),
+        "lang": lang,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from readiness.domain.aggregation import rules
@@ -31,6 +32,9 @@ def item_points(item: Item, answer: object) -> float:
         return float(answer)  # type: ignore[arg-type]
     if item.type == "yes_no":
         return item.yes_points if answer else item.no_points
+    if item.type == "number":
+        band = item.band(float(answer))  # type: ignore[arg-type]
+        return band.points if band is not None else 0.0
     if item.type == "multiple_choice":
         total = sum(o.points for o in item.options if o.id in answer)  # type: ignore[operator]
         return total if item.cap is None else min(total, item.cap)
@@ -39,26 +43,36 @@ def item_points(item: Item, answer: object) -> float:
 
 
 def item_level(item: Item, answer: object, value: float) -> int | None:
-    """The level an answer reaches: a level item's answer, the highest chosen option level, or
-    floor(fraction × fraction_levels); None when the item gives no level."""
+    """The level an answer reaches: a level item's answer, the highest chosen option (or reached
+    band) level, or floor(fraction × fraction_levels); None when the item gives no level.
+
+    A multiple-choice item with both option levels and `fraction_levels` takes the higher of
+    the two, so that choosing one more option never lowers its level.
+    """
     if item.type == "level":
         return int(answer)  # type: ignore[call-overload]
+    by_fraction = None
+    if item.fraction_levels is not None:
+        by_fraction = rules.floor_level(
+            value / item.maximum if item.maximum else 0.0, item.fraction_levels
+        )
+    if item.type == "number":
+        if any(b.level is not None for b in item.bands):
+            reached = [b.level or 0 for b in item.bands if b.min <= float(answer)]  # type: ignore[arg-type]
+            return max(reached, default=0)
+        return by_fraction
     chosen = []
     if item.type == "single_choice":
         option = item.option(answer)  # type: ignore[arg-type]
         chosen = [option] if option is not None else []
     elif item.type == "multiple_choice":
         chosen = [o for o in item.options if o.id in answer]  # type: ignore[operator]
-    levels = [o.level for o in chosen if o.level is not None]
-    if levels:
-        return max(levels)
     if any(o.level is not None for o in item.options):
-        return 0
-    if item.fraction_levels is not None:
-        return rules.floor_level(
-            value / item.maximum if item.maximum else 0.0, item.fraction_levels
-        )
-    return None
+        declared = max((o.level or 0 for o in chosen), default=0)
+        if item.type == "multiple_choice" and by_fraction is not None:
+            return max(declared, by_fraction)
+        return declared
+    return by_fraction
 
 
 def score_item(item: Item, answer: object) -> Outcome:
@@ -83,6 +97,8 @@ def _lowest_answer(item: Item) -> object:
         return item.yes_points < item.no_points
     if item.type == "multiple_choice":
         return ()
+    if item.type == "number":
+        return item.min if item.min is not None else 0.0
     return min(item.options, key=lambda o: o.points).id
 
 
@@ -113,7 +129,7 @@ def evaluate_outcomes(instrument: Instrument, items: Mapping[str, Outcome]) -> T
             if part_id in visiting:  # the validator refuses cycles; never loop on one anyway
                 raise ValueError(f"cycle through node {part_id}")
             visiting.add(part_id)
-            nodes[part_id] = _evaluate_node(node, lookup, members)
+            nodes[part_id] = _capped(node, _evaluate_node(node, lookup, members), lookup)
             visiting.discard(part_id)
         return nodes[part_id]
 
@@ -121,6 +137,16 @@ def evaluate_outcomes(instrument: Instrument, items: Mapping[str, Outcome]) -> T
         lookup(node.id)
     ordered = {n.id: nodes[n.id] for n in instrument.nodes}
     return TreeResult(instrument.root, MappingProxyType(dict(items)), MappingProxyType(ordered))
+
+
+def evaluate_node(node: Node, parts: Mapping[str, Outcome]) -> Outcome:
+    """One node's outcome from its children's outcomes given directly (sets are not known
+    here, so level conditions count only a node's own children)."""
+
+    def members(name: str) -> Sequence[str]:
+        return [c.id for c in node.children] if name == node.id else ()
+
+    return _evaluate_node(node, parts.get, members)
 
 
 def _evaluate_node(node: Node, lookup: rules.Lookup, members: rules.Members) -> Outcome:
@@ -144,6 +170,16 @@ def _evaluate_node(node: Node, lookup: rules.Lookup, members: rules.Members) -> 
     if method == "level_rules":
         return rules.level_rules(node, parts, lookup, members)
     raise ValueError(f"unknown method {method!r}")
+
+
+def _capped(node: Node, outcome: Outcome, lookup: rules.Lookup) -> Outcome:
+    """The outcome with its level held at the lowest level of the rule's `cap_by` nodes."""
+    caps = [lookup(c) for c in node.rule.cap_by]
+    levels = [c.level for c in caps if c is not None and c.applicable and c.level is not None]
+    if not levels or outcome.level is None or outcome.level <= min(levels):
+        return outcome
+    working = f"{outcome.working}; held at level {min(levels)} of {', '.join(node.rule.cap_by)}"
+    return replace(outcome, level=min(levels), working=working)
 
 
 def recommendations(

@@ -25,6 +25,12 @@ def _item(item: Item) -> dict[str, Any]:
         data["cap"] = item.cap
     if item.levels:
         data["levels"] = [{"level": lv.level, "text": text_dict(lv.text)} for lv in item.levels]
+    if item.type == "number":
+        data.update({"min": item.min, "max": item.max, "unit": text_dict(item.unit)})
+        data["bands"] = [
+            {"min": b.min, "points": b.points} | ({"level": b.level} if b.level is not None else {})
+            for b in item.bands
+        ]
     data["maximum"] = item.maximum
     if item.note.values:
         data["unverified"] = text_dict(item.note)

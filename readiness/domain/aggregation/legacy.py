@@ -11,6 +11,10 @@ by the format-1 scoring functions themselves, so points, fractions and levels st
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import MappingProxyType
+
+from readiness.domain.aggregation.engine import evaluate_node
 from readiness.domain.aggregation.engine import evaluate_outcomes
 from readiness.domain.aggregation.model import Band
 from readiness.domain.aggregation.model import Child
@@ -113,6 +117,51 @@ def question_outcomes(questionnaire: Questionnaire, answers: AnswerSet) -> dict[
     return found
 
 
+def _unknown_left_out(outcome: Outcome) -> Outcome:
+    """A "don't know" outcome as not applicable: version 2 reads gated levels without them."""
+    if outcome.status != "dont_know":
+        return outcome
+    return replace(outcome, value=None, level=None, status="not_applicable")
+
+
 def evaluate_format_1(questionnaire: Questionnaire, answers: AnswerSet) -> TreeResult:
-    """A format-1 questionnaire's answers evaluated by the tree engine."""
-    return evaluate_outcomes(tree_of(questionnaire), question_outcomes(questionnaire, answers))
+    """A format-1 questionnaire's answers evaluated by the tree engine, with the same level range
+    as format-1 scoring: each node's `level` counts only known answers where the rule is gated
+    (else unknowns count as the lowest answer), `level_low` counts every unknown as the lowest
+    answer, and a challenge area's levels stay at or below those of its `pillars`."""
+    tree = tree_of(questionnaire)
+    items = question_outcomes(questionnaire, answers)
+    low = evaluate_outcomes(tree, items)  # values; levels with unknowns counted lowest
+    known = evaluate_outcomes(tree, {k: _unknown_left_out(o) for k, o in items.items()})
+    upper: dict[str, int | None] = {}
+    lowest: dict[str, int | None] = {}
+    for node in tree.nodes:
+        if node.id == tree.root:
+            continue
+        floor = low.nodes[node.id].level
+        level = known.nodes[node.id].level if node.rule.method == "gated" else floor
+        upper[node.id] = floor if level is None else level
+        lowest[node.id] = floor
+    for area in questionnaire.challenge_areas:
+        key = f"area.{area.id}"
+        caps = [
+            (upper[f"pillar.{p}"], lowest[f"pillar.{p}"])
+            for p in area.pillars
+            if low.nodes.get(f"pillar.{p}") is not None and low.nodes[f"pillar.{p}"].applicable
+        ]
+        if caps and upper[key] is not None:
+            upper[key] = min(upper[key], *(c[0] for c in caps))
+            lowest[key] = min(lowest[key], *(c[1] for c in caps), upper[key])
+    root = tree.node(tree.root)
+    pillars = {k: replace(v, level=upper.get(k, v.level)) for k, v in low.nodes.items()}
+    upper[tree.root] = evaluate_node(root, pillars).level  # from the pillars' upper levels
+    lowest[tree.root] = low.nodes[tree.root].level  # from their lowest levels
+    nodes = {
+        k: replace(
+            o,
+            level=upper[k],
+            level_low=lowest[k] if lowest[k] is not None and lowest[k] != upper[k] else None,
+        )
+        for k, o in low.nodes.items()
+    }
+    return TreeResult(tree.root, low.items, MappingProxyType(nodes))

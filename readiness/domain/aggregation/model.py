@@ -11,7 +11,7 @@ from readiness.domain.questionnaire import EMPTY_TEXT
 from readiness.domain.questionnaire import LevelDescription
 from readiness.domain.questionnaire import Text
 
-ITEM_TYPES = ("single_choice", "multiple_choice", "level", "yes_no")
+ITEM_TYPES = ("single_choice", "multiple_choice", "level", "yes_no", "number")
 METHODS = (
     "weighted_mean",
     "weighted_sum",
@@ -36,6 +36,15 @@ class ItemOption:
 
 
 @dataclass(frozen=True)
+class NumberBand:
+    """A band of a number item: answers from `min` upwards earn `points` (and `level`)."""
+
+    min: float
+    points: float
+    level: int | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     """A leaf of the tree: one question the user answers."""
 
@@ -52,6 +61,16 @@ class Item:
     not_applicable: bool = False
     dont_know: bool = False
     note: Text = EMPTY_TEXT  # e.g. what of this item could not be verified against its source
+    bands: tuple[NumberBand, ...] = ()  # number items, in ascending `min`
+    min: float | None = None  # number items: the allowed range
+    max: float | None = None
+    unit: Text = EMPTY_TEXT
+    symbol: Text = EMPTY_TEXT
+
+    def band(self, value: float) -> NumberBand | None:
+        """A number item's band reached by `value` (the last whose `min` it reaches)."""
+        reached = [b for b in self.bands if b.min <= value]
+        return reached[-1] if reached else None
 
     def option(self, option_id: str) -> ItemOption | None:
         """The option with `option_id`, or None."""
@@ -67,6 +86,8 @@ class Item:
         if self.type == "multiple_choice":
             total = sum(o.points for o in self.options)
             return total if self.cap is None else min(total, self.cap)
+        if self.type == "number":
+            return max((b.points for b in self.bands), default=0.0)
         return max((o.points for o in self.options), default=0.0)
 
     @property
@@ -78,6 +99,8 @@ class Item:
             return min(self.yes_points, self.no_points)
         if self.type == "multiple_choice":
             return 0.0
+        if self.type == "number":
+            return min((b.points for b in self.bands), default=0.0)
         return min((o.points for o in self.options), default=0.0)
 
 
@@ -139,6 +162,7 @@ class Rule:
     levels: tuple[LevelRule, ...] = ()
     max_lead: int | None = None
     value_of: str | None = None  # level_rules: take the value from this node (e.g. a points total)
+    cap_by: tuple[str, ...] = ()  # the level is at most the lowest level of these nodes
 
 
 @dataclass(frozen=True)
@@ -192,6 +216,7 @@ class Instrument:
     notes: tuple[Text, ...] = ()
     format: int = 2
     path: str | None = None
+    sections: tuple[str, ...] = ()  # the nodes whose items form one page each when filled in
 
     @property
     def key(self) -> str:

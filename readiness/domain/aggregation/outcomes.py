@@ -29,6 +29,9 @@ class Outcome:
     status: str = ANSWERED
     decimals: int = 2
     working: str = ""
+    # the level when every "don't know" counts as the lowest answer, where it is below `level`
+    # (format 1 read by the tree: the range version 2 of the flagship reports); None: no range
+    level_low: int | None = None
 
     @property
     def applicable(self) -> bool:
@@ -59,6 +62,7 @@ class Outcome:
             "display": self.display,
             "maximum": self.maximum,
             "level": self.level,
+            "level_low": self.level_low,
             "status": self.status,
             "working": self.working,
         }

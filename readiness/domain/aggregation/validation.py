@@ -17,13 +17,13 @@ from readiness.domain.problems import Reporter
 from readiness.domain.validation import check_finite
 from readiness.domain.validation import report_schema_errors
 
-SCHEMA_2_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema-format-2.json"
+SCHEMA_2_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "schema.json"
 
 
 @lru_cache(maxsize=1)
 def schema_2_validator() -> jsonschema.Draft202012Validator:
-    """The JSON Schema validator of format 2 (loaded once)."""
-    schema = json.loads(SCHEMA_2_PATH.read_text(encoding="utf-8"))
+    """The JSON Schema validator of format 2: its part of questionnaires/schema.json (once)."""
+    schema = json.loads(SCHEMA_2_PATH.read_text(encoding="utf-8"))["$defs"]["format-2"]
     return jsonschema.Draft202012Validator(schema)
 
 

@@ -10,6 +10,7 @@ from flask import request
 from flask import url_for
 
 from readiness.db import get_session
+from readiness.domain.aggregation.export import instrument_to_dict
 from readiness.domain.export import questionnaire_to_dict
 from readiness.domain.questionnaire import Questionnaire
 from readiness.models import Assessment
@@ -74,6 +75,8 @@ def questionnaire(questionnaire_id: str) -> Response:
         found = current_app.extensions["catalogue"].get(questionnaire_id, version)
     except UnknownQuestionnaire:
         raise ApiProblem(404, "No such questionnaire (or version).") from None
+    if found.is_tree:  # format 2: items and the tree
+        return json_response(instrument_to_dict(found.instrument))
     return json_response(questionnaire_to_dict(found))
 
 

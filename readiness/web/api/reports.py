@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import Response
@@ -14,6 +15,7 @@ from readiness.models import Assessment
 from readiness.services import assessments
 from readiness.services import comparisons
 from readiness.services import report_export
+from readiness.services.accounts import NotFound
 from readiness.services.comparison_exports import comparison_rows
 from readiness.services.comparison_exports import series_rows
 from readiness.services.comparison_exports import to_csv
@@ -22,6 +24,10 @@ from readiness.services.report_render import cache_key
 from readiness.services.report_render import cached_pdf
 from readiness.services.report_render import render_pdf
 from readiness.services.reports import assessment_report_data
+from readiness.services.tree_comparison import NotTreeComparable
+from readiness.services.tree_comparison import chosen_trees
+from readiness.services.tree_comparison import tree_comparison_rows
+from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.web.api.assessments import questionnaire_of
 from readiness.web.api.core import MAX_ID
 from readiness.web.api.core import ApiProblem
@@ -61,6 +67,9 @@ def report(assessment_id: int, fmt: str) -> Response:
         raise ApiProblem(404, f"Unknown format; choose {', '.join(report_export.FORMATS)}.")
     assessment = _submitted(assessment_id)
     questionnaire = questionnaire_of(assessment)
+    if questionnaire.is_tree and fmt not in (*TREE_DOWNLOADS, "html"):
+        offered = ", ".join((*TREE_DOWNLOADS, "html"))
+        raise ApiProblem(404, f"Not offered for this questionnaire; choose {offered}.")
     data = assessment_report_data(get_session(), questionnaire, assessment, _lang(questionnaire))
     if fmt == "pdf":
         extra = f"{assessment.organisation.name}|{assessment.questionnaire_id}"
@@ -88,6 +97,21 @@ def compare() -> Response:
     if fmt not in ("json", "csv"):
         raise ApiProblem(400, "format must be json or csv.")
     who = caller()
+    catalogue = current_app.extensions["catalogue"]
+    ids = [int(r) for r in raw]
+    try:
+        tree = chosen_trees(get_session(), who.user, who.organisation_id, ids, catalogue, "en")
+    except NotTreeComparable as exc:
+        raise ApiProblem(422, str(exc)) from None
+    except NotFound:
+        raise ApiProblem(404, "No such assessment in this organisation.") from None
+    if tree is not None:  # a format-2 questionnaire: every node side by side
+        if fmt == "csv":
+            rows = tree_comparison_rows(tree)
+            return Response("\ufeff" + to_csv(rows), content_type="text/csv; charset=utf-8")
+        document = json.loads(json.dumps(dataclasses.asdict(tree)))
+        body = {"assessments": list(tree.ids), "kind": "tree", "comparison": document}
+        return json_response(body)
     try:
         items = comparisons.chosen_assessments(
             get_session(),
