@@ -115,4 +115,15 @@ DOC_TEXTS = (
     _l("Field name -> [before, after]."),
     _l('The assessment\'s revision, quoted (e.g. `"3"`).'),
     _l('The plan action\'s revision, quoted (e.g. `"3"`).'),
+    _l("A format-2 questionnaire (aggregation as a tree, docs/questionnaire-format.md)."),
+    _l("The questionnaire (format 1), or its items and tree (format 2)."),
+    _l(
+        "The result document (see docs/methodology.md); for a format-2 questionnaire every "
+        "node and item on its native scale (full-precision value, display value, maximum, "
+        "level) and the conditions of its level rules."
+    ),
+    _l(
+        "A pair or a series of assessments; a tree for assessments of one format-2 "
+        "questionnaire, compared node by node."
+    ),
 )
