@@ -32,6 +32,7 @@ from readiness.services.organisation_export import DATA_NAME
 from readiness.services.organisation_export import FORMAT
 from readiness.services.organisation_export import SCHEMA_PATH
 from readiness.services.organisation_export import VERSION
+from readiness.services.summary_repair import summarise_arrived
 
 MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
 
@@ -93,9 +94,13 @@ def _when(value: str | None) -> datetime | None:
 
 
 def import_organisation(
-    session: Session, data: dict[str, Any], origin: audit.Origin = audit.CLI
+    session: Session, data: dict[str, Any], origin: audit.Origin = audit.CLI, catalogue: Any = None
 ) -> Organisation:
-    """Load checked export data as a new organisation (one transaction); returns it."""
+    """Load checked export data as a new organisation (one transaction); returns it.
+
+    Submitted assessments get their summaries, scored with `catalogue`'s questionnaires where
+    this installation has the version, else read from their result documents.
+    """
     people: dict[str, User] = {}
     for member in data["members"]:
         email = normalise_email(member["email"])
@@ -164,6 +169,9 @@ def import_organisation(
                     updated_by_id=person(answer["updated_by"]),
                 )
             )
+        if assessment.status == "submitted":  # lists and history read the summary, not the result
+            session.flush()
+            summarise_arrived(session, assessment, catalogue, item["result"])
     session.flush()
     # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch
     # them, and onupdate fires only on UPDATE.
