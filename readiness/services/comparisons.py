@@ -150,9 +150,14 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     ).first()
 
 
-def repeat_draft(session: Session, organisation_id: int) -> Assessment | None:
-    """The open draft that repeats the organisation's latest submitted assessment, if any."""
-    latest = latest_submitted(session, organisation_id)
+def repeat_draft(
+    session: Session, organisation_id: int, latest: Assessment | None = None
+) -> Assessment | None:
+    """The open draft that repeats the organisation's latest submitted assessment, if any.
+
+    `latest`: that assessment, if the caller has read it already.
+    """
+    latest = latest or latest_submitted(session, organisation_id)
     if latest is None:
         return None
     return session.scalars(

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import selectinload
 
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
@@ -61,7 +59,7 @@ def clear_summary(session: Session, assessment: Assessment) -> None:
 class Page:
     """One page of a list: its items, the page number (from 1) and how many pages there are."""
 
-    items: list[Assessment]
+    items: list[Any]  # Assessment, or ListRow for the assessment list
     number: int
     pages: int
     total: int
@@ -77,13 +75,6 @@ class Page:
         return self.number + 1 if self.number < self.pages else None
 
 
-def _page(session: Session, query: Select[Any], total: int, number: int, per_page: int) -> Page:
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, number), pages)
-    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items, number, pages, total)
-
-
 def _count(session: Session, organisation_id: int) -> int:
     return (
         session.scalar(
@@ -93,17 +84,44 @@ def _count(session: Session, organisation_id: int) -> int:
     )
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the assessment list: only what the list shows, read from its covering index."""
+
+    id: int
+    title: str
+    questionnaire_id: str
+    questionnaire_version: int
+    status: str
+    updated_at: datetime | None
+
+
 def assessment_page(
     session: Session, organisation_id: int, number: int = 1, per_page: int = PER_PAGE
 ) -> Page:
-    """A page of the organisation's assessments, most recently changed first."""
-    query = (
-        select(Assessment)
+    """A page of the organisation's assessments (as ListRow), most recently changed first.
+
+    Its rows are read from the (organisation, updated, id, …) covering index, never from the
+    table, whose rows carry the large result documents.
+    """
+    total = _count(session, organisation_id)
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    rows = session.execute(
+        select(
+            Assessment.id,
+            Assessment.title,
+            Assessment.questionnaire_id,
+            Assessment.questionnaire_version,
+            Assessment.status,
+            Assessment.updated_at,
+        )
         .where(Assessment.organisation_id == organisation_id)
-        .options(selectinload(Assessment.created_by))
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
     )
-    return _page(session, query, _count(session, organisation_id), number, per_page)
+    return Page([ListRow(*row) for row in rows], number, pages, total)
 
 
 def history_page(

@@ -16,6 +16,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_date
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,9 +53,12 @@ from readiness.web.access import current_membership
 from readiness.web.access import member_required
 from readiness.web.forms import BaseForm
 from readiness.web.page_cache import app_cache
+from readiness.web.page_cache import digest
+from readiness.web.page_cache import fragment
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 COMPARISONS = 32  # computed comparisons of recent submissions kept per app
+HISTORY_PAGES = 32  # rendered history pages (chart and table) kept per app
 DOWNLOADS = {  # complete Content-Type headers
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -109,6 +113,13 @@ def default_repeat_title(organisation: str) -> str:
 def repeat_offer() -> dict[str, Any]:
     """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
 
+    def latest(organisation_id: int) -> Any:
+        """The organisation's latest submitted assessment, read once per request."""
+        memo = g.setdefault("latest_submitted", {})
+        if organisation_id not in memo:
+            memo[organisation_id] = service.latest_submitted(get_session(), organisation_id)
+        return memo[organisation_id]
+
     def repeat_draft_for(assessment: Any) -> Any:
         """The draft already repeating `assessment` (the latest submitted one), for editors."""
         membership = current_membership()
@@ -116,7 +127,10 @@ def repeat_offer() -> dict[str, Any]:
             return None
         if membership.role not in ("editor", "owner"):
             return None
-        draft = service.repeat_draft(get_session(), assessment.organisation_id)
+        newest = latest(assessment.organisation_id)
+        if newest is None or newest.id != assessment.id:
+            return None  # only the latest submitted one is repeated
+        draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment)
         return (
             draft if draft is not None and draft.previous_assessment_id == assessment.id else None
         )
@@ -131,8 +145,8 @@ def repeat_offer() -> dict[str, Any]:
             or membership.role not in ("editor", "owner")
         ):
             return None
-        latest = service.latest_submitted(get_session(), assessment.organisation_id)
-        if latest is None or latest.id != assessment.id:
+        newest = latest(assessment.organisation_id)
+        if newest is None or newest.id != assessment.id:
             return None
         form = RepeatForm(formdata=None)
         form.title.data = default_repeat_title(membership.organisation.name)
@@ -167,23 +181,34 @@ def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> Choose
 @member_required("viewer")
 def history() -> str:
     """The organisation's assessments over time (a page), trend chart, repeat and compare."""
-    session, catalogue = get_session(), _catalogue()
+    session, catalogue, lang = get_session(), _catalogue(), _lang()
     pager = summaries.history_page(session, g.organisation.id, request.args.get("page", type=int))
-    rows = service.history(pager.items, catalogue, _lang())
+    rows = service.history(pager.items, catalogue, lang)
     points = summaries.trend(session, g.organisation.id)
-    known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
+    shown = [
+        (r.assessment.id, r.assessment.title, r.assessment.status, r.when, r.questionnaire_title)
+        + (r.assessment.questionnaire_version, r.comparable, r.level, r.level_name)
+        for r in rows
+    ]
+    key = (g.organisation.id, lang, str(get_timezone()), id(catalogue), pager.number, pager.pages)
+    series = [(p.assessment_id, p.when, p.overall, sorted(p.pillars.items())) for p in points]
+    key += (digest(shown), digest(series))
+
+    def render(_csrf: str) -> str:
+        known = [
+            (p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))
+        ]
+        chart = history_chart([p for p, _q in known], [q for _p, q in known], lang)
+        return render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
+
     repeat_form = RepeatForm(formdata=None)
     repeat_form.title.data = default_repeat_title(g.organisation.name)
     return render_template(
         "compare/history.html",
-        rows=rows,
-        pager=pager,
-        chart=history_chart([p for p, _q in known], [q for _p, q in known], _lang()),
-        choose_form=_choose_form(rows),
+        body=fragment("history_bodies", HISTORY_PAGES, key, render),
         repeat_form=repeat_form,
         can_repeat=g.membership.role in ("editor", "owner") and bool(points),
-        repeat_draft=service.repeat_draft(get_session(), g.organisation.id),
-        lang=_lang(),
+        repeat_draft=service.repeat_draft(session, g.organisation.id),
     )
 
 
@@ -218,11 +243,12 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
-    """The comparison of the assessments named by ?ids=… and their IDs, oldest first.
+def _chosen() -> tuple[PairView | SeriesView, list[int], tuple[Any, ...]] | None:
+    """The comparison of the assessments named by ?ids=…, their IDs (oldest first), its key.
 
     None after flashing why they cannot be compared. The comparison is computed once per set of
-    submissions, language and organisation name, then kept (submissions never change).
+    submissions, language and organisation name, then kept (submissions never change); the key
+    names that, plus a digest of the plan it shows (the plan moves between requests).
     """
     asked = request.args.getlist("ids", type=int)
     found = summaries.assessments_of(get_session(), g.organisation.id, asked)
@@ -259,7 +285,8 @@ def _chosen() -> tuple[PairView | SeriesView, list[int]] | None:
         return None
     if isinstance(view, PairView):  # the plan moves between requests: never part of the cache
         view = with_plan(get_session(), view, *items, organisation_id=g.organisation.id)
-    return view, ids
+        key = (*key, digest(view.plan_outcomes))
+    return view, ids, key
 
 
 def _downloads(ids: list[int]) -> list[tuple[str, str]]:
@@ -276,9 +303,15 @@ def compare() -> str | Response:
     chosen = _chosen()
     if chosen is None:
         return redirect(url_for(".history"))
-    view, ids = chosen
-    template = "compare/pair.html" if isinstance(view, PairView) else "compare/series.html"
-    return render_template(template, view=view, downloads=_downloads(ids))
+    view, ids, key = chosen
+    part = "pair" if isinstance(view, PairView) else "series"
+    body = fragment(
+        "comparison_bodies",
+        COMPARISONS,
+        key,
+        lambda _csrf: render_template(f"compare/_{part}.html", view=view),
+    )
+    return render_template(f"compare/{part}.html", view=view, body=body, downloads=_downloads(ids))
 
 
 @bp.route("/report.<fmt>")
@@ -290,7 +323,7 @@ def report(fmt: str) -> Response:
     chosen = _chosen()
     if chosen is None:
         return redirect(url_for(".history"))
-    view, ids = chosen
+    view, ids, _key = chosen
     if fmt == "csv":
         pair = isinstance(view, PairView)
         rows = comparison_rows(view.comparison) if pair else series_rows(view.series)
