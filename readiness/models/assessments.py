@@ -51,7 +51,20 @@ class Assessment(TimestampMixin, Base):
             "title",
         ),
         Index("ix_assessments_previous", "previous_assessment_id"),  # the open repeat
-        Index("ix_assessments_org_status_submitted", "organisation_id", "status", "submitted_at"),
+        # Covering history pages and the trend: submitted ones in submission order, the drafts.
+        Index(
+            "ix_assessments_org_status_dates",
+            "organisation_id",
+            "status",
+            "submitted_at",
+            "id",
+            "created_at",
+            "questionnaire_id",
+            "questionnaire_version",
+            "overall_score",
+            "overall_level",
+            "title",
+        ),
         Index("ix_assessments_org_dates", "organisation_id", "submitted_at", "created_at"),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
@@ -124,29 +125,83 @@ def assessment_page(
     return Page([ListRow(*row) for row in rows], number, pages, total)
 
 
+@dataclass(frozen=True)
+class HistoryItem:
+    """One assessment on a history page: what the history shows, read from a covering index."""
+
+    id: int
+    organisation_id: int
+    title: str
+    status: str
+    questionnaire_id: str
+    questionnaire_version: int
+    submitted_at: datetime | None
+    created_at: datetime | None
+    overall_level: int | None
+
+
+def _history_columns() -> tuple[Any, ...]:
+    return (
+        Assessment.id,
+        Assessment.organisation_id,
+        Assessment.title,
+        Assessment.status,
+        Assessment.questionnaire_id,
+        Assessment.questionnaire_version,
+        Assessment.submitted_at,
+        Assessment.created_at,
+        Assessment.overall_level,
+    )
+
+
+def _dated(item: HistoryItem) -> tuple[datetime, int]:
+    """The history order: the date it stands for (submission, else creation), then its ID."""
+    when = item.submitted_at if item.submitted_at is not None else item.created_at
+    return (when or datetime.min.replace(tzinfo=UTC), item.id)
+
+
 def history_page(
     session: Session, organisation_id: int, number: int | None = None, per_page: int = PER_PAGE
 ) -> Page:
-    """A page of the organisation's assessments by the date they stand for, oldest first.
+    """A page of the organisation's assessments (as HistoryItem) by the date they stand for.
 
-    Without a page number, the last page (the latest assessments). The page's IDs are chosen
-    from the (organisation, submitted, created) index alone, then only those rows are read.
+    Oldest first; without a page number, the last page (the latest assessments). Submitted
+    assessments are ranked by submission through the (organisation, status, submitted, …)
+    covering index, so only the drafts (few) and a window of submitted ones around the page are
+    read, never a table row: the page costs the same whatever the organisation holds.
     """
-    when = func.coalesce(Assessment.submitted_at, Assessment.created_at)
     total = _count(session, organisation_id)
     pages = max(1, math.ceil(total / per_page))
     number = pages if number is None else min(max(1, number), pages)
-    ids = list(
-        session.scalars(
-            select(Assessment.id)
-            .where(Assessment.organisation_id == organisation_id)
-            .order_by(when, Assessment.id)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
-        )
+    first = (number - 1) * per_page
+    base = select(*_history_columns()).where(Assessment.organisation_id == organisation_id)
+    drafts = sorted(
+        (HistoryItem(*r) for r in session.execute(base.where(Assessment.status == "draft"))),
+        key=_dated,
     )
-    rows = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))}
-    return Page([rows[i] for i in ids if i in rows], number, pages, total)
+    # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
+    # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
+    skip = max(0, first - len(drafts))
+    window = [
+        HistoryItem(*r)
+        for r in session.execute(
+            base.where(Assessment.status == "submitted")
+            .order_by(Assessment.submitted_at, Assessment.id)
+            .limit(per_page + len(drafts))
+            .offset(skip)
+        )
+    ]
+    placed = []
+    for rank, item in enumerate(window, start=skip):
+        before = sum(1 for d in drafts if _dated(d) < _dated(item))
+        placed.append((rank + before, item))
+    for rank, draft in enumerate(drafts):
+        # Exact for a draft dated within or after the window; one dated before it is counted
+        # before `first` either way (its rank is below d, the submitted before it at most skip).
+        submitted_before = skip + sum(1 for i in window if _dated(i) < _dated(draft))
+        placed.append((rank + submitted_before, draft))
+    items = [item for place, item in sorted(placed, key=lambda p: p[0]) if first <= place]
+    return Page(items[:per_page], number, pages, total)
 
 
 @dataclass(frozen=True)

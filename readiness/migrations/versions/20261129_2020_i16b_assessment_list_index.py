@@ -1,12 +1,13 @@
-"""assessment list covering index, and an index on the assessment a repeat continues
+"""covering indexes for the assessment list, history and trend; the assessment a repeat continues
 
 Revision ID: i16b
 Revises: i17a
 Create Date: 2026-11-29 20:20:00.000000+00:00
 
-The list page reads its 25 rows from the covering index alone (the table rows hold the large
-result documents); the results and history pages find the open repeat of the latest assessment
-through previous_assessment_id instead of reading every assessment of the organisation.
+The list page, the history page and the trend read their rows from covering indexes alone (the
+table rows hold the large result documents, which SQLite walks through to reach the summary
+columns); the results and history pages find the open repeat of the latest assessment through
+previous_assessment_id instead of reading every assessment of the organisation.
 """
 
 from __future__ import annotations
@@ -29,8 +30,24 @@ LIST_COLUMNS = [
 ]
 
 
+DATES_COLUMNS = [
+    "organisation_id",
+    "status",
+    "submitted_at",
+    "id",
+    "created_at",
+    "questionnaire_id",
+    "questionnaire_version",
+    "overall_score",
+    "overall_level",
+    "title",
+]
+
+
 def upgrade() -> None:
     """Apply this revision."""
+    op.create_index("ix_assessments_org_status_dates", "assessments", DATES_COLUMNS)
+    op.drop_index("ix_assessments_org_status_submitted", table_name="assessments")
     op.create_index("ix_assessments_org_list", "assessments", LIST_COLUMNS)
     op.drop_index("ix_assessments_org_updated", table_name="assessments")
     op.create_index("ix_assessments_previous", "assessments", ["previous_assessment_id"])
@@ -41,3 +58,9 @@ def downgrade() -> None:
     op.drop_index("ix_assessments_previous", table_name="assessments")
     op.create_index("ix_assessments_org_updated", "assessments", ["organisation_id", "updated_at"])
     op.drop_index("ix_assessments_org_list", table_name="assessments")
+    op.create_index(
+        "ix_assessments_org_status_submitted",
+        "assessments",
+        ["organisation_id", "status", "submitted_at"],
+    )
+    op.drop_index("ix_assessments_org_status_dates", table_name="assessments")
