@@ -287,10 +287,12 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     if q.pillar(pillar_id) is None:
         abort(404)
     form_class = section_form(q, pillar_id, _lang())
-    form = form_class()
+    posted = request.method == "POST"
+    # Shown: the stored answers (the form is built once, not once empty and once filled).
+    form = form_class() if posted else _stored_form(form_class, assessment)
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
-    if form.validate_on_submit():
+    if posted and form.validate_on_submit():
         page = page_answers(form)
         outcome = service.save_answers(
             get_session(),
@@ -311,9 +313,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
             return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=pillar_id))
         conflicts = _conflict_rows(q, outcome.conflicts)
         form = _stored_form(form_class, assessment)
-    elif not form.is_submitted():
-        form = _stored_form(form_class, assessment)
-    elif not {"csrf_token", "base_revision"} & set(form.errors):
+    elif posted and not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = _save_valid_part(form, form_class, assessment, q)
     context = _fill_context(assessment, q, pillar_id)
     filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
