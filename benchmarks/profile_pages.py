@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import shutil
 import sys
 import tempfile
@@ -73,6 +74,8 @@ def main() -> None:
     print(f"{'assessments':>11} | {'page':<18} | CPU ms{'' if args.plain else ' (profiled)'}")
     for size, name, ms in summary:
         print(f"{size:>11} | {name:<18} | {ms:.1f}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process (seeding included): {rss:.0f} MB")
     app.extensions["readiness.db"]["engine"].dispose()
     shutil.rmtree(work, ignore_errors=True)
 

@@ -151,20 +151,22 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
 
 
 def repeat_draft(
-    session: Session, organisation_id: int, latest: Assessment | None = None
+    session: Session, organisation_id: int, latest_id: int | None = None
 ) -> Assessment | None:
     """The open draft that repeats the organisation's latest submitted assessment, if any.
 
-    `latest`: that assessment, if the caller has read it already.
+    `latest_id`: that assessment's ID, if the caller has read it already.
     """
-    latest = latest or latest_submitted(session, organisation_id)
-    if latest is None:
-        return None
+    if latest_id is None:
+        latest = latest_submitted(session, organisation_id)
+        if latest is None:
+            return None
+        latest_id = latest.id
     return session.scalars(
         select(Assessment)
         .where(
             Assessment.organisation_id == organisation_id,
-            Assessment.previous_assessment_id == latest.id,
+            Assessment.previous_assessment_id == latest_id,
             Assessment.status == "draft",
         )
         .order_by(Assessment.id.desc())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -216,8 +217,14 @@ class TrendPoint:
     pillars: dict[str, float | None]
 
 
-def trend(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> list[TrendPoint]:
-    """The latest `limit` submitted assessments' scores, oldest first, in two small queries."""
+def trend(
+    session: Session, organisation_id: int, limit: int = TREND_POINTS, pillars: bool = True
+) -> list[TrendPoint]:
+    """The latest `limit` submitted assessments' scores, oldest first, in two small queries.
+
+    With `pillars=False`, one query and no pillar scores (add them with `with_pillar_scores`):
+    for a caller that may not need them, such as a page whose chart is kept.
+    """
     latest = session.execute(
         select(
             Assessment.id,
@@ -230,27 +237,26 @@ def trend(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> 
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     ).all()
-    ids = [row.id for row in latest]
-    pillars: dict[int, dict[str, float | None]] = {i: {} for i in ids}
-    if ids:
+    points = [
+        TrendPoint(
+            r.id, r.questionnaire_id, r.questionnaire_version, r.submitted_at, r.overall_score, {}
+        )
+        for r in latest
+    ][::-1]
+    return with_pillar_scores(session, points) if pillars else points
+
+
+def with_pillar_scores(session: Session, points: list[TrendPoint]) -> list[TrendPoint]:
+    """The trend points with their pillar scores, read in one query."""
+    pillars: dict[int, dict[str, float | None]] = {p.assessment_id: {} for p in points}
+    if pillars:
         for assessment_id, key, value in session.execute(
             select(AssessmentScore.assessment_id, AssessmentScore.key, AssessmentScore.score).where(
-                AssessmentScore.assessment_id.in_(ids), AssessmentScore.kind == "pillar"
+                AssessmentScore.assessment_id.in_(list(pillars)), AssessmentScore.kind == "pillar"
             )
         ):
             pillars[assessment_id][key] = value
-    points = [
-        TrendPoint(
-            r.id,
-            r.questionnaire_id,
-            r.questionnaire_version,
-            r.submitted_at,
-            r.overall_score,
-            pillars[r.id],
-        )
-        for r in latest
-    ]
-    return points[::-1]
+    return [replace(p, pillars=pillars[p.assessment_id]) for p in points]
 
 
 def assessments_of(

@@ -130,7 +130,7 @@ def repeat_offer() -> dict[str, Any]:
         newest = latest(assessment.organisation_id)
         if newest is None or newest.id != assessment.id:
             return None  # only the latest submitted one is repeated
-        draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment)
+        draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment.id)
         return (
             draft if draft is not None and draft.previous_assessment_id == assessment.id else None
         )
@@ -184,19 +184,20 @@ def history() -> str:
     session, catalogue, lang = get_session(), _catalogue(), _lang()
     pager = summaries.history_page(session, g.organisation.id, request.args.get("page", type=int))
     rows = service.history(pager.items, catalogue, lang)
-    points = summaries.trend(session, g.organisation.id)
+    points = summaries.trend(session, g.organisation.id, pillars=False)  # scores: if rendered
     shown = [
         (r.assessment.id, r.assessment.title, r.assessment.status, r.when, r.questionnaire_title)
         + (r.assessment.questionnaire_version, r.comparable, r.level, r.level_name)
         for r in rows
     ]
     key = (g.organisation.id, lang, str(get_timezone()), id(catalogue), pager.number, pager.pages)
-    series = [(p.assessment_id, p.when, p.overall, sorted(p.pillars.items())) for p in points]
-    key += (digest(shown), digest(series))
+    # A submission's scores never change: its ID and submission time stand for them.
+    key += (digest(shown), digest([(p.assessment_id, p.when) for p in points]))
 
     def render(_csrf: str) -> str:
+        scored = summaries.with_pillar_scores(session, points)
         known = [
-            (p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))
+            (p, q) for p in scored if (q := _known(p.questionnaire_id, p.questionnaire_version))
         ]
         chart = history_chart([p for p, _q in known], [q for _p, q in known], lang)
         return render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
@@ -208,7 +209,9 @@ def history() -> str:
         body=fragment("history_bodies", HISTORY_PAGES, key, render),
         repeat_form=repeat_form,
         can_repeat=g.membership.role in ("editor", "owner") and bool(points),
-        repeat_draft=service.repeat_draft(session, g.organisation.id),
+        repeat_draft=service.repeat_draft(session, g.organisation.id, points[-1].assessment_id)
+        if points
+        else None,
     )
 
 
