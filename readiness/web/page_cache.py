@@ -12,6 +12,7 @@ put in after the cache, never kept in it.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,7 +27,9 @@ from markupsafe import Markup
 from markupsafe import escape
 
 T = TypeVar("T")
-CSRF_SLOT = "__readiness_csrf_token__"  # stands for the user's CSRF token in kept fragments
+# Stands for the reader's CSRF token in kept fragments; random per process, so that no text a
+# user typed (a title, a comment) can contain it and be replaced.
+CSRF_SLOT = f"__csrf_{secrets.token_hex(8)}__"
 
 
 class PageCache(Generic[T]):
