@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import platform
 import re
 import shutil
 import signal
@@ -70,6 +71,11 @@ def stop_server(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def load_average() -> str:
+    """The machine's 1-, 5- and 15-minute load averages, for the record (the machine is shared)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def worker_memory(master: subprocess.Popen) -> list[float]:
@@ -213,6 +219,7 @@ def main() -> None:
             cookies[size] = sign_in(port, ids["email"], ids["password"])
             first_pdf[size] = warm_up(port, cookies[size], ids)
         memory = worker_memory(app)
+        loads = [load_average()]
         for size in SIZES:
             for name, path in pages(seeded[size]).items():
                 cookie = "" if name == "login" else cookies[size]
@@ -221,12 +228,16 @@ def main() -> None:
                 floor_result = wrk(floor_port, "/", "", args.duration, args.connections)
                 result = wrk(port, path, cookie, args.duration, args.connections)
                 rows.append((size, name, result, floor_result, queries[size].get(name)))
+            loads.append(load_average())
         memory_after = worker_memory(app)
     finally:
         stop_server(app)
         stop_server(floor)
     floors = [f["rps"] for _s, _n, _r, f, _q in rows]
     print()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"{when}, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}")
+    print(f"load average (1/5/15 min) before the load and after each size: {' | '.join(loads)}")
     print(f"floor (one SQLite query, small template): {min(floors):.0f}–{max(floors):.0f} req/s")
     print(
         f"{'assessments':>11} | {'page':<18} | {'req/s':>6} | {'p50 ms':>7} | {'p99 ms':>7} | "

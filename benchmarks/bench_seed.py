@@ -127,13 +127,8 @@ def _queries(app: Any, ids: dict[str, Any], paths: dict[str, str]) -> dict[str, 
     return counts
 
 
-def seed(
-    url: str, sizes: tuple[int, ...], report_dir: Path
-) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, tuple[int, float]]]]:
-    """Migrate `url`, seed one organisation per size; their IDs, and queries and CPU per page."""
-    from benchmarks.bench_pages import pages
-
-    migrate.upgrade(url)
+def app_for(url: str, report_dir: Path) -> Any:
+    """The app as the seeding and in-process measurements use it (test client over plain HTTP)."""
     config = {
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-seed",
@@ -144,12 +139,22 @@ def seed(
         "BACKGROUND_JOBS": "off",
         "SERVER_NAME": "localhost",
     }
-    app = create_app(config)
+    return create_app(config)
+
+
+def seed(
+    url: str, sizes: tuple[int, ...], report_dir: Path, measure: bool = True
+) -> tuple[dict[int, dict[str, Any]], dict[int, dict[str, tuple[int, float]]]]:
+    """Migrate `url`, seed one organisation per size; their IDs, and queries and CPU per page."""
+    from benchmarks.bench_pages import pages
+
+    migrate.upgrade(url)
+    app = app_for(url, report_dir)
     seeded, queries = {}, {}
     with app.app_context():
         for size in sizes:
             seeded[size] = _organisation(app, size)
-    for size in sizes:
+    for size in sizes if measure else ():
         with app.app_context():
             client_paths = {k: v for k, v in pages(seeded[size]).items() if k != "login"}
             queries[size] = _queries(app, seeded[size], client_paths)

@@ -30,6 +30,7 @@ def complete_answers(questionnaire: Questionnaire) -> AnswerSet:
     for index, question in enumerate(questionnaire.questions):
         if question.not_applicable and not na_used:
             values[question.id] = NOT_APPLICABLE
+            comments[question.id] = "No such process in our plant"  # some need a reason
             na_used = True
             continue
         answer = answer_for_level(question, (index * 2) % 6)

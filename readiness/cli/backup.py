@@ -13,6 +13,7 @@ from readiness.cli.language import cli_gettext as _
 from readiness.db import get_sessionmaker
 from readiness.services import audit
 from readiness.services import backup
+from readiness.services.summary_repair import fill_missing_summaries
 
 
 def _report_dir() -> Path:
@@ -47,6 +48,8 @@ def restore_command(archive: Path) -> None:
     except (backup.BackupError, OSError) as exc:
         raise CliError(str(exc)) from None
     with get_sessionmaker()() as session:
+        # Submitted assessments without a summary (imported before imports wrote them) get one.
+        fill_missing_summaries(session, current_app.extensions["catalogue"])
         audit.record(session, "backup_restored", details={"revision": restored.revision})
     click.echo(
         _(

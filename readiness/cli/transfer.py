@@ -63,7 +63,9 @@ def import_command(archive: Path) -> None:
     except organisation_import.ImportError_ as exc:
         raise CliError(str(exc)) from None
     with get_sessionmaker()() as session:
-        organisation = organisation_import.import_organisation(session, data)
+        organisation = organisation_import.import_organisation(
+            session, data, catalogue=current_app.extensions["catalogue"]
+        )
         click.echo(
             _(
                 "Imported “%(name)s” as organisation %(id)d with %(n)d assessments.",

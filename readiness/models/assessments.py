@@ -38,8 +38,33 @@ class Assessment(TimestampMixin, Base):
         CheckConstraint("status IN ('draft', 'submitted')", name="status"),
         # Lists, the dashboard, history and the trend read pages of these in index order, so
         # their cost does not grow with the organisation's assessments.
-        Index("ix_assessments_org_updated", "organisation_id", "updated_at"),
-        Index("ix_assessments_org_status_submitted", "organisation_id", "status", "submitted_at"),
+        # Covering the list page: its rows come from the index alone, never from the table
+        # rows, whose result documents are large.
+        Index(
+            "ix_assessments_org_list",
+            "organisation_id",
+            "updated_at",
+            "id",
+            "status",
+            "questionnaire_id",
+            "questionnaire_version",
+            "title",
+        ),
+        Index("ix_assessments_previous", "previous_assessment_id"),  # the open repeat
+        # Covering history pages and the trend: submitted ones in submission order, the drafts.
+        Index(
+            "ix_assessments_org_status_dates",
+            "organisation_id",
+            "status",
+            "submitted_at",
+            "id",
+            "created_at",
+            "questionnaire_id",
+            "questionnaire_version",
+            "overall_score",
+            "overall_level",
+            "title",
+        ),
         Index("ix_assessments_org_dates", "organisation_id", "submitted_at", "created_at"),
     )
 

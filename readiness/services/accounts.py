@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -271,7 +272,7 @@ def memberships_of(session: Session, user: User) -> list[Membership]:
             select(Membership)
             .join(Membership.organisation)
             .where(Membership.user_id == user.id)
-            .options(selectinload(Membership.organisation))
+            .options(contains_eager(Membership.organisation))  # one query, not two
             .order_by(func.lower(Organisation.name), Organisation.id)
         )
     )

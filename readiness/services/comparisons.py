@@ -115,9 +115,7 @@ def scored(session: Session, assessment: Assessment, catalogue: Catalogue) -> Sc
     return Scored(assessment, questionnaire, answers, score(questionnaire, answers))
 
 
-def history(
-    assessments: Sequence[Assessment], catalogue: Catalogue, lang: str
-) -> list[HistoryRow]:
+def history(assessments: Sequence[Assessment], catalogue: Catalogue, lang: str) -> list[HistoryRow]:
     """History rows of the given assessments (a page of them), with their summary levels."""
     rows = []
     for assessment in assessments:
@@ -154,16 +152,23 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     ).first()
 
 
-def repeat_draft(session: Session, organisation_id: int) -> Assessment | None:
-    """The open draft that repeats the organisation's latest submitted assessment, if any."""
-    latest = latest_submitted(session, organisation_id)
-    if latest is None:
-        return None
+def repeat_draft(
+    session: Session, organisation_id: int, latest_id: int | None = None
+) -> Assessment | None:
+    """The open draft that repeats the organisation's latest submitted assessment, if any.
+
+    `latest_id`: that assessment's ID, if the caller has read it already.
+    """
+    if latest_id is None:
+        latest = latest_submitted(session, organisation_id)
+        if latest is None:
+            return None
+        latest_id = latest.id
     return session.scalars(
         select(Assessment)
         .where(
             Assessment.organisation_id == organisation_id,
-            Assessment.previous_assessment_id == latest.id,
+            Assessment.previous_assessment_id == latest_id,
             Assessment.status == "draft",
         )
         .order_by(Assessment.id.desc())

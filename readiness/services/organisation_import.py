@@ -33,6 +33,7 @@ from readiness.services.organisation_export import FORMAT
 from readiness.services.organisation_export import READABLE_VERSIONS
 from readiness.services.organisation_export import schema_path
 from readiness.services.plan_transfer import load_plan
+from readiness.services.summary_repair import summarise_arrived
 
 MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
 
@@ -105,9 +106,13 @@ def _when(value: str | None) -> datetime | None:
 
 
 def import_organisation(
-    session: Session, data: dict[str, Any], origin: audit.Origin = audit.CLI
+    session: Session, data: dict[str, Any], origin: audit.Origin = audit.CLI, catalogue: Any = None
 ) -> Organisation:
-    """Load checked export data as a new organisation (one transaction); returns it."""
+    """Load checked export data as a new organisation (one transaction); returns it.
+
+    Submitted assessments get their summaries, scored with `catalogue`'s questionnaires where
+    this installation has the version, else read from their result documents.
+    """
     people: dict[str, User] = {}
     for member in data["members"]:
         email = normalise_email(member["email"])
@@ -176,6 +181,9 @@ def import_organisation(
                     updated_by_id=person(answer["updated_by"]),
                 )
             )
+        if assessment.status == "submitted":  # lists and history read the summary, not the result
+            session.flush()
+            summarise_arrived(session, assessment, catalogue, item["result"])
     plan = load_plan(session, organisation.id, data["plan"], person, ids)
     session.flush()
     # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch

@@ -10,15 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import selectinload
 
 from readiness.domain.aggregation.outcomes import TreeResult
 from readiness.domain.scoring import Scorecard
@@ -85,7 +85,7 @@ def clear_summary(session: Session, assessment: Assessment) -> None:
 class Page:
     """One page of a list: its items, the page number (from 1) and how many pages there are."""
 
-    items: list[Assessment]
+    items: list[Any]  # Assessment, or ListRow for the assessment list
     number: int
     pages: int
     total: int
@@ -101,13 +101,6 @@ class Page:
         return self.number + 1 if self.number < self.pages else None
 
 
-def _page(session: Session, query: Select[Any], total: int, number: int, per_page: int) -> Page:
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, number), pages)
-    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
-    return Page(items, number, pages, total)
-
-
 def _count(session: Session, organisation_id: int) -> int:
     return (
         session.scalar(
@@ -117,42 +110,123 @@ def _count(session: Session, organisation_id: int) -> int:
     )
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """One row of the assessment list: only what the list shows, read from its covering index."""
+
+    id: int
+    title: str
+    questionnaire_id: str
+    questionnaire_version: int
+    status: str
+    updated_at: datetime | None
+
+
 def assessment_page(
     session: Session, organisation_id: int, number: int = 1, per_page: int = PER_PAGE
 ) -> Page:
-    """A page of the organisation's assessments, most recently changed first."""
-    query = (
-        select(Assessment)
+    """A page of the organisation's assessments (as ListRow), most recently changed first.
+
+    Its rows are read from the (organisation, updated, id, …) covering index, never from the
+    table, whose rows carry the large result documents.
+    """
+    total = _count(session, organisation_id)
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    rows = session.execute(
+        select(
+            Assessment.id,
+            Assessment.title,
+            Assessment.questionnaire_id,
+            Assessment.questionnaire_version,
+            Assessment.status,
+            Assessment.updated_at,
+        )
         .where(Assessment.organisation_id == organisation_id)
-        .options(selectinload(Assessment.created_by))
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
     )
-    return _page(session, query, _count(session, organisation_id), number, per_page)
+    return Page([ListRow(*row) for row in rows], number, pages, total)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One assessment on a history page: what the history shows, read from a covering index."""
+
+    id: int
+    organisation_id: int
+    title: str
+    status: str
+    questionnaire_id: str
+    questionnaire_version: int
+    submitted_at: datetime | None
+    created_at: datetime | None
+    overall_level: int | None
+
+
+def _history_columns() -> tuple[Any, ...]:
+    return (
+        Assessment.id,
+        Assessment.organisation_id,
+        Assessment.title,
+        Assessment.status,
+        Assessment.questionnaire_id,
+        Assessment.questionnaire_version,
+        Assessment.submitted_at,
+        Assessment.created_at,
+        Assessment.overall_level,
+    )
+
+
+def _dated(item: HistoryItem) -> tuple[datetime, int]:
+    """The history order: the date it stands for (submission, else creation), then its ID."""
+    when = item.submitted_at if item.submitted_at is not None else item.created_at
+    return (when or datetime.min.replace(tzinfo=UTC), item.id)
 
 
 def history_page(
     session: Session, organisation_id: int, number: int | None = None, per_page: int = PER_PAGE
 ) -> Page:
-    """A page of the organisation's assessments by the date they stand for, oldest first.
+    """A page of the organisation's assessments (as HistoryItem) by the date they stand for.
 
-    Without a page number, the last page (the latest assessments). The page's IDs are chosen
-    from the (organisation, submitted, created) index alone, then only those rows are read.
+    Oldest first; without a page number, the last page (the latest assessments). Submitted
+    assessments are ranked by submission through the (organisation, status, submitted, …)
+    covering index, so only the drafts (few) and a window of submitted ones around the page are
+    read, never a table row: the page costs the same whatever the organisation holds.
     """
-    when = func.coalesce(Assessment.submitted_at, Assessment.created_at)
     total = _count(session, organisation_id)
     pages = max(1, math.ceil(total / per_page))
     number = pages if number is None else min(max(1, number), pages)
-    ids = list(
-        session.scalars(
-            select(Assessment.id)
-            .where(Assessment.organisation_id == organisation_id)
-            .order_by(when, Assessment.id)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
-        )
+    first = (number - 1) * per_page
+    base = select(*_history_columns()).where(Assessment.organisation_id == organisation_id)
+    drafts = sorted(
+        (HistoryItem(*r) for r in session.execute(base.where(Assessment.status == "draft"))),
+        key=_dated,
     )
-    rows = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))}
-    return Page([rows[i] for i in ids if i in rows], number, pages, total)
+    # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
+    # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
+    skip = max(0, first - len(drafts))
+    window = [
+        HistoryItem(*r)
+        for r in session.execute(
+            base.where(Assessment.status == "submitted")
+            .order_by(Assessment.submitted_at, Assessment.id)
+            .limit(per_page + len(drafts))
+            .offset(skip)
+        )
+    ]
+    placed = []
+    for rank, item in enumerate(window, start=skip):
+        before = sum(1 for d in drafts if _dated(d) < _dated(item))
+        placed.append((rank + before, item))
+    for rank, draft in enumerate(drafts):
+        # Exact for a draft dated within or after the window; one dated before it is counted
+        # before `first` either way (its rank is below d, the submitted before it at most skip).
+        submitted_before = skip + sum(1 for i in window if _dated(i) < _dated(draft))
+        placed.append((rank + submitted_before, draft))
+    items = [item for place, item in sorted(placed, key=lambda p: p[0]) if first <= place]
+    return Page(items[:per_page], number, pages, total)
 
 
 @dataclass(frozen=True)
@@ -167,8 +241,14 @@ class TrendPoint:
     pillars: dict[str, float | None]
 
 
-def trend(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> list[TrendPoint]:
-    """The latest `limit` submitted assessments' scores, oldest first, in two small queries."""
+def trend(
+    session: Session, organisation_id: int, limit: int = TREND_POINTS, pillars: bool = True
+) -> list[TrendPoint]:
+    """The latest `limit` submitted assessments' scores, oldest first, in two small queries.
+
+    With `pillars=False`, one query and no pillar scores (add them with `with_pillar_scores`):
+    for a caller that may not need them, such as a page whose chart is kept.
+    """
     latest = session.execute(
         select(
             Assessment.id,
@@ -181,27 +261,26 @@ def trend(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> 
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     ).all()
-    ids = [row.id for row in latest]
-    pillars: dict[int, dict[str, float | None]] = {i: {} for i in ids}
-    if ids:
+    points = [
+        TrendPoint(
+            r.id, r.questionnaire_id, r.questionnaire_version, r.submitted_at, r.overall_score, {}
+        )
+        for r in latest
+    ][::-1]
+    return with_pillar_scores(session, points) if pillars else points
+
+
+def with_pillar_scores(session: Session, points: list[TrendPoint]) -> list[TrendPoint]:
+    """The trend points with their pillar scores, read in one query."""
+    pillars: dict[int, dict[str, float | None]] = {p.assessment_id: {} for p in points}
+    if pillars:
         for assessment_id, key, value in session.execute(
             select(AssessmentScore.assessment_id, AssessmentScore.key, AssessmentScore.score).where(
-                AssessmentScore.assessment_id.in_(ids), AssessmentScore.kind == "pillar"
+                AssessmentScore.assessment_id.in_(list(pillars)), AssessmentScore.kind == "pillar"
             )
         ):
             pillars[assessment_id][key] = value
-    points = [
-        TrendPoint(
-            r.id,
-            r.questionnaire_id,
-            r.questionnaire_version,
-            r.submitted_at,
-            r.overall_score,
-            pillars[r.id],
-        )
-        for r in latest
-    ]
-    return points[::-1]
+    return [replace(p, pillars=pillars[p.assessment_id]) for p in points]
 
 
 def assessments_of(

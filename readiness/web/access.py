@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from readiness.db import get_session
 from readiness.extensions import login_manager
+from readiness.models import ROLES
 from readiness.models import Membership
 from readiness.models import Organisation
 from readiness.models import User
@@ -91,6 +92,16 @@ def user_memberships() -> list[Membership]:
     if "user_memberships" not in g:
         g.user_memberships = accounts.memberships_of(get_session(), current_user)
     return g.user_memberships
+
+
+def has_role(organisation_id: int, min_role: str) -> bool:
+    """Whether the signed-in user's role in the organisation is at least `min_role`.
+
+    For what a page offers (buttons, forms), from the memberships read once per request; the
+    services check the role again, in their transaction, when the action is taken.
+    """
+    membership = next((m for m in user_memberships() if m.organisation_id == organisation_id), None)
+    return membership is not None and ROLES.index(membership.role) >= ROLES.index(min_role)
 
 
 def current_membership() -> Membership | None:

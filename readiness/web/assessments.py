@@ -14,6 +14,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_datetime
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
@@ -22,8 +23,6 @@ from wtforms.fields.choices import SelectChoice
 
 from readiness import jobs
 from readiness.db import get_session
-from readiness.domain.plan_links import annotate
-from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
@@ -33,17 +32,15 @@ from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
-from readiness.services.crosswalks import assessment_crosswalks
-from readiness.services.plan_loop import adopted
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_export import DOWNLOADS as REPORT_DOWNLOADS
 from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
-from readiness.services.result_explain import explain
 from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.services.tree_results import tree_view
+from readiness.web.access import has_role
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
@@ -55,14 +52,17 @@ from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
-from readiness.web.crosswalk import crosswalk_set
 from readiness.web.forms import ActionForm
+from readiness.web.page_cache import digest
+from readiness.web.page_cache import fragment
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
 from readiness.web.question_markup import filled_sections
 from readiness.web.question_markup import section_form
+from readiness.web.results_page import results_body
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+LIST_PAGES = 64  # rendered pages of the assessment list kept per app
 
 
 def _lang() -> str:
@@ -71,15 +71,6 @@ def _lang() -> str:
 
 def _catalogue() -> Any:
     return current_app.extensions["catalogue"]
-
-
-def _crosswalks(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
-    """What the answers say about other instruments (e.g. the estimated MIIT 2024 level)."""
-    answers = service.load_answers(get_session(), assessment)
-    try:
-        return assessment_crosswalks(crosswalk_set(), q, answers, _lang())
-    except service.InvalidAnswer:  # an estimate is a bonus: never let it break the results
-        return []
 
 
 def _assessment(assessment_id: int, role: str) -> Assessment:
@@ -221,11 +212,7 @@ def _save_valid_part(
 
 
 def _has_role(assessment: Assessment, role: str) -> bool:
-    try:
-        accounts.require_role(get_session(), current_user, assessment.organisation_id, role)
-    except accounts.Forbidden:
-        return False
-    return True
+    return has_role(assessment.organisation_id, role)
 
 
 @bp.app_template_global()
@@ -240,10 +227,19 @@ def index() -> str:
     """The active organisation's assessments."""
     number = request.args.get("page", 1, type=int)
     pager = summaries.assessment_page(get_session(), g.organisation.id, number)
-    lang = _lang()
-    titles = {q.key: questionnaire_label(q.title.get(lang), q.version) for q in _catalogue().all()}
+    lang, catalogue = _lang(), _catalogue()
+    can_edit = g.membership.role in ("editor", "owner")
+    key = (lang, str(get_timezone()), id(catalogue), can_edit, digest(pager.items))
+
+    def render(_csrf: str) -> str:
+        titles = {q.key: questionnaire_label(q.title.get(lang), q.version) for q in catalogue.all()}
+        return render_template(
+            "assessments/_list_rows.html", assessments=pager.items, titles=titles, can_edit=can_edit
+        )
+
+    rows = fragment("assessment_list_rows", LIST_PAGES, key, render)
     return render_template(
-        "assessments/index.html", assessments=pager.items, pager=pager, titles=titles
+        "assessments/index.html", assessments=pager.items, pager=pager, rows=rows
     )
 
 
@@ -301,10 +297,12 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     if q.pillar(pillar_id) is None:
         abort(404)
     form_class = section_form(q, pillar_id, _lang())
-    form = form_class()
+    posted = request.method == "POST"
+    # Shown: the stored answers (the form is built once, not once empty and once filled).
+    form = form_class() if posted else _stored_form(form_class, assessment)
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
-    if form.validate_on_submit():
+    if posted and form.validate_on_submit():
         page = page_answers(form)
         outcome = service.save_answers(
             get_session(),
@@ -325,9 +323,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
             return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=pillar_id))
         conflicts = _conflict_rows(q, outcome.conflicts)
         form = _stored_form(form_class, assessment)
-    elif not form.is_submitted():
-        form = _stored_form(form_class, assessment)
-    elif not {"csrf_token", "base_revision"} & set(form.errors):
+    elif posted and not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = _save_valid_part(form, form_class, assessment, q)
     context = _fill_context(assessment, q, pillar_id)
     filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
@@ -429,33 +425,24 @@ def results(assessment_id: int) -> str | Response:
         flash(_("This assessment has not been submitted yet, so it has no results."), "info")
         return redirect(url_for(".index"))
     q = _questionnaire(assessment)
-    doc = service.stored_result(get_session(), assessment, _lang())
     lang = _lang()
     if q.is_tree:
         return render_template(
             "assessments/tree_results.html",
             assessment=assessment,
-            tv=tree_view(q, doc, lang),
+            tv=tree_view(q, service.stored_result(get_session(), assessment, lang), lang),
             reopen_form=ActionForm(formdata=None),
             can_reopen=_has_role(assessment, "owner"),
             downloads=_downloads(assessment, q),
         )
-    plan = adopted(get_session(), assessment.organisation_id)
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        doc={
-            **doc,
-            "recommendations": annotate(doc["recommendations"], plan),
-            "roadmap": annotate_roadmap(doc["roadmap"], plan),
-        },
-        ex=explain(q, doc, lang),
-        can_adopt=_has_role(assessment, "editor"),
-        levels={lv.level: lv.name.get(lang) for lv in q.levels},
+        questionnaire_title=q.title.get(lang),
+        questionnaire_version=q.version,
+        body=results_body(assessment, q, lang, _has_role(assessment, "editor")),
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),
-        crosswalks=_crosswalks(assessment, q),
-        prefill_form=ActionForm(formdata=None) if _may_edit(assessment) else None,
         downloads=_downloads(assessment, q),
     )
 

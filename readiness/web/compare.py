@@ -16,6 +16,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_date
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,9 +57,12 @@ from readiness.web.access import current_membership
 from readiness.web.access import member_required
 from readiness.web.forms import BaseForm
 from readiness.web.page_cache import app_cache
+from readiness.web.page_cache import digest
+from readiness.web.page_cache import fragment
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 COMPARISONS = 32  # computed comparisons of recent submissions kept per app
+HISTORY_PAGES = 32  # rendered history pages (chart and table) kept per app
 DOWNLOADS = {  # complete Content-Type headers
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -113,6 +117,13 @@ def default_repeat_title(organisation: str) -> str:
 def repeat_offer() -> dict[str, Any]:
     """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
 
+    def latest(organisation_id: int) -> Any:
+        """The organisation's latest submitted assessment, read once per request."""
+        memo = g.setdefault("latest_submitted", {})
+        if organisation_id not in memo:
+            memo[organisation_id] = service.latest_submitted(get_session(), organisation_id)
+        return memo[organisation_id]
+
     def repeat_draft_for(assessment: Any) -> Any:
         """The draft already repeating `assessment` (the latest submitted one), for editors."""
         membership = current_membership()
@@ -120,7 +131,10 @@ def repeat_offer() -> dict[str, Any]:
             return None
         if membership.role not in ("editor", "owner"):
             return None
-        draft = service.repeat_draft(get_session(), assessment.organisation_id)
+        newest = latest(assessment.organisation_id)
+        if newest is None or newest.id != assessment.id:
+            return None  # only the latest submitted one is repeated
+        draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment.id)
         return (
             draft if draft is not None and draft.previous_assessment_id == assessment.id else None
         )
@@ -135,8 +149,8 @@ def repeat_offer() -> dict[str, Any]:
             or membership.role not in ("editor", "owner")
         ):
             return None
-        latest = service.latest_submitted(get_session(), assessment.organisation_id)
-        if latest is None or latest.id != assessment.id:
+        newest = latest(assessment.organisation_id)
+        if newest is None or newest.id != assessment.id:
             return None
         form = RepeatForm(formdata=None)
         form.title.data = default_repeat_title(membership.organisation.name)
@@ -171,25 +185,39 @@ def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> Choose
 @member_required("viewer")
 def history() -> str:
     """The organisation's assessments over time (a page), trend chart, repeat and compare."""
-    session, catalogue = get_session(), _catalogue()
+    session, catalogue, lang = get_session(), _catalogue(), _lang()
     pager = summaries.history_page(session, g.organisation.id, request.args.get("page", type=int))
-    rows = service.history(pager.items, catalogue, _lang())
-    points = summaries.trend(session, g.organisation.id)
-    known = [(p, q) for p in points if (q := _known(p.questionnaire_id, p.questionnaire_version))]
-    # the chart's scale is 0-100 with pillars: format-2 results (native scales) stay out of it
-    known = [(p, q) for p, q in known if not q.is_tree]
+    rows = service.history(pager.items, catalogue, lang)
+    points = summaries.trend(session, g.organisation.id, pillars=False)  # scores: if rendered
+    shown = [
+        (r.assessment.id, r.assessment.title, r.assessment.status, r.when, r.questionnaire_title)
+        + (r.assessment.questionnaire_version, r.comparable, r.level, r.level_name)
+        for r in rows
+    ]
+    key = (g.organisation.id, lang, str(get_timezone()), id(catalogue), pager.number, pager.pages)
+    # A submission's scores never change: its ID and submission time stand for them.
+    key += (digest(shown), digest([(p.assessment_id, p.when) for p in points]))
+
+    def render(_csrf: str) -> str:
+        scored = summaries.with_pillar_scores(session, points)
+        known = [
+            (p, q) for p in scored if (q := _known(p.questionnaire_id, p.questionnaire_version))
+        ]
+        # the chart's scale is 0-100 with pillars: format-2 results (native scales) stay out of it
+        known = [(p, q) for p, q in known if not q.is_tree]
+        chart = history_chart([p for p, _q in known], [q for _p, q in known], lang)
+        return render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
+
     repeat_form = RepeatForm(formdata=None)
     repeat_form.title.data = default_repeat_title(g.organisation.name)
     return render_template(
         "compare/history.html",
-        rows=rows,
-        pager=pager,
-        chart=history_chart([p for p, _q in known], [q for _p, q in known], _lang()),
-        choose_form=_choose_form(rows),
+        body=fragment("history_bodies", HISTORY_PAGES, key, render),
         repeat_form=repeat_form,
         can_repeat=g.membership.role in ("editor", "owner") and bool(points),
-        repeat_draft=service.repeat_draft(get_session(), g.organisation.id),
-        lang=_lang(),
+        repeat_draft=service.repeat_draft(session, g.organisation.id, points[-1].assessment_id)
+        if points
+        else None,
     )
 
 
@@ -224,11 +252,12 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int]] | None:
-    """The comparison of the assessments named by ?ids=… and their IDs, oldest first.
+def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int], tuple[Any, ...]] | None:
+    """The comparison of the assessments named by ?ids=…, their IDs (oldest first), its key.
 
     None after flashing why they cannot be compared. The comparison is computed once per set of
-    submissions, language and organisation name, then kept (submissions never change).
+    submissions, language and organisation name, then kept (submissions never change); the key
+    names that, plus a digest of the plan it shows (the plan moves between requests).
     """
     asked = request.args.getlist("ids", type=int)
     found = summaries.assessments_of(get_session(), g.organisation.id, asked)
@@ -268,18 +297,22 @@ def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int]] | None
         return None
     if isinstance(view, PairView):  # the plan moves between requests: never part of the cache
         view = with_plan(get_session(), view, *items, organisation_id=g.organisation.id)
-    return view, ids
+        key = (*key, digest(view.plan_outcomes))
+    return view, ids, key
 
 
-def _tree_chosen(chosen: list[Any], lang: str) -> tuple[TreeComparison, list[int]] | None:
-    """The comparison of format-2 assessments (all of one questionnaire), oldest first."""
+def _tree_chosen(
+    chosen: list[Any], lang: str
+) -> tuple[TreeComparison, list[int], tuple[Any, ...]] | None:
+    """The comparison of format-2 assessments (all of one questionnaire), oldest first; its page
+    is rendered each time, so it has no key."""
     ordered = sorted(chosen, key=lambda a: (service.submitted_at_or_created(a), a.id))
     try:
         view = compare_trees(get_session(), ordered, _catalogue(), lang)
     except NotTreeComparable:
         flash(_("Assessments of different questionnaires cannot be compared."), "error")
         return None
-    return view, list(view.ids)
+    return view, list(view.ids), ()
 
 
 def _downloads(ids: list[int]) -> list[tuple[str, str]]:
@@ -296,12 +329,18 @@ def compare() -> str | Response:
     chosen = _chosen()
     if chosen is None:
         return redirect(url_for(".history"))
-    view, ids = chosen
+    view, ids, key = chosen
     if isinstance(view, TreeComparison):
         csv_link = [("CSV", url_for(".report", fmt="csv", ids=ids))]
         return render_template("compare/tree.html", view=view, downloads=csv_link)
-    template = "compare/pair.html" if isinstance(view, PairView) else "compare/series.html"
-    return render_template(template, view=view, downloads=_downloads(ids))
+    part = "pair" if isinstance(view, PairView) else "series"
+    body = fragment(
+        "comparison_bodies",
+        COMPARISONS,
+        key,
+        lambda _csrf: render_template(f"compare/_{part}.html", view=view),
+    )
+    return render_template(f"compare/{part}.html", view=view, body=body, downloads=_downloads(ids))
 
 
 @bp.route("/report.<fmt>")
@@ -313,7 +352,7 @@ def report(fmt: str) -> Response:
     chosen = _chosen()
     if chosen is None:
         return redirect(url_for(".history"))
-    view, ids = chosen
+    view, ids, _key = chosen
     if isinstance(view, TreeComparison):
         if fmt != "csv":
             abort(404)  # a format-2 comparison is offered as its page and a CSV

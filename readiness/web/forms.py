@@ -6,8 +6,12 @@ The questionnaire section forms are built from the data by `build_section_form` 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from babel.support import Translations
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -21,6 +25,7 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import EqualTo
@@ -63,6 +68,12 @@ def _input_filter(field_class: type) -> Any:
     return None
 
 
+@lru_cache(maxsize=8)
+def _wtforms_messages(locale: Any) -> Translations:
+    """WTForms' own messages in `locale`, read from disk once (Flask-WTF reads them per request)."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class BaseForm(FlaskForm):
     """The base of every form: text is cleaned on input (control characters, outer whitespace).
 
@@ -78,6 +89,12 @@ class BaseForm(FlaskForm):
                 filters = [extra, *unbound_field.kwargs.get("filters", ())]
                 options = {**options, "filters": filters}
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' messages in the page's language, loaded once per language."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)  # type: ignore[misc]
+            return _wtforms_messages(get_locale())  # as Flask-WTF loads them: by Babel locale
 
 
 def id_field(label: Any) -> IntegerField:

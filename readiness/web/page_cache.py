@@ -3,10 +3,16 @@
 A submission never changes (reopening and submitting again gives it a new submission time), so
 whatever is derived from it can be kept under a key that names the submission: its ID, its
 submission time, the language and the organisation's name. Bounded, so memory stays flat.
+
+`fragment` keeps rendered HTML the same way, keyed by everything it shows (the caller passes a
+digest of what may change: the plan, the rows of a list); the signed-in user's CSRF token is
+put in after the cache, never kept in it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,8 +22,14 @@ from typing import Generic
 from typing import TypeVar
 
 from flask import current_app
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from markupsafe import escape
 
 T = TypeVar("T")
+# Stands for the reader's CSRF token in kept fragments; random per process, so that no text a
+# user typed (a title, a comment) can contain it and be replaced.
+CSRF_SLOT = f"__csrf_{secrets.token_hex(8)}__"
 
 
 class PageCache(Generic[T]):
@@ -52,3 +64,16 @@ def app_cache(name: str, size: int) -> PageCache[Any]:
     """The current app's cache called `name` (each app has its own, like its database)."""
     caches = current_app.extensions.setdefault("page_caches", {})
     return caches.setdefault(name, PageCache(size))
+
+
+def digest(value: Any) -> str:
+    """A short, stable fingerprint of plain data (tuples, lists, dataclasses, datetimes)."""
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
+
+
+def fragment(name: str, size: int, key: Hashable, render: Callable[[str], str]) -> Markup:
+    """Rendered HTML kept under `key`; `render(csrf)` writes `csrf` where a form's token goes."""
+    html = app_cache(name, size).get_or_make(key, lambda: str(render(CSRF_SLOT)))
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, str(escape(generate_csrf())))
+    return Markup(html)  # noqa: S704 - rendered by our autoescaping templates

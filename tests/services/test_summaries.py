@@ -167,3 +167,27 @@ def test_a_second_submit_of_a_stale_draft_is_refused(db_session, team, mini):
     finally:
         other.close()
     assert len(_rows(db_session, draft)) == len(mini.pillars) + len(mini.challenge_areas)
+
+
+def test_history_pages_match_the_date_order_with_drafts_among_them(db_session, team, mini):
+    """Every page, every page size: the same rows as sorting all of them by date, then ID."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    days = [5, 1, 9, 3, 3, 12, 7, 0, 10, 3, 8, 6]  # submitted ones (ties on day 3)
+    made = []
+    for n, day in enumerate(days):
+        assessment = _submitted(db_session, team, mini, 1 + n % 5)
+        assessment.submitted_at = start + timedelta(days=day)
+        made.append(assessment)
+    for day in (2, 3, 11, 20, -1):  # drafts, dated by creation, among and around them
+        draft = service.start_assessment(db_session, team["org"], mini, team["owner"], "draft")
+        draft.created_at = start + timedelta(days=day)
+        made.append(draft)
+    db_session.commit()
+    expected = [a.id for a in sorted(made, key=lambda a: (a.submitted_at or a.created_at, a.id))]
+    for per_page in (1, 2, 3, 4, 5, 7, 25):
+        pages = -(-len(expected) // per_page)
+        for number in range(1, pages + 1):
+            page = summaries.history_page(db_session, team["org"].id, number, per_page)
+            assert [i.id for i in page.items] == expected[(number - 1) * per_page :][:per_page]
+        last = summaries.history_page(db_session, team["org"].id, None, per_page)
+        assert (last.number, last.pages) == (pages, pages)

@@ -282,11 +282,11 @@ def test_queries_per_page_do_not_grow_with_questions(app, login, db_session):
         assert _queries(app, client, f"/assessments/{small}/{page}") == _queries(
             app, client, f"/assessments/{big}/{page}"
         )
-    for assessment_id in (small, big):
+    results = []
+    for assessment_id in (small, big):  # each measured as the latest (a repeat may be offered)
         client.post(f"/assessments/{assessment_id}/submit", data={"confirm_incomplete": "y"})
-    assert _queries(app, client, f"/assessments/{small}/results") == _queries(
-        app, client, f"/assessments/{big}/results"
-    )
+        results.append(_queries(app, client, f"/assessments/{assessment_id}/results"))
+    assert results[0] == results[1]
 
 
 def _hidden_revision(html: str) -> str:
