@@ -26,6 +26,7 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.collaboration_report import collaboration_report
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
@@ -113,8 +114,14 @@ class ReportData:
     @property
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
-        return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+        # The provenance is in it too: confirming an on-site evaluation changes the cover.
+        text = repr((self.plan, sorted(self.provenance.items())))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
+    # How the assessment was made (self, on-site: by whom, reviewed?) and, for several
+    # respondents, where they disagreed and how it was settled (services.collaboration_report).
+    provenance: dict[str, Any] = field(default_factory=dict)
+    disagreements: tuple[dict[str, Any], ...] = ()
 
     @property
     def title(self) -> str:
@@ -381,4 +388,6 @@ def assessment_report_data(
     actions = session.scalars(
         select(PlanAction).where(PlanAction.organisation_id == assessment.organisation_id)
     ).all()
-    return replace(data, plan=tuple(plan_rows(actions, data.lang)))
+    with use_language(data.lang):
+        made = collaboration_report(session, questionnaire, assessment, data.lang)
+    return replace(data, plan=tuple(plan_rows(actions, data.lang)), **made)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.services.official import official
 
 PER_PAGE = 25  # rows of a paginated list
 MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
@@ -153,7 +154,11 @@ def trend(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> 
             Assessment.submitted_at,
             Assessment.overall_score,
         )
-        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == "submitted",
+            official(),
+        )
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     ).all()
