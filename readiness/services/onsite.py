@@ -120,6 +120,7 @@ def review_answer(
     _reviewable(session, assessment, user)
     if verdict not in VERDICTS:
         raise assessments.InvalidAnswer(f"unknown verdict: {verdict}")
+    note = note or ""
     if verdict == "disputed" and not note.strip():
         raise DisputeNeedsNote("Say in a note what is wrong with this answer.")
     if question_id not in assessments.load_answers(session, assessment):

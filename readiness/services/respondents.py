@@ -324,6 +324,7 @@ def settle(
     _require_kind(assessment)
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
+    note = note or ""
     if not note.strip():
         raise NoteRequired("Say in a note why this answer was chosen.")
     if given.status is None:

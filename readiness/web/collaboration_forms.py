@@ -114,7 +114,7 @@ def assign_form(members: Mapping[int, str], pillars: list[tuple[str, str]]) -> t
             AssignForm,
             f"pillars_{user_id}",
             CheckboxListField(
-                _l("Pillars (none ticked: all)"), choices=pillars, validate_choice=True
+                _l("Pillars (none ticked: all)"), choices=[SelectChoice(p, t) for p, t in pillars]
             ),
         )
     return AssignForm

@@ -105,7 +105,12 @@ def verdict(assessment_id: int, question_id: str) -> Response:
         return redirect(target)
     try:
         service.review_answer(
-            get_session(), assessment, current_user, question_id, form.verdict.data, form.note.data
+            get_session(),
+            assessment,
+            current_user,
+            question_id,
+            form.verdict.data,
+            form.note.data or "",
         )
         flash(_("Verdict saved."), "success")
     except service.DisputeNeedsNote:
