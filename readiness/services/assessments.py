@@ -414,8 +414,12 @@ def submit(
     questionnaire: Questionnaire,
     user: User,
     confirm_incomplete: bool = False,
+    consolidated: bool = False,
 ) -> Assessment:
     """Lock the answers, score them and store the result document in every questionnaire language.
+
+    A several-respondent assessment is submitted only through its consolidation
+    (services.respondents.submit_consolidated passes `consolidated`).
 
     :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
     :raises AssessmentLocked: it is submitted already (also by a concurrent submit: the row lock
@@ -426,7 +430,7 @@ def submit(
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
-    if assessment.kind == "on_site":
+    if not consolidated:
         check_filler(assessment, user)
     answers = load_answers(session, assessment)
     answer_values = answer_set(questionnaire, answers)

@@ -388,7 +388,9 @@ def submit_consolidated(
                 revision=assessment.revision + 1,
             )
         )
-    return assessments.submit(session, assessment, questionnaire, user, confirm_incomplete=True)
+    return assessments.submit(
+        session, assessment, questionnaire, user, confirm_incomplete=True, consolidated=True
+    )
 
 
 def disagreements(
