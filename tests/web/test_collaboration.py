@@ -108,6 +108,8 @@ def test_on_site_evaluation_reviewed_and_confirmed_by_the_firm(login, team):
     assert (
         carl.post(f"/assessments/{aid}/submit", data={"confirm_incomplete": "y"}).status_code == 302
     )
+    history = owner.get("/compare/history").text
+    assert "On-site evaluation · awaiting review" in history
     results = owner.get(f"/assessments/{aid}/results").text
     assert "On-site evaluation by Carl" in results and "not yet the official result" in results
     assert carl.get(f"/assessments/{aid}/on-site-review").status_code == 200
