@@ -20,6 +20,36 @@ def _text(questionnaire: Questionnaire, question_id: str, given: PageAnswer, lan
     return answer_text(question, given.value, given.status or "unanswered", lang)
 
 
+def disagreements(
+    session: Session, assessment: Assessment, questionnaire: Questionnaire
+) -> list[dict[str, Any]]:
+    """For reports: each disputed or settled question, every answer given and how it was settled."""
+    if assessment.kind != respondents.KIND:
+        return []
+    parts = respondents.respondents_of(session, assessment)
+    names = {r.id: r.user.name for r in parts}
+    rows = []
+    for row in respondents.consolidate_submitted(session, assessment, questionnaire, parts):
+        if not (row.spread.disputed or row.settlement is not None):
+            continue
+        settlement = row.settlement
+        rows.append(
+            {
+                "question_id": row.question_id,
+                "given": [
+                    (names.get(rid, "?"), answer, row.spread.levels.get(rid))
+                    for rid, answer in row.given.items()
+                ],
+                "spread": row.spread.spread,
+                "disputed": row.spread.disputed,
+                "settled": row.consolidated,
+                "note": settlement.note if settlement else "",
+                "by": settlement.settled_by.name if settlement and settlement.settled_by else "",
+            }
+        )
+    return rows
+
+
 def kind_label(kind: str) -> str:
     """The kind of assessment in the current language."""
     return {
@@ -42,7 +72,7 @@ def collaboration_report(
         "disputed": made.disputed,
     }
     rows = []
-    for row in respondents.disagreements(session, assessment, questionnaire):
+    for row in disagreements(session, assessment, questionnaire):
         qid = row["question_id"]
         rows.append(
             {

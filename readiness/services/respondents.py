@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import select
@@ -268,16 +267,16 @@ def consolidation(
     respondents = respondents_of(session, assessment)
     if any(r.user_id == user.id and r.submitted_at is None for r in respondents):
         raise PartNotSubmitted("Submit your own part first: the others' answers stay hidden.")
-    return _consolidate(session, assessment, questionnaire, respondents)
+    return consolidate_submitted(session, assessment, questionnaire, respondents)
 
 
-def _consolidate(
+def consolidate_submitted(
     session: Session,
     assessment: Assessment,
     questionnaire: Questionnaire,
     respondents: list[Respondent],
 ) -> list[QuestionConsolidation]:
-    """The consolidation over the submitted parts only (drafts are nobody else's business)."""
+    """The consolidation over the submitted parts only, without a member check (reports)."""
     submitted = [r.id for r in respondents if r.submitted_at is not None]
     rows = session.scalars(
         select(RespondentAnswer).where(RespondentAnswer.respondent_id.in_(submitted))
@@ -391,33 +390,3 @@ def submit_consolidated(
     return assessments.submit(
         session, assessment, questionnaire, user, confirm_incomplete=True, consolidated=True
     )
-
-
-def disagreements(
-    session: Session, assessment: Assessment, questionnaire: Questionnaire
-) -> list[dict[str, Any]]:
-    """For reports: each disputed or settled question, every answer given and how it was settled."""
-    if assessment.kind != KIND:
-        return []
-    respondents = respondents_of(session, assessment)
-    names = {r.id: r.user.name for r in respondents}
-    rows = []
-    for row in _consolidate(session, assessment, questionnaire, respondents):
-        if not (row.spread.disputed or row.settlement is not None):
-            continue
-        settlement = row.settlement
-        rows.append(
-            {
-                "question_id": row.question_id,
-                "given": [
-                    (names.get(rid, "?"), answer, row.spread.levels.get(rid))
-                    for rid, answer in row.given.items()
-                ],
-                "spread": row.spread.spread,
-                "disputed": row.spread.disputed,
-                "settled": row.consolidated,
-                "note": settlement.note if settlement else "",
-                "by": settlement.settled_by.name if settlement and settlement.settled_by else "",
-            }
-        )
-    return rows

@@ -13,6 +13,7 @@ from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import respondents as service
 from readiness.services.assessments import PageAnswer
+from readiness.services.collaboration_report import disagreements
 from tests.assessment_data import MINI
 
 A = assessments.ANSWERED
@@ -150,7 +151,7 @@ def test_consolidation_flags_two_levels_apart_and_owner_settles_then_submits(
     assert stored["technology.rd"].value == 2
     assert stored["data.governance"].value == "owner_named"
     assert stored["technology.patents"].value is True  # only Pat answered: his answer is taken
-    report = service.disagreements(db_session, done, mini)
+    report = disagreements(db_session, done, mini)
     assert [r["question_id"] for r in report] == ["technology.rd"]
     assert report[0]["note"] == "Walked the floor" and report[0]["spread"] == 3
     assert sorted(lv for _n, _a, lv in report[0]["given"]) == [1, 4]
