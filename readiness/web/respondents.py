@@ -25,6 +25,7 @@ from readiness.models import Respondent
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import respondents as service
+from readiness.services.assessments import PageAnswer
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.web.answer_text import describe_answer
@@ -35,6 +36,7 @@ from readiness.web.assessment_forms import page_answers
 from readiness.web.collaboration_forms import SettleForm
 from readiness.web.collaboration_forms import assign_form
 from readiness.web.collaboration_forms import assignments
+from readiness.web.collaboration_forms import encode
 from readiness.web.collaboration_forms import settle_choices
 from readiness.web.collaboration_forms import settled_answer
 from readiness.web.forms import ActionForm
@@ -226,6 +228,9 @@ def _consolidation_rows(
         given = [(names.get(rid, "?"), a) for rid, a in row.given.items()]
         form = SettleForm(formdata=None, prefix=answer_name(row.question_id))
         form.answer.choices = settle_choices(question, given, lang)
+        if row.consolidated.status is not None:  # preselect what would be submitted now
+            current = row.consolidated
+            form.answer.data = encode(PageAnswer(current.status, current.value))
         out.append(
             {
                 "row": row,
