@@ -15,7 +15,9 @@ from readiness.models import Base
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
+from readiness.services import onsite
 from readiness.services import plans
+from readiness.services import respondents
 from readiness.services import share_links
 from readiness.services import tokens
 from readiness.services.backup import public_config
@@ -59,6 +61,16 @@ def _installation(db_session) -> None:
     accounts.create_invitation(db_session, owner, org.id, "viewer")
     audit.record(db_session, "sign_in", actor=owner, origin=audit.Origin("10.0.0.1", "test"))
     plans.create_action(db_session, org, owner, plans.ActionFields("网络改造", owner_id=editor.id))
+    visit = assessments.start_assessment(db_session, org, q, editor, "On site", kind="on_site")
+    assessments.save_answers(db_session, visit, q, page, visit.revision, editor)
+    assessments.submit(db_session, visit, q, editor, confirm_incomplete=True)
+    onsite.review_answer(db_session, visit, owner, "data.governance", "disputed", "仅一条产线")
+    team = assessments.start_assessment(db_session, org, q, owner, "Team", kind="respondents")
+    respondents.assign(db_session, team, owner, {editor.id: ["data"]})
+    part = respondents.respondent_for(db_session, team, editor)
+    respondents.save_own_answers(db_session, part, q, page, part.revision, editor)
+    given = assessments.PageAnswer("answered", 2)
+    respondents.settle(db_session, team, q, owner, "data.governance", given, "见现场")
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:

@@ -20,6 +20,7 @@ from readiness.models import PlanAction
 from readiness.models import User
 from readiness.services import assessments
 from readiness.services import comparisons
+from readiness.services import onsite
 from readiness.services import plans
 from readiness.services.organisation_export import SCHEMA_PATH
 from tests import factories
@@ -46,6 +47,12 @@ def _firm(db_session, app):
     assessments.submit(db_session, first, q, owner, confirm_incomplete=True)
     comparisons.repeat_assessment(db_session, org, editor, app.extensions["catalogue"], "2026")
     _plan(db_session, org, first, owner, editor)
+    visit = assessments.start_assessment(db_session, org, q, editor, "On site", kind="on_site")
+    page = {"data.governance": assessments.PageAnswer("answered", 2)}
+    assessments.save_answers(db_session, visit, q, page, visit.revision, editor)
+    assessments.submit(db_session, visit, q, editor, confirm_incomplete=True)
+    onsite.review_answer(db_session, visit, owner, "data.governance", "confirmed", "")
+    onsite.confirm(db_session, visit, owner)
     return org
 
 
@@ -96,7 +103,9 @@ def _export(runner, org_id: int, path) -> dict:
 def test_round_trip_into_an_empty_installation(app, db_session, databases, tmp_path) -> None:
     org = _firm(db_session, app)
     first = _export(app.test_cli_runner(), org.id, tmp_path / "one.zip")
-    assert [a["previous"] for a in first["assessments"]] == [None, "a1"]
+    assert [a["previous"] for a in first["assessments"]] == [None, "a1", None]
+    visit = first["assessments"][2]
+    assert (visit["kind"], visit["confirmed_by"]) == ("on_site", "boss@example.com")
     plan = first["plan"]
     assert [a["status"] for a in plan] == ["in_progress", "dropped", "done"]
     assert plan[0]["owner"] == "ed@example.com" and plan[0]["source_assessment"] == "a1"

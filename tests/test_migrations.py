@@ -75,3 +75,39 @@ def test_cli_db_upgrade_and_downgrade(tmp_path) -> None:
     result = runner.invoke(cli, ["db", "downgrade", "base"])
     assert result.exit_code == 0, result.output
     assert _tables(url) <= {"alembic_version"}
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(databases) -> None:
+    """i14b rebuilds `assessments` on SQLite (batch mode): its answers and scores must survive,
+    and existing assessments become self-assessments."""
+    import sqlalchemy as sa
+
+    with databases.empty() as url:
+        migrate.upgrade(url, "i17a")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO organisations (id, name, profile, created_at)"
+                " VALUES (1, 'A', '{}', '2024-01-01')",
+                "INSERT INTO assessments (id, organisation_id, questionnaire_id,"
+                " questionnaire_version, title, status, profile, revision, created_at, updated_at)"
+                " VALUES (1, 1, 'q', 1, 't', 'draft', '{}', 1, '2024-01-01', '2024-01-01')",
+                "INSERT INTO answers (id, assessment_id, question_id, value, status, comment,"
+                " evidence, updated_at, revision)"
+                " VALUES (1, 1, 'x.y', '3', 'answered', '', '', '2024-01-01', 1)",
+            ):
+                conn.execute(sa.text(statement))
+        engine.dispose()
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            answers = conn.execute(sa.text("SELECT question_id FROM answers")).scalars().all()
+            kinds = conn.execute(sa.text("SELECT kind FROM assessments")).scalars().all()
+        engine.dispose()
+        assert answers == ["x.y"] and kinds == ["self"]
+        migrate.downgrade(url, "i17a")
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            answers = conn.execute(sa.text("SELECT question_id FROM answers")).scalars().all()
+        engine.dispose()
+        assert answers == ["x.y"]

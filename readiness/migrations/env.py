@@ -54,6 +54,23 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    """Turn SQLite's foreign keys off for the migrations, on again after (checked first).
+
+    Batch mode rebuilds a table by copying it, dropping the old one and renaming the copy;
+    with foreign keys on, dropping the old table would cascade-delete every row that refers
+    to it (all answers, scores … when `assessments` is rebuilt). SQLite ignores the pragma
+    inside a transaction, so it is set before the migrations' transaction and after it.
+    """
+    if on:
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        conn.commit()
+        if broken:
+            raise RuntimeError(f"migrations left rows with broken references: {broken[:5]}")
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    conn.commit()
+
+
 def run_migrations_online() -> None:
     """Run the migrations against the database."""
     connection = config.attributes.get("connection")
@@ -65,9 +82,14 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                _foreign_keys(conn, on=False)
             _configure(conn)
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                _foreign_keys(conn, on=True)
     finally:
         engine.dispose()
 

@@ -6,12 +6,17 @@ from readiness.models.accounts import Membership
 from readiness.models.accounts import Organisation
 from readiness.models.accounts import User
 from readiness.models.assessments import ANSWER_STATUSES
+from readiness.models.assessments import ASSESSMENT_KINDS
 from readiness.models.assessments import ASSESSMENT_STATUSES
 from readiness.models.assessments import Answer
 from readiness.models.assessments import Assessment
 from readiness.models.assessments import AssessmentScore
 from readiness.models.assessments import ShareLink
 from readiness.models.base import Base
+from readiness.models.collaboration import OnSiteReview
+from readiness.models.collaboration import Respondent
+from readiness.models.collaboration import RespondentAnswer
+from readiness.models.collaboration import Settlement
 from readiness.models.plans import ACTION_STATUSES
 from readiness.models.plans import PlanAction
 from readiness.models.plans import PlanActionChange
@@ -24,6 +29,7 @@ __all__ = [
     "PlanAction",
     "PlanActionChange",
     "ANSWER_STATUSES",
+    "ASSESSMENT_KINDS",
     "ASSESSMENT_STATUSES",
     "ROLES",
     "TOKEN_SCOPES",
@@ -35,7 +41,11 @@ __all__ = [
     "Base",
     "Invitation",
     "Membership",
+    "OnSiteReview",
     "Organisation",
+    "Respondent",
+    "RespondentAnswer",
+    "Settlement",
     "ShareLink",
     "User",
 ]

@@ -27,6 +27,9 @@ from readiness.models.base import UTCDateTime
 from readiness.models.base import utcnow
 
 ASSESSMENT_STATUSES = ("draft", "submitted")
+# self: filled in by the firm; on_site: by a consultant on the firm's behalf (official once the
+# firm has reviewed it); respondents: several members answer apart, the owner consolidates.
+ASSESSMENT_KINDS = ("self", "on_site", "respondents")
 ANSWER_STATUSES = ("answered", "not_applicable", "dont_know")
 
 
@@ -36,6 +39,7 @@ class Assessment(TimestampMixin, Base):
     __tablename__ = "assessments"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        CheckConstraint("kind IN ('self', 'on_site', 'respondents')", name="kind"),
         # Lists, the dashboard, history and the trend read pages of these in index order, so
         # their cost does not grow with the organisation's assessments.
         # Covering the list page: its rows come from the index alone, never from the table
@@ -49,6 +53,8 @@ class Assessment(TimestampMixin, Base):
             "questionnaire_id",
             "questionnaire_version",
             "title",
+            "kind",
+            "confirmed_at",
         ),
         Index("ix_assessments_previous", "previous_assessment_id"),  # the open repeat
         # Covering history pages and the trend: submitted ones in submission order, the drafts.
@@ -64,6 +70,8 @@ class Assessment(TimestampMixin, Base):
             "overall_score",
             "overall_level",
             "title",
+            "kind",
+            "confirmed_at",
         ),
         Index("ix_assessments_org_dates", "organisation_id", "submitted_at", "created_at"),
     )
@@ -91,10 +99,17 @@ class Assessment(TimestampMixin, Base):
     previous_assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )
+    kind: Mapped[str] = mapped_column(String(20), default="self", server_default="self")
+    # An on-site evaluation counts as the firm's official result once the firm confirmed it.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     organisation: Mapped[Organisation] = relationship(back_populates="assessments")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
     previous_assessment: Mapped[Assessment | None] = relationship(remote_side=[id])
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="Answer.id"

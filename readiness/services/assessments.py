@@ -9,6 +9,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +26,10 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import recommend
 from readiness.domain.results import result_document
 from readiness.domain.scoring import score
+from readiness.models import ASSESSMENT_KINDS
 from readiness.models import Answer
 from readiness.models import Assessment
+from readiness.models import OnSiteReview
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.models.base import utcnow
@@ -68,6 +71,14 @@ class NotApplicableWithoutReason(AssessmentError):
     def __init__(self, questions: list[str]) -> None:
         self.questions = questions
         super().__init__(f"{len(questions)} 'not applicable' answers have no reason.")
+
+
+class NotTheEvaluator(AssessmentError):
+    """Only the consultant who makes an on-site evaluation fills it in and submits it."""
+
+
+class AnswersFromRespondents(AssessmentError):
+    """A several-respondent assessment is answered by its respondents, not on the shared pages."""
 
 
 class InvalidAnswer(AssessmentError):
@@ -182,9 +193,16 @@ def start_assessment(
     user: User,
     title: str,
     previous: Assessment | None = None,
+    kind: str = "self",
 ) -> Assessment:
-    """A new draft of `questionnaire` for the organisation (editors), with its profile copied."""
+    """A new draft of `questionnaire` for the organisation (editors), with its profile copied.
+
+    `kind` "on_site" records the user as the consultant evaluating on the firm's behalf;
+    "respondents" collects several members' answers apart (see services.respondents).
+    """
     require_role(session, user, organisation.id, "editor")
+    if kind not in ASSESSMENT_KINDS:
+        raise InvalidAnswer(f"unknown kind of assessment: {kind}")
     if previous is not None and previous.organisation_id != organisation.id:
         raise NotFound("No such assessment.")
     assessment = Assessment(
@@ -197,10 +215,23 @@ def start_assessment(
         created_by_id=user.id,
         revision=1,
         previous_assessment_id=previous.id if previous is not None else None,
+        kind=kind,
     )
     session.add(assessment)
     session.commit()
     return assessment
+
+
+def check_filler(assessment: Assessment, user: User) -> None:
+    """Raise unless `user` may fill in the assessment's shared answers.
+
+    :raises NotTheEvaluator: an on-site evaluation, and the user is not its consultant.
+    :raises AnswersFromRespondents: a several-respondent assessment (answered per respondent).
+    """
+    if assessment.kind == "on_site" and assessment.created_by_id != user.id:
+        raise NotTheEvaluator("Only the consultant who makes this on-site evaluation fills it in.")
+    if assessment.kind == "respondents":
+        raise AnswersFromRespondents("Each respondent answers this assessment on their own page.")
 
 
 def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
@@ -213,7 +244,7 @@ def load_answers(session: Session, assessment: Assessment) -> dict[str, Answer]:
     return {a.question_id: a for a in rows}
 
 
-def _check(questionnaire: Questionnaire, question_id: str, given: PageAnswer) -> None:
+def check_answer(questionnaire: Questionnaire, question_id: str, given: PageAnswer) -> None:
     """Raise InvalidAnswer unless the page answer fits the question."""
     question = questionnaire.question(question_id)
     if question is None:
@@ -258,8 +289,9 @@ def save_answers(
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is submitted; reopen it to change answers.")
+    check_filler(assessment, user)
     for question_id, given in page.items():
-        _check(questionnaire, question_id, given)
+        check_answer(questionnaire, question_id, given)
     stored = load_answers(session, assessment)
     new_revision = assessment.revision + 1
     saved: list[str] = []
@@ -388,8 +420,12 @@ def submit(
     questionnaire: Questionnaire,
     user: User,
     confirm_incomplete: bool = False,
+    consolidated: bool = False,
 ) -> Assessment:
     """Lock the answers, score them and store the result document in every questionnaire language.
+
+    A several-respondent assessment is submitted only through its consolidation
+    (services.respondents.submit_consolidated passes `consolidated`).
 
     :raises IncompleteAssessment: questions are unanswered and `confirm_incomplete` is False.
     :raises AssessmentLocked: it is submitted already (also by a concurrent submit: the row lock
@@ -400,6 +436,8 @@ def submit(
     require_role(session, user, assessment.organisation_id, "editor")
     if assessment.status != "draft":
         raise AssessmentLocked("This assessment is already submitted.")
+    if not consolidated:
+        check_filler(assessment, user)
     answers = load_answers(session, assessment)
     answer_values = answer_set(questionnaire, answers)
     unexplained = missing_reasons(questionnaire, answer_values)
@@ -479,6 +517,9 @@ def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
     assessment.status = "draft"
     assessment.result = None
     clear_summary(session, assessment)
+    # An on-site evaluation goes back to its consultant: the firm reviews the new answers again.
+    assessment.confirmed_at = assessment.confirmed_by_id = None
+    session.execute(delete(OnSiteReview).where(OnSiteReview.assessment_id == assessment.id))
     assessment.submitted_at = None
     assessment.submitted_by_id = None
     assessment.revision += 1

@@ -38,6 +38,7 @@ from readiness.services.assessments import answer_set
 from readiness.services.assessments import load_answers
 from readiness.services.assessments import page_answer
 from readiness.services.assessments import start_assessment
+from readiness.services.official import official
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 
@@ -146,7 +147,11 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     """The organisation's most recently submitted assessment, or None."""
     return session.scalars(
         select(Assessment)
-        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == "submitted",
+            official(),
+        )
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(1)
     ).first()

@@ -106,6 +106,9 @@ def _assessment(a: Assessment, refs: dict[int, str], emails: dict[int, str]) -> 
         "submitted_by": emails.get(a.submitted_by_id),
         "previous": refs.get(a.previous_assessment_id),
         "result": a.result,
+        "kind": a.kind,
+        "confirmed_at": timestamp(a.confirmed_at),
+        "confirmed_by": emails.get(a.confirmed_by_id),
         "answers": [
             {
                 "question_id": r.question_id,

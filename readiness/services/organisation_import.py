@@ -163,6 +163,9 @@ def import_organisation(
             submitted_by_id=person(item["submitted_by"]),
             previous_assessment_id=ids.get(item["previous"]) if item["previous"] else None,
             result=item["result"],
+            kind=item.get("kind", "self"),
+            confirmed_at=_when(item.get("confirmed_at")),
+            confirmed_by_id=person(item.get("confirmed_by")),
         )
         session.add(assessment)
         session.flush()

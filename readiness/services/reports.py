@@ -28,6 +28,7 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.collaboration_report import collaboration_report
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
@@ -117,9 +118,15 @@ class ReportData:
     @property
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
-        return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+        # The provenance is in it too: confirming an on-site evaluation changes the cover.
+        text = repr((self.plan, sorted(self.provenance.items())))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
+    # How the assessment was made (self, on-site: by whom, reviewed?) and, for several
+    # respondents, where they disagreed and how it was settled (services.collaboration_report).
+    provenance: dict[str, Any] = field(default_factory=dict)
+    disagreements: tuple[dict[str, Any], ...] = ()
 
     @property
     def title(self) -> str:
@@ -394,10 +401,13 @@ def assessment_report_data(
     # Recommendations as the results page shows them: done actions left out, others marked.
     adopted = as_adopted(actions)
     recommendations = annotate(data.recommendations, adopted)
+    with use_language(data.lang):
+        made = collaboration_report(session, questionnaire, assessment, data.lang)
     return replace(
         data,
         plan=tuple(plan_rows(actions, data.lang)),
         recommendations=tuple(recommendations),
         urgent=tuple(recommendations[:URGENT_COUNT]),
         roadmap=tuple(annotate_roadmap(data.roadmap, adopted)),
+        **made,
     )

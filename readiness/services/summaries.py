@@ -24,6 +24,7 @@ from readiness.domain.aggregation.outcomes import TreeResult
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.services.official import official
 
 PER_PAGE = 25  # rows of a paginated list
 MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
@@ -120,6 +121,8 @@ class ListRow:
     questionnaire_version: int
     status: str
     updated_at: datetime | None
+    kind: str
+    confirmed_at: datetime | None
 
 
 def assessment_page(
@@ -141,6 +144,8 @@ def assessment_page(
             Assessment.questionnaire_version,
             Assessment.status,
             Assessment.updated_at,
+            Assessment.kind,
+            Assessment.confirmed_at,
         )
         .where(Assessment.organisation_id == organisation_id)
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
@@ -163,6 +168,8 @@ class HistoryItem:
     submitted_at: datetime | None
     created_at: datetime | None
     overall_level: int | None
+    kind: str
+    confirmed_at: datetime | None
 
 
 def _history_columns() -> tuple[Any, ...]:
@@ -176,6 +183,8 @@ def _history_columns() -> tuple[Any, ...]:
         Assessment.submitted_at,
         Assessment.created_at,
         Assessment.overall_level,
+        Assessment.kind,
+        Assessment.confirmed_at,
     )
 
 
@@ -257,7 +266,11 @@ def trend(
             Assessment.submitted_at,
             Assessment.overall_score,
         )
-        .where(Assessment.organisation_id == organisation_id, Assessment.status == "submitted")
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == "submitted",
+            official(),
+        )
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     ).all()

@@ -12,9 +12,11 @@ from readiness.web import compare
 from readiness.web import crosswalk
 from readiness.web import data
 from readiness.web import main
+from readiness.web import onsite
 from readiness.web import organisations
 from readiness.web import plans
 from readiness.web import reports
+from readiness.web import respondents
 from readiness.web.errors import register_error_handlers
 from readiness.web.routing import register_converters
 from readiness.web.template_helpers import register_template_helpers
@@ -37,3 +39,5 @@ def register_blueprints(app: Flask) -> None:
     app.session_interface = api.CookielessApiSessions()  # the API takes tokens, never cookies
     app.register_blueprint(data.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(onsite.bp)
+    app.register_blueprint(respondents.bp)

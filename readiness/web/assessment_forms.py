@@ -361,6 +361,17 @@ class StartForm(BaseForm):
 
     questionnaire = SelectField(_l("Questionnaire"), validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = RadioField(
+        _l("Who answers"),
+        choices=[
+            SelectChoice("self", _l("We fill it in ourselves (self-assessment)")),
+            SelectChoice(
+                "on_site", _l("I evaluate on site on the firm's behalf (the firm then reviews it)")
+            ),
+            SelectChoice("respondents", _l("Several members answer apart; the owner consolidates")),
+        ],
+        default="self",  # absent from a post (older clients, the API): a self-assessment
+    )
     submit = SubmitField(_l("Start assessment"))
 
 

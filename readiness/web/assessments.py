@@ -29,6 +29,7 @@ from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
+from readiness.services import onsite
 from readiness.services import summaries
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
@@ -211,6 +212,18 @@ def _save_valid_part(
     }
 
 
+def _answered_elsewhere(assessment: Assessment) -> Response | None:
+    """Where a draft is answered when not on these pages (respondents; another's evaluation)."""
+    try:
+        service.check_filler(assessment, current_user)
+    except service.AnswersFromRespondents:
+        return redirect(url_for("respondents.overview", assessment_id=assessment.id))
+    except service.NotTheEvaluator:
+        flash(_("The consultant fills in this on-site evaluation; review it later."), "info")
+        return redirect(url_for(".index"))
+    return None
+
+
 def _has_role(assessment: Assessment, role: str) -> bool:
     return has_role(assessment.organisation_id, role)
 
@@ -259,8 +272,11 @@ def start() -> str | Response:
         qid, version = form.questionnaire.data.rsplit("@", 1)
         q = _catalogue().get(qid, int(version))
         assessment = service.start_assessment(
-            get_session(), g.organisation, q, current_user, form.title.data
+            get_session(), g.organisation, q, current_user, form.title.data, kind=form.kind.data
         )
+        if assessment.kind == "respondents":
+            flash(_("Assessment started. Now choose who responds."), "success")
+            return redirect(url_for("respondents.overview", assessment_id=assessment.id))
         flash(_("Assessment started. Your answers are saved as a draft on every page."), "success")
         return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=q.pillars[0].id))
     existing = service.list_assessments(get_session(), g.organisation.id)
@@ -275,6 +291,8 @@ def show(assessment_id: int) -> Response:
     assessment = _assessment(assessment_id, "viewer")
     if assessment.status == "submitted":
         return redirect(url_for(".results", assessment_id=assessment_id))
+    if assessment.kind == "respondents":
+        return redirect(url_for("respondents.overview", assessment_id=assessment_id))
     if not _may_edit(assessment):
         flash(
             _("This assessment is still being filled in; its results appear once it is submitted."),
@@ -293,6 +311,9 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     if assessment.status != "draft":
         flash(_("This assessment is submitted; its answers are locked."), "info")
         return redirect(url_for(".results", assessment_id=assessment_id))
+    elsewhere = _answered_elsewhere(assessment)
+    if elsewhere is not None:
+        return elsewhere
     q = _questionnaire(assessment)
     if q.pillar(pillar_id) is None:
         abort(404)
@@ -344,6 +365,9 @@ def review(assessment_id: int, form: SubmitForm | None = None) -> str | Response
     assessment = _assessment(assessment_id, "editor")
     if assessment.status != "draft":
         return redirect(url_for(".results", assessment_id=assessment_id))
+    elsewhere = _answered_elsewhere(assessment)
+    if elsewhere is not None:
+        return elsewhere
     q = _questionnaire(assessment)
     progress = service.progress(get_session(), assessment, q)
     form = form or SubmitForm(formdata=None)
@@ -387,6 +411,9 @@ def submit(assessment_id: int) -> str | Response:
     assessment = _assessment(assessment_id, "editor")
     if assessment.status != "draft":
         return redirect(url_for(".results", assessment_id=assessment_id))
+    elsewhere = _answered_elsewhere(assessment)
+    if elsewhere is not None:
+        return elsewhere
     q = _questionnaire(assessment)
     form = SubmitForm()
     form.incomplete = bool(service.progress(get_session(), assessment, q).unanswered)
@@ -444,6 +471,8 @@ def results(assessment_id: int) -> str | Response:
         reopen_form=ActionForm(formdata=None),
         can_reopen=_has_role(assessment, "owner"),
         downloads=_downloads(assessment, q),
+        provenance=onsite.provenance(get_session(), assessment),
+        can_review=onsite.may_review(get_session(), assessment, current_user),
     )
 
 

@@ -192,6 +192,7 @@ def history() -> str:
     shown = [
         (r.assessment.id, r.assessment.title, r.assessment.status, r.when, r.questionnaire_title)
         + (r.assessment.questionnaire_version, r.comparable, r.level, r.level_name)
+        + (r.assessment.kind, r.assessment.confirmed_at)
         for r in rows
     ]
     key = (g.organisation.id, lang, str(get_timezone()), id(catalogue), pager.number, pager.pages)

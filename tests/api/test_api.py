@@ -220,3 +220,24 @@ def test_nul_characters_are_refused_not_stored(api) -> None:
         headers={"If-Match": "*"},
     )
     assert patch.status_code == 422
+
+
+def test_api_refuses_shared_answers_of_other_kinds(api_as, db_session, team) -> None:
+    """A several-respondent assessment is answered per respondent, an on-site one by its
+    consultant: the API says so (409) instead of writing or submitting around them."""
+    from readiness.services import assessments
+    from tests.web.access_rules import flagship
+
+    editor = api_as("editor")
+    owner = team["owner"]
+    for kind in ("respondents", "on_site"):
+        draft = assessments.start_assessment(
+            db_session, team["org"], flagship(), owner, kind, kind=kind
+        )
+        path = f"/assessments/{draft.id}/answers"
+        etag = editor.get(path).headers["ETag"]
+        body = {"answers": {"data.governance": {"value": 3}}}
+        response = editor.patch(path, json=body, headers={"If-Match": etag})
+        assert response.status_code == 409, (kind, response.get_json())
+        response = editor.post(f"/assessments/{draft.id}/submit", json={"confirm_incomplete": True})
+        assert response.status_code == 409, (kind, response.get_json())

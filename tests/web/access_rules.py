@@ -269,3 +269,73 @@ RULES.append(
         "owner",
     )
 )
+
+
+def _collaboration(session: Session, world: dict[str, Any]) -> None:
+    """{resp}: a several-respondent draft answered by {owner} and {viewer} (both still open);
+    {consolidating}: one whose only respondent, {owner}, has submitted (the viewer may look);
+    {onsite}: an on-site evaluation by a consultant editor, submitted, awaiting the firm's review;
+    {qid}: a question of the flagship, {qfield}: its form-field prefix."""
+    from readiness.models import Organisation
+    from readiness.models import User
+    from readiness.services import assessments
+    from readiness.services import respondents
+    from readiness.web.assessment_forms import answer_name
+    from tests.factories import add_member
+    from tests.factories import make_user
+
+    questionnaire = flagship()
+    org = session.get(Organisation, world["org"])
+    owner = session.get(User, world["owner"])
+    qid = questionnaire.questions[0].id
+    resp = assessments.start_assessment(session, org, questionnaire, owner, "R", kind="respondents")
+    respondents.assign(session, resp, owner, {owner.id: None, world["viewer"]: None})
+    done = assessments.start_assessment(session, org, questionnaire, owner, "C", kind="respondents")
+    respondents.assign(session, done, owner, {owner.id: None})
+    respondents.submit_part(session, respondents.respondent_for(session, done, owner), owner)
+    consultant = make_user(session, email="consultant@example.com")
+    add_member(session, org, consultant, "editor")
+    visit = assessments.start_assessment(
+        session, org, questionnaire, consultant, "V", kind="on_site"
+    )
+    page = {qid: assessments.PageAnswer(assessments.ANSWERED, 3)}
+    assessments.save_answers(session, visit, questionnaire, page, visit.revision, consultant)
+    assessments.submit(session, visit, questionnaire, consultant, confirm_incomplete=True)
+    world.update(resp=resp.id, consolidating=done.id, onsite=visit.id, qid=qid)
+    world["qfield"] = answer_name(qid)
+
+
+WORLD_BUILDERS.append(_collaboration)
+RULES += [
+    # several respondents: respondents are members of any role (the access below is that of the
+    # world's respondents); only the owner assigns, settles and submits (tests/web/test_respondents)
+    Rule("respondents.overview", "GET", "/assessments/{resp}/respondents", "viewer"),
+    Rule("respondents.overview", "POST", "/assessments/{resp}/respondents", "owner"),
+    Rule("respondents.my_part", "GET", "/assessments/{resp}/my-answers", "viewer"),
+    Rule("respondents.answer", "GET", "/assessments/{resp}/my-answers/technology", "viewer"),
+    Rule(
+        "respondents.answer",
+        "POST",
+        "/assessments/{resp}/my-answers/technology",
+        "viewer",
+        {"base_revision": "1"},
+    ),
+    Rule("respondents.submit_part", "POST", "/assessments/{resp}/my-answers/submit", "viewer"),
+    Rule(
+        "respondents.consolidation", "GET", "/assessments/{consolidating}/consolidation", "viewer"
+    ),
+    Rule(
+        "respondents.settle",
+        "POST",
+        "/assessments/{consolidating}/consolidation/{qid}",
+        "owner",
+        {"note": "Agreed"},
+    ),
+    Rule(
+        "respondents.submit", "POST", "/assessments/{consolidating}/consolidation/submit", "owner"
+    ),
+    # on-site evaluation: the firm's editors (not the consultant) review it
+    Rule("onsite.review", "GET", "/assessments/{onsite}/on-site-review", "editor"),
+    Rule("onsite.verdict", "POST", "/assessments/{onsite}/on-site-review/{qid}", "editor"),
+    Rule("onsite.confirm", "POST", "/assessments/{onsite}/on-site-review/confirm", "editor"),
+]

@@ -17,6 +17,7 @@ from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services import assessments as service
 from readiness.services import plans
+from readiness.services import respondents
 from readiness.services.share_links import create_share_link
 from tests import factories
 from tests.i18n_checks import data_texts
@@ -62,6 +63,28 @@ def _submitted(
     return service.submit(session, assessment, questionnaire, user)
 
 
+def _collaboration(
+    session: Session, org: Any, questionnaire: Questionnaire, owner: Any, colleague: Any
+) -> tuple[Any, Any]:
+    """A several-respondent draft whose two respondents submitted apart answers (a disagreement)
+    and an on-site evaluation by the colleague, awaiting the owner's review."""
+    team = service.start_assessment(
+        session, org, questionnaire, owner, "团队评估", kind="respondents"
+    )
+    respondents.assign(session, team, owner, {owner.id: None, colleague.id: None})
+    question = next(q for q in questionnaire.questions if q.type == "level")
+    for user, level in ((owner, 1), (colleague, 4)):
+        part = respondents.respondent_for(session, team, user)
+        page = {question.id: service.PageAnswer(service.ANSWERED, level)}
+        respondents.save_own_answers(session, part, questionnaire, page, part.revision, user)
+        respondents.submit_part(session, part, user)
+    visit = service.start_assessment(session, org, questionnaire, colleague, "现场", kind="on_site")
+    page = {question.id: service.PageAnswer(service.ANSWERED, 3, "现场查看")}
+    service.save_answers(session, visit, questionnaire, page, visit.revision, colleague)
+    service.submit(session, visit, questionnaire, colleague, confirm_incomplete=True)
+    return team, visit
+
+
 @pytest.fixture
 def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
     """An owner signed in, a company profile, two submitted assessments, a draft, a share link."""
@@ -80,6 +103,7 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
     adopted = plans.adopt(db_session, org, owner, second, offered).added
     plans.set_status(db_session, adopted[0], owner, "done", adopted[0].revision)
     plans.set_status(db_session, adopted[1], owner, "dropped", adopted[1].revision, "预算不足")
+    team, visit = _collaboration(db_session, org, questionnaire, owner, colleague)
     client = app.test_client()
     response = client.post(
         "/login", data={"email": OWNER_EMAIL, "password": factories.DEFAULT_PASSWORD}
@@ -95,6 +119,8 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
         "ids": [first.id, second.id],
         "pillar_id": questionnaire.pillars[0].id,
         "token": token,
+        "team_id": team.id,
+        "visit_id": visit.id,
         # The questionnaire's own texts and ids are data, checked by the questionnaire validator.
         "data": data_texts(questionnaire) | {questionnaire.id, questionnaire.key},
     }
@@ -134,6 +160,12 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         "/no-such-page",
         f"/organisations/{site['org_id']}/plan/?overdue=1",
         API_REFERENCE,
+        f"/assessments/{site['team_id']}/respondents",
+        f"/assessments/{site['team_id']}/my-answers",
+        f"/assessments/{site['team_id']}/consolidation",
+        f"/assessments/{site['visit_id']}/on-site-review",
+        f"/assessments/{site['visit_id']}/results",
+        f"/assessments/{site['visit_id']}/report",
     ]
     return urls
 

@@ -238,7 +238,11 @@ def update_answers(assessment_id: int) -> Response:
         outcome = assessments.save_answers(
             get_session(), assessment, questionnaire, page, base, caller().user
         )
-    except assessments.AssessmentLocked as exc:
+    except (
+        assessments.AssessmentLocked,
+        assessments.NotTheEvaluator,
+        assessments.AnswersFromRespondents,
+    ) as exc:
         raise ApiProblem(409, str(exc)) from None
     except assessments.InvalidAnswer as exc:
         raise ApiProblem(422, str(exc)) from None
@@ -282,7 +286,11 @@ def submit(assessment_id: int) -> Response:
             'Every "not applicable" answer needs a comment saying why.',
             questions=exc.questions,
         ) from None
-    except assessments.AssessmentLocked as exc:
+    except (
+        assessments.AssessmentLocked,
+        assessments.NotTheEvaluator,
+        assessments.AnswersFromRespondents,
+    ) as exc:
         raise ApiProblem(409, str(exc)) from None
     except assessments.InvalidAnswer as exc:
         raise ApiProblem(422, str(exc)) from None
