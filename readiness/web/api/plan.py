@@ -95,7 +95,7 @@ def _questionnaire(wanted: tuple[str | None, int | None]) -> Questionnaire | Non
     if qid is None:  # the questionnaire the organisation last used, else the first installed
         latest = latest_submitted(get_session(), caller().organisation_id)
         if latest is None:
-            installed = catalogue.latest()
+            installed = [q for q in catalogue.latest() if not q.is_tree]  # format 2: no measures
             return installed[0] if installed else None
         qid = latest.questionnaire_id
     try:
