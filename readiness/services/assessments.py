@@ -32,6 +32,7 @@ from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
 from readiness.services.summaries import clear_summary
+from readiness.services.summaries import mark_latest
 from readiness.services.summaries import write_summary
 
 ANSWERED = "answered"
@@ -416,6 +417,7 @@ def submit(
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
     assessment.revision += 1
+    mark_latest(session, assessment.organisation_id, assessment.questionnaire_id)
     session.commit()
     return assessment
 
@@ -452,6 +454,8 @@ def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
     clear_summary(session, assessment)
     assessment.submitted_at = None
     assessment.submitted_by_id = None
+    assessment.is_latest = False
     assessment.revision += 1
+    mark_latest(session, assessment.organisation_id, assessment.questionnaire_id)
     session.commit()
     return assessment

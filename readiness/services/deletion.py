@@ -25,6 +25,7 @@ from readiness.services.accounts import AccountError
 from readiness.services.accounts import InvalidCredentials
 from readiness.services.accounts import LastOwner
 from readiness.services.accounts import require_role
+from readiness.services.summaries import mark_latest
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ def delete_assessment(
         origin=origin,
         commit=False,
     )
+    questionnaire_id = assessment.questionnaire_id
     session.delete(assessment)  # answers and share links go by cascade
+    session.flush()
+    mark_latest(session, organisation_id, questionnaire_id)
     session.commit()
     remove_cached_reports(cache_directory, [assessment_id])
 

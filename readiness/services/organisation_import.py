@@ -32,6 +32,7 @@ from readiness.services.organisation_export import DATA_NAME
 from readiness.services.organisation_export import FORMAT
 from readiness.services.organisation_export import SCHEMA_PATH
 from readiness.services.organisation_export import VERSION
+from readiness.services.summaries import mark_latest
 
 MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
 
@@ -165,6 +166,8 @@ def import_organisation(
                 )
             )
     session.flush()
+    for questionnaire_id in sorted({item["questionnaire_id"] for item in data["assessments"]}):
+        mark_latest(session, organisation.id, questionnaire_id)
     # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch
     # them, and onupdate fires only on UPDATE.
     audit.record(

@@ -17,16 +17,26 @@ from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.models import Organisation
+from readiness.services.locking import lock_row
 
 PER_PAGE = 25  # rows of a paginated list
 MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
 TREND_POINTS = 24  # submitted assessments the history chart shows (the latest ones)
+# Summary column -> company-profile field: the keys cohorts and peer groups are broken down by.
+PROFILE_KEYS = {
+    "sector": "sector",
+    "industry": "industry",
+    "size_band": "headcount",
+    "region": "region",
+}
 
 
 def write_summary(session: Session, assessment: Assessment, scorecard: Scorecard) -> None:
@@ -34,6 +44,10 @@ def write_summary(session: Session, assessment: Assessment, scorecard: Scorecard
     clear_summary(session, assessment)
     assessment.overall_score = scorecard.overall.score
     assessment.overall_level = scorecard.overall.level
+    profile = assessment.profile or {}
+    for column, key in PROFILE_KEYS.items():
+        value = profile.get(key)
+        setattr(assessment, column, str(value)[:40] if value not in (None, "") else None)
     for kind, results in (
         ("pillar", scorecard.pillars),
         ("challenge_area", scorecard.challenge_areas),
@@ -54,7 +68,40 @@ def clear_summary(session: Session, assessment: Assessment) -> None:
     """Drop the summary of a reopened (or re-submitted) assessment."""
     assessment.overall_score = None
     assessment.overall_level = None
+    for column in PROFILE_KEYS:
+        setattr(assessment, column, None)
     session.execute(delete(AssessmentScore).where(AssessmentScore.assessment_id == assessment.id))
+
+
+def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -> None:
+    """Flag the organisation's latest submitted assessment of the questionnaire (caller commits).
+
+    The organisation's row is locked first, so two submits at once cannot both stay flagged.
+    """
+    lock_row(session, Organisation, organisation_id)
+    mine = (Assessment.organisation_id == organisation_id) & (
+        Assessment.questionnaire_id == questionnaire_id
+    )
+    latest = session.scalar(
+        select(Assessment.id)
+        .where(mine, Assessment.status == "submitted")
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+    session.execute(
+        update(Assessment)
+        .where(mine, Assessment.is_latest.is_(True), Assessment.id != (latest or 0))
+        .values(is_latest=False, updated_at=Assessment.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if latest is not None:
+        session.execute(
+            update(Assessment)
+            .where(Assessment.id == latest)
+            .values(is_latest=True, updated_at=Assessment.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
 
 
 @dataclass(frozen=True)

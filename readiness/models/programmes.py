@@ -1,0 +1,84 @@
+"""Programme tables: an operator's programme of firms, and each firm's participation and consent."""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from readiness.models.accounts import Organisation
+from readiness.models.base import Base
+from readiness.models.base import CreatedAtMixin
+from readiness.models.base import JSONType
+from readiness.models.base import UTCDateTime
+
+# What a firm shares with a programme: its results (scores and levels) or also its answers.
+CONSENTS = ("results", "answers")
+
+
+class Programme(CreatedAtMixin, Base):
+    """An operator organisation's programme: firms invited to assess themselves in a period."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    sector_focus: Mapped[str] = mapped_column(String(200), default="")
+    # A firm whose latest submission is older than this is due to repeat (T1, T2 …).
+    repeat_after_days: Mapped[int] = mapped_column(Integer, default=180)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Participation(CreatedAtMixin, Base):
+    """A firm invited to a programme: its invitation, the organisation it joined with, its consent.
+
+    `consent` is what the firm shares now (None: nothing, before joining or after withdrawing);
+    the operator's every query filters on it, so withdrawing takes effect at once.
+    """
+
+    __tablename__ = "programme_participations"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "organisation_id"),
+        CheckConstraint("consent IS NULL OR consent IN ('results', 'answers')", name="consent"),
+        Index("ix_programme_participations_org_consent", "organisation_id", "consent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    email: Mapped[str | None] = mapped_column(String(254))  # whom the invitation was sent to
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent: Mapped[str | None] = mapped_column(String(10))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+    programme: Mapped[Programme] = relationship(back_populates="participations")
+    organisation: Mapped[Organisation | None] = relationship()
