@@ -280,9 +280,7 @@ def history_chart(
             values = tuple(p.pillars.get(pid) for p in points)
             series.append(ChartSeries(_title("pillar", pid, questionnaires, lang), values))
         names = date_labels([p.when for p in points], [p.assessment_id for p in points], lang)
-        return trend_svg(
-            names, series, title=_("Scores over time"), font_family=chart_font(lang)
-        )
+        return trend_svg(names, series, title=_("Scores over time"), font_family=chart_font(lang))
 
 
 def series_view(items: Sequence[Scored], lang: str, organisation: str = "") -> SeriesView:

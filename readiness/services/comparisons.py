@@ -111,9 +111,7 @@ def scored(session: Session, assessment: Assessment, catalogue: Catalogue) -> Sc
     return Scored(assessment, questionnaire, answers, score(questionnaire, answers))
 
 
-def history(
-    assessments: Sequence[Assessment], catalogue: Catalogue, lang: str
-) -> list[HistoryRow]:
+def history(assessments: Sequence[Assessment], catalogue: Catalogue, lang: str) -> list[HistoryRow]:
     """History rows of the given assessments (a page of them), with their summary levels."""
     rows = []
     for assessment in assessments:

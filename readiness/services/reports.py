@@ -114,6 +114,7 @@ class ReportData:
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
         return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
 
     @property

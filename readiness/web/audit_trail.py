@@ -31,6 +31,11 @@ ACTION_LABELS = {
     "account_deleted": _l("Account deleted"),
     "backup_created": _l("Backup created"),
     "backup_restored": _l("Backup restored"),
+    "programme_created": _l("Programme created"),
+    "programme_invitation_created": _l("Firm invited to a programme"),
+    "programme_joined": _l("Joined a programme and consented"),
+    "programme_consent_changed": _l("Consent to a programme changed"),
+    "programme_consent_withdrawn": _l("Consent to a programme withdrawn"),
 }
 
 

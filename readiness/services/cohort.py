@@ -1,0 +1,297 @@
+"""A programme's cohort in numbers: SQL aggregates over consenting firms' summary columns.
+
+Every query here starts from `consenting(programme)`: the organisations whose participation
+in the programme has a consent now. A firm that withdrew is in no aggregate, no table and no
+export from the moment its withdrawal is committed. Nothing here decodes a result document;
+scores come from `assessments.overall_score` and `assessment_scores`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import time
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import aliased
+
+from readiness.models import Assessment
+from readiness.models import AssessmentScore
+from readiness.models import Organisation
+from readiness.models import Participation
+from readiness.models import Programme
+
+DIMENSIONS = ("sector", "industry", "size_band", "region")
+PER_PAGE = 25
+ROUNDS = 3  # T0, T1, T2
+
+
+def consenting(programme: Programme) -> Select[Any]:
+    """The IDs of the organisations that share their results with the programme now."""
+    return select(Participation.organisation_id).where(
+        Participation.programme_id == programme.id,
+        Participation.consent.is_not(None),
+        Participation.organisation_id.is_not(None),
+    )
+
+
+def _since(programme: Programme) -> datetime:
+    return datetime.combine(programme.starts_on, time.min, tzinfo=UTC)
+
+
+def _latest(programme: Programme, questionnaire_id: str) -> ColumnElement[bool]:
+    """Consenting firms' latest submitted assessments of the questionnaire in the programme."""
+    return and_(
+        Assessment.is_latest.is_(True),
+        Assessment.questionnaire_id == questionnaire_id,
+        Assessment.organisation_id.in_(consenting(programme)),
+        Assessment.submitted_at >= _since(programme),
+    )
+
+
+def _rounded(column: Any) -> Any:
+    return func.round(column)
+
+
+@dataclass
+class RoundStat:
+    """One round (T0, T1 …) of the firms that repeated: how many firms and their mean score."""
+
+    number: int
+    firms: int
+    mean: float | None
+
+
+@dataclass
+class Cohort:
+    """The counts a cohort page is drawn from (scores rounded to whole points)."""
+
+    questionnaire_id: str
+    firms: int = 0
+    overall: dict[float, int] = field(default_factory=dict)
+    overall_levels: dict[int, int] = field(default_factory=dict)
+    parts: dict[tuple[str, str], dict[float, int]] = field(default_factory=dict)
+    part_levels: dict[tuple[str, str], dict[int, int]] = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, dict[float, int]]] = field(default_factory=dict)
+    rounds: list[RoundStat] = field(default_factory=list)
+
+
+def cohort(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
+    """The distributions of a programme's cohort for one questionnaire (caller checks roles)."""
+    result = Cohort(questionnaire_id)
+    where = _latest(programme, questionnaire_id)
+    breakdowns: dict[str, dict[str, dict[float, int]]] = {d: {} for d in DIMENSIONS}
+    dims = [getattr(Assessment, d) for d in DIMENSIONS]
+    for row in session.execute(
+        select(
+            *dims,
+            _rounded(Assessment.overall_score),
+            Assessment.overall_level,
+            func.count(),
+        )
+        .where(where)
+        .group_by(*dims, _rounded(Assessment.overall_score), Assessment.overall_level)
+    ):
+        *keys, score, level, count = row
+        result.firms += count
+        if score is not None:
+            result.overall[float(score)] = result.overall.get(float(score), 0) + count
+            for dim, key in zip(DIMENSIONS, keys, strict=True):
+                group = breakdowns[dim].setdefault(key or "", {})
+                group[float(score)] = group.get(float(score), 0) + count
+        if level is not None:
+            result.overall_levels[level] = result.overall_levels.get(level, 0) + count
+    result.breakdowns = breakdowns
+    scores = aliased(AssessmentScore)
+    for kind, key, score, level, count in session.execute(
+        select(scores.kind, scores.key, _rounded(scores.score), scores.level, func.count())
+        .join(Assessment, Assessment.id == scores.assessment_id)
+        .where(where)
+        .group_by(scores.kind, scores.key, _rounded(scores.score), scores.level)
+    ):
+        if score is not None:
+            counts = result.parts.setdefault((kind, key), {})
+            counts[float(score)] = counts.get(float(score), 0) + count
+        if level is not None:
+            levels = result.part_levels.setdefault((kind, key), {})
+            levels[level] = levels.get(level, 0) + count
+    result.rounds = rounds(session, programme, questionnaire_id)
+    return result
+
+
+def rounds(session: Session, programme: Programme, questionnaire_id: str) -> list[RoundStat]:
+    """Mean overall score per round (T0 → T1 → T2) of the consenting firms that repeated."""
+    number = (
+        func.row_number()
+        .over(
+            partition_by=Assessment.organisation_id,
+            order_by=(Assessment.submitted_at, Assessment.id),
+        )
+        .label("number")
+    )
+    total = func.count().over(partition_by=Assessment.organisation_id).label("total")
+    ranked = (
+        select(Assessment.overall_score.label("score"), number, total)
+        .where(
+            Assessment.status == "submitted",
+            Assessment.questionnaire_id == questionnaire_id,
+            Assessment.organisation_id.in_(consenting(programme)),
+            Assessment.submitted_at >= _since(programme),
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.number, func.count(), func.avg(ranked.c.score))
+        .where(ranked.c.total >= 2, ranked.c.number <= ROUNDS)
+        .group_by(ranked.c.number)
+        .order_by(ranked.c.number)
+    )
+    return [
+        RoundStat(n, firms, float(mean) if mean is not None else None) for n, firms, mean in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FirmRow:
+    """One consenting firm's latest assessment in the cohort table."""
+
+    participation_id: int
+    organisation: str
+    consent: str
+    assessment_id: int
+    submitted_at: datetime
+    sector: str | None
+    size_band: str | None
+    region: str | None
+    overall_score: float | None
+    overall_level: int | None
+    pillars: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class FirmPage:
+    """One page of the cohort table."""
+
+    rows: list[FirmRow]
+    number: int
+    pages: int
+    total: int
+
+
+def firm_page(
+    session: Session,
+    programme: Programme,
+    questionnaire_id: str,
+    sort: str = "overall",
+    descending: bool = True,
+    number: int = 1,
+    per_page: int | None = PER_PAGE,
+) -> FirmPage:
+    """Consenting firms' latest assessments sorted by the overall or a pillar's score, paged.
+
+    `sort` is "overall", "name" or a pillar key; an unknown key sorts by nothing but ID.
+    per_page=None gives every row (exports).
+    """
+    where = _latest(programme, questionnaire_id)
+    total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
+    query = (
+        select(Assessment, Organisation.name, Participation.id, Participation.consent)
+        .join(Organisation, Organisation.id == Assessment.organisation_id)
+        .join(
+            Participation,
+            and_(
+                Participation.organisation_id == Assessment.organisation_id,
+                Participation.programme_id == programme.id,
+            ),
+        )
+        .where(where)
+    )
+    if sort == "overall":
+        key: Any = Assessment.overall_score
+    elif sort == "name":
+        key = func.lower(Organisation.name)
+    else:
+        pillar = aliased(AssessmentScore)
+        query = query.outerjoin(
+            pillar,
+            and_(
+                pillar.assessment_id == Assessment.id,
+                pillar.kind == "pillar",
+                pillar.key == sort,
+            ),
+        )
+        key = pillar.score
+    order = key.desc() if descending else key.asc()
+    query = query.order_by(order.nulls_last(), Assessment.id)
+    pages = max(1, math.ceil(total / per_page)) if per_page else 1
+    number = min(max(1, number), pages)
+    if per_page:
+        query = query.limit(per_page).offset((number - 1) * per_page)
+    found = session.execute(query).all()
+    ids = [a.id for a, *_rest in found]
+    pillars: dict[int, dict[str, float | None]] = defaultdict(dict)
+    if ids:
+        for assessment_id, key_, score in session.execute(
+            select(AssessmentScore.assessment_id, AssessmentScore.key, AssessmentScore.score).where(
+                AssessmentScore.assessment_id.in_(ids), AssessmentScore.kind == "pillar"
+            )
+        ):
+            pillars[assessment_id][key_] = score
+    rows = [
+        FirmRow(
+            participation_id,
+            name,
+            consent,
+            a.id,
+            a.submitted_at,
+            a.sector,
+            a.size_band,
+            a.region,
+            a.overall_score,
+            a.overall_level,
+            pillars[a.id],
+        )
+        for a, name, participation_id, consent in found
+    ]
+    return FirmPage(rows, number, pages, total)
+
+
+def shared_assessment(
+    session: Session, programme: Programme, participation_id: int
+) -> tuple[Participation, Assessment | None]:
+    """A consenting firm's participation and its latest assessment in the programme.
+
+    :raises LookupError: no such participation, or the firm shares nothing (withdrawn).
+    """
+    participation = session.scalar(
+        select(Participation).where(
+            Participation.id == participation_id,
+            Participation.programme_id == programme.id,
+            Participation.consent.is_not(None),
+            Participation.organisation_id.is_not(None),
+        )
+    )
+    if participation is None:
+        raise LookupError("no such consenting firm in this programme")
+    assessment = session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == participation.organisation_id,
+            Assessment.is_latest.is_(True),
+            Assessment.questionnaire_id.in_(programme.questionnaire_ids),
+            Assessment.submitted_at >= _since(programme),
+        )
+        .order_by(Assessment.submitted_at.desc())
+        .limit(1)
+    )
+    return participation, assessment
