@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
+from readiness.models import Answer
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.models import Organisation
@@ -295,3 +296,33 @@ def shared_assessment(
         .limit(1)
     )
     return participation, assessment
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """What a firm shares with the operator: its scores, and its answers only with that consent."""
+
+    scores: list[AssessmentScore]
+    answers: dict[str, Answer] | None
+
+
+def shared_view(
+    session: Session, participation: Participation, assessment: Assessment | None
+) -> SharedView:
+    """The scores of the firm's shared assessment; the answers only if it consented to them."""
+    if assessment is None or participation.consent is None:
+        return SharedView([], None)
+    scores = list(
+        session.scalars(
+            select(AssessmentScore)
+            .where(AssessmentScore.assessment_id == assessment.id)
+            .order_by(AssessmentScore.kind.desc(), AssessmentScore.key)
+        )
+    )
+    answers = None
+    if participation.consent == "answers":
+        answers = {
+            a.question_id: a
+            for a in session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))
+        }
+    return SharedView(scores, answers)

@@ -12,7 +12,9 @@ from readiness.web import compare
 from readiness.web import data
 from readiness.web import main
 from readiness.web import organisations
+from readiness.web import participation
 from readiness.web import plans
+from readiness.web import programmes
 from readiness.web import reports
 from readiness.web.errors import register_error_handlers
 from readiness.web.routing import register_converters
@@ -35,3 +37,5 @@ def register_blueprints(app: Flask) -> None:
     app.session_interface = api.CookielessApiSessions()  # the API takes tokens, never cookies
     app.register_blueprint(data.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(programmes.bp)
+    app.register_blueprint(participation.bp)
