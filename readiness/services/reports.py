@@ -26,6 +26,8 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.benchmark import PeerGroup
+from readiness.services.benchmark import benchmark
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
@@ -111,11 +113,19 @@ class ReportData:
     level_names: dict[int, str] = field(repr=False, default_factory=dict)
 
     @property
+    def pillar_titles(self) -> list[tuple[str, str]]:
+        """Each pillar's ID and title, in order (column headings of the benchmark)."""
+        return [(p.result.id, p.result.title) for p in self.pillars]
+
+    @property
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
-        return hashlib.sha256(repr(self.plan).encode("utf-8")).hexdigest()[:12]
+        # The peer benchmark moves with other firms' results, so it is part of the fingerprint.
+        state = repr((self.plan, self.benchmark))
+        return hashlib.sha256(state.encode("utf-8")).hexdigest()[:12]
 
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
+    benchmark: tuple[PeerGroup, ...] = ()  # percentiles among comparable firms (issue 14)
 
     @property
     def title(self) -> str:
@@ -382,4 +392,8 @@ def assessment_report_data(
     actions = session.scalars(
         select(PlanAction).where(PlanAction.organisation_id == assessment.organisation_id)
     ).all()
-    return replace(data, plan=tuple(plan_rows(actions, data.lang)))
+    return replace(
+        data,
+        plan=tuple(plan_rows(actions, data.lang)),
+        benchmark=tuple(benchmark(session, assessment)),
+    )

@@ -31,6 +31,7 @@ from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
+from readiness.services.benchmark import benchmark
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalks import assessment_crosswalks
 from readiness.services.crosswalks import load_crosswalks
@@ -426,6 +427,8 @@ def results(assessment_id: int) -> str | Response:
         can_reopen=_has_role(assessment, "owner"),
         crosswalks=_crosswalks(assessment, q),
         downloads=_downloads(assessment, q),
+        peer_groups=benchmark(get_session(), assessment),
+        pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
     )
 
 
