@@ -1,4 +1,4 @@
-"""Programme pages: the operator sees only what firms consented to; joining, withdrawing, exports."""
+"""Programme pages: the operator sees only what firms consented to; joining, withdrawing, files."""
 
 from __future__ import annotations
 
