@@ -54,6 +54,8 @@ class Assessment(TimestampMixin, Base):
             "size_band",
             "overall_score",
         ),
+        # The cohort table's default order: firms' latest assessments by overall score.
+        Index("ix_assessments_cohort_order", "questionnaire_id", "is_latest", "overall_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Date
+from sqlalchemy import Float
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
@@ -44,6 +45,11 @@ class Programme(CreatedAtMixin, Base):
     # A firm whose latest submission is older than this is due to repeat (T1, T2 …).
     repeat_after_days: Mapped[int] = mapped_column(Integer, default=180)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Bumped whenever what the cohort shows may change (a consent, a member firm's submitted
+    # results); the cohort's aggregates are kept per questionnaire with the revision they were
+    # computed at, so a page recomputes them only after a change.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cohort_cache: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, deferred=True)
 
     organisation: Mapped[Organisation] = relationship()
     participations: Mapped[list[Participation]] = relationship(
@@ -82,3 +88,57 @@ class Participation(CreatedAtMixin, Base):
 
     programme: Mapped[Programme] = relationship(back_populates="participations")
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class PeerScore(Base):
+    """One score of a firm's latest assessment in the benchmark pool (only while it shares).
+
+    Rows exist only for organisations that share their results with at least one programme, so
+    peer benchmarks count index ranges of this table and never look up consent or assessments.
+    `metric` is "overall" or "pillar:<key>".
+    """
+
+    __tablename__ = "peer_scores"
+    __table_args__ = (
+        Index(
+            "ix_peer_scores_all",
+            "questionnaire_id",
+            "questionnaire_version",
+            "metric",
+            "score",
+            "organisation_id",
+        ),
+        Index(
+            "ix_peer_scores_sector",
+            "questionnaire_id",
+            "questionnaire_version",
+            "metric",
+            "sector",
+            "score",
+            "organisation_id",
+        ),
+        Index(
+            "ix_peer_scores_industry_size",
+            "questionnaire_id",
+            "questionnaire_version",
+            "metric",
+            "industry",
+            "size_band",
+            "score",
+            "organisation_id",
+        ),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(110), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    sector: Mapped[str | None] = mapped_column(String(40))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    size_band: Mapped[str | None] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)

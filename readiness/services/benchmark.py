@@ -1,30 +1,30 @@
 """Peer benchmarks: where a firm's assessment stands among comparable firms, as percentiles.
 
 Peers are the latest submitted assessments (same questionnaire and version) of other firms
-that share their results with at least one programme now, across the installation. A peer
+that share their results with at least one programme now, across the installation: the rows
+of the benchmark pool `peer_scores`, kept by readiness.services.summaries.refresh_peers. A peer
 group of fewer than K_ANONYMITY firms is never shown, only said to be too small, so that no
-single firm's score can be read from a benchmark. Two queries, both over summary columns.
+single firm's score can be read from a benchmark.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import aliased
 
 from readiness.domain.distribution import percentile
 from readiness.domain.distribution import shown
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
-from readiness.models import Participation
+from readiness.models import PeerScore
 
 # From the narrowest peer group to the widest: (scope, the assessment columns that must match).
 SCOPES = (
@@ -50,20 +50,13 @@ class PeerGroup:
         return shown(self.firms)
 
 
-def consenting_anywhere() -> Any:
-    """The organisations that share their results with at least one programme now."""
-    return select(Participation.organisation_id).where(
-        Participation.consent.is_not(None), Participation.organisation_id.is_not(None)
-    )
-
-
 def _condition(assessment: Assessment, columns: tuple[str, ...]) -> ColumnElement[bool] | None:
     """Peers matching the assessment on `columns`; None when the assessment lacks one of them."""
     if any(getattr(assessment, c) is None for c in columns):
         return None
     if not columns:
         return true()
-    return and_(*(getattr(Assessment, c) == getattr(assessment, c) for c in columns))
+    return and_(*(getattr(PeerScore, c) == getattr(assessment, c) for c in columns))
 
 
 def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
@@ -71,60 +64,51 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
 
     A group's percentiles are None when it has fewer than K_ANONYMITY firms; groups the
     assessment cannot be placed in (no industry or size band in its profile) are left out.
+    Each group is one query over an index range of the benchmark pool (peer_scores).
     """
     if assessment.status != "submitted" or assessment.overall_score is None:
         return []
-    peers = and_(
-        Assessment.is_latest.is_(True),
-        Assessment.questionnaire_id == assessment.questionnaire_id,
-        Assessment.questionnaire_version == assessment.questionnaire_version,
-        Assessment.organisation_id != assessment.organisation_id,
-        Assessment.organisation_id.in_(consenting_anywhere()),
-    )
-    scopes = [(s, _condition(assessment, cols)) for s, cols in SCOPES]
-    scopes = [(s, c) for s, c in scopes if c is not None]
-    mine = assessment.overall_score
-    columns = []
-    for _scope, cond in scopes:
-        columns += [
-            func.sum(case((cond, 1), else_=0)),
-            func.sum(case((and_(cond, Assessment.overall_score < mine), 1), else_=0)),
-            func.sum(case((and_(cond, Assessment.overall_score == mine), 1), else_=0)),
-        ]
-    overall = session.execute(select(*columns).where(peers)).one()
-    own = aliased(AssessmentScore)
-    theirs = aliased(AssessmentScore)
-    pillar_columns = [theirs.key]
-    for _scope, cond in scopes:
-        pillar_columns += [
-            func.sum(case((cond, 1), else_=0)),
-            func.sum(case((and_(cond, theirs.score < own.score), 1), else_=0)),
-            func.sum(case((and_(cond, theirs.score == own.score), 1), else_=0)),
-        ]
-    pillar_rows = session.execute(
-        select(*pillar_columns)
-        .select_from(Assessment)
-        .join(theirs, theirs.assessment_id == Assessment.id)
-        .join(
-            own,
-            and_(
-                own.assessment_id == assessment.id,
-                own.kind == theirs.kind,
-                own.key == theirs.key,
-            ),
+    own = {"overall": assessment.overall_score}
+    for key, value in session.execute(
+        select(AssessmentScore.key, AssessmentScore.score).where(
+            AssessmentScore.assessment_id == assessment.id,
+            AssessmentScore.kind == "pillar",
+            AssessmentScore.score.is_not(None),
         )
-        .where(peers, theirs.kind == "pillar", theirs.score.is_not(None), own.score.is_not(None))
-        .group_by(theirs.key)
-    ).all()
+    ):
+        own[f"pillar:{key}"] = value
+    mine = case(*((PeerScore.metric == metric, literal(value)) for metric, value in own.items()))
     groups = []
-    for i, (scope, _cond) in enumerate(scopes):
-        total, below, equal = (int(v or 0) for v in overall[3 * i : 3 * i + 3])
-        visible = shown(total)
-        pillars: dict[str, int | None] = {}
-        for row in pillar_rows:
-            n, b, e = (int(v or 0) for v in row[1 + 3 * i : 4 + 3 * i])
-            pillars[row[0]] = percentile(b, e, n) if visible and shown(n) else None
-        groups.append(
-            PeerGroup(scope, total, percentile(below, equal, total) if visible else None, pillars)
-        )
+    for scope, columns in SCOPES:
+        condition = _condition(assessment, columns)
+        if condition is None:
+            continue
+        counts = {
+            metric: (int(total), int(below or 0), int(equal or 0))
+            for metric, total, below, equal in session.execute(
+                select(
+                    PeerScore.metric,
+                    func.count(),
+                    func.sum(case((PeerScore.score < mine, 1), else_=0)),
+                    func.sum(case((PeerScore.score == mine, 1), else_=0)),
+                )
+                .where(
+                    PeerScore.questionnaire_id == assessment.questionnaire_id,
+                    PeerScore.questionnaire_version == assessment.questionnaire_version,
+                    PeerScore.metric.in_(list(own)),
+                    condition,
+                    PeerScore.organisation_id != assessment.organisation_id,
+                )
+                .group_by(PeerScore.metric)
+            )
+        }
+        firms = counts.get("overall", (0, 0, 0))[0]
+        visible = shown(firms)
+
+        def rank(metric: str, visible: bool = visible, counts: dict = counts) -> int | None:
+            total, below, equal = counts.get(metric, (0, 0, 0))
+            return percentile(below, equal, total) if visible and shown(total) else None
+
+        pillars = {m.split(":", 1)[1]: rank(m) for m in own if m != "overall"}
+        groups.append(PeerGroup(scope, firms, rank("overall"), pillars))
     return groups

@@ -22,6 +22,7 @@ from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
@@ -88,7 +89,60 @@ class Cohort:
 
 
 def cohort(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
-    """The distributions of a programme's cohort for one questionnaire (caller checks roles)."""
+    """The distributions of a programme's cohort for one questionnaire (caller checks roles).
+
+    Kept on the programme with the revision they were computed at: recomputed (and stored,
+    committing) only when a consent or a member firm's results changed since.
+    """
+    revision, cache = session.execute(
+        select(Programme.revision, Programme.cohort_cache).where(Programme.id == programme.id)
+    ).one()
+    kept = (cache or {}).get(questionnaire_id)
+    if kept is not None and kept.get("revision") == revision:
+        return _decode(questionnaire_id, kept["data"])
+    result = compute(session, programme, questionnaire_id)
+    fresh = dict(cache or {})
+    fresh[questionnaire_id] = {"revision": revision, "data": _encode(result)}
+    # Only if no change came in meanwhile: a stale result is never kept as current.
+    session.execute(
+        update(Programme)
+        .where(Programme.id == programme.id, Programme.revision == revision)
+        .values(cohort_cache=fresh)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result
+
+
+def _encode(c: Cohort) -> dict[str, Any]:
+    return {
+        "firms": c.firms,
+        "overall": list(c.overall.items()),
+        "overall_levels": list(c.overall_levels.items()),
+        "parts": [[k, key, list(v.items())] for (k, key), v in c.parts.items()],
+        "part_levels": [[k, key, list(v.items())] for (k, key), v in c.part_levels.items()],
+        "breakdowns": {
+            d: [[g, list(v.items())] for g, v in b.items()] for d, b in c.breakdowns.items()
+        },
+        "rounds": [[r.number, r.firms, r.mean] for r in c.rounds],
+    }
+
+
+def _decode(questionnaire_id: str, data: dict[str, Any]) -> Cohort:
+    return Cohort(
+        questionnaire_id,
+        data["firms"],
+        {float(s): n for s, n in data["overall"]},
+        {int(lv): n for lv, n in data["overall_levels"]},
+        {(k, key): {float(s): n for s, n in v} for k, key, v in data["parts"]},
+        {(k, key): {int(lv): n for lv, n in v} for k, key, v in data["part_levels"]},
+        {d: {g: {float(s): n for s, n in v} for g, v in b} for d, b in data["breakdowns"].items()},
+        [RoundStat(n, f, m) for n, f, m in data["rounds"]],
+    )
+
+
+def compute(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
+    """The cohort's distributions computed afresh in SQL (what `cohort` keeps)."""
     result = Cohort(questionnaire_id)
     where = _latest(programme, questionnaire_id)
     breakdowns: dict[str, dict[str, dict[float, int]]] = {d: {} for d in DIMENSIONS}
@@ -197,14 +251,17 @@ def firm_page(
     descending: bool = True,
     number: int = 1,
     per_page: int | None = PER_PAGE,
+    total: int | None = None,
 ) -> FirmPage:
     """Consenting firms' latest assessments sorted by the overall or a pillar's score, paged.
 
     `sort` is "overall", "name" or a pillar key; an unknown key sorts by nothing but ID.
+    `total` is the number of rows if known (the kept cohort's `firms`).
     per_page=None gives every row (exports).
     """
     where = _latest(programme, questionnaire_id)
-    total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
+    if total is None:  # the cohort's kept count saves this query
+        total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
     query = (
         select(Assessment, Organisation.name, Participation.id, Participation.consent)
         .join(Organisation, Organisation.id == Assessment.organisation_id)
@@ -232,13 +289,50 @@ def firm_page(
             ),
         )
         key = pillar.score
-    order = key.desc() if descending else key.asc()
-    query = query.order_by(order.nulls_last(), Assessment.id)
     pages = max(1, math.ceil(total / per_page)) if per_page else 1
     number = min(max(1, number), pages)
-    if per_page:
-        query = query.limit(per_page).offset((number - 1) * per_page)
-    found = session.execute(query).all()
+    if sort == "overall" and per_page:
+        # The page's IDs in index order (ix_assessments_cohort_order), consent checked per row
+        # with EXISTS, so only the rows up to the page are read; then those rows in full.
+        shares = (
+            select(Participation.id)
+            .where(
+                Participation.programme_id == programme.id,
+                Participation.organisation_id == Assessment.organisation_id,
+                Participation.consent.is_not(None),
+            )
+            .exists()
+        )
+        order = (
+            (Assessment.overall_score.desc(), Assessment.id.desc())
+            if descending
+            else (Assessment.overall_score, Assessment.id)
+        )
+        chosen = list(
+            session.scalars(
+                select(Assessment.id)
+                .where(
+                    Assessment.questionnaire_id == questionnaire_id,
+                    Assessment.is_latest.is_(True),
+                    Assessment.submitted_at >= _since(programme),
+                    shares,
+                )
+                .order_by(*order)
+                .limit(per_page)
+                .offset((number - 1) * per_page)
+            )
+        )
+        position = {assessment_id: i for i, assessment_id in enumerate(chosen)}
+        found = sorted(
+            session.execute(query.where(Assessment.id.in_(chosen))).all(),
+            key=lambda row: position[row[0].id],
+        )
+    else:
+        order_key = key.desc() if descending else key.asc()
+        query = query.order_by(order_key.nulls_last(), Assessment.id)
+        if per_page:
+            query = query.limit(per_page).offset((number - 1) * per_page)
+        found = session.execute(query).all()
     ids = [a.id for a, *_rest in found]
     pillars: dict[int, dict[str, float | None]] = defaultdict(dict)
     if ids:

@@ -36,6 +36,7 @@ from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import Programme
 from readiness.models import User
+from readiness.services.summaries import refresh_peers
 
 BATCH = 5000
 ROUND_DAYS = 180
@@ -209,5 +210,6 @@ def create_demo_cohort(
         _insert(session, model, rows)
         say(f"inserted {len(rows)} {model.__tablename__}")
     _fix_sequences(session)
+    refresh_peers(session)  # the whole benchmark pool, in two INSERT … SELECT statements
     session.commit()
     return DemoCohort(operator.id, programme.id, firms, len(assessments))

@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +35,7 @@ from readiness.services.accounts import NotFound
 from readiness.services.accounts import normalise_email
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
+from readiness.services.summaries import refresh_peers
 
 STATUSES = ("invited", "joined", "draft", "submitted", "repeat_due")
 
@@ -48,6 +50,16 @@ class OwnProgramme(AccountError):
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _touch(session: Session, programme_id: int) -> None:
+    """The programme's cohort changed: bump its revision (its cached aggregates are stale)."""
+    session.execute(
+        update(Programme)
+        .where(Programme.id == programme_id)
+        .values(revision=Programme.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _check_consent(consent: str | None) -> None:
@@ -197,6 +209,8 @@ def join(
     participation.joined_at = now
     participation.consent = consent
     participation.consented_at = now
+    _touch(session, programme.id)
+    refresh_peers(session, [organisation_id])
     audit.record(
         session,
         "programme_joined",
@@ -249,6 +263,8 @@ def set_consent(
     else:
         participation.consented_at = now
         participation.withdrawn_at = None
+    _touch(session, participation.programme_id)
+    refresh_peers(session, [organisation_id])
     audit.record(
         session,
         "programme_consent_withdrawn" if consent is None else "programme_consent_changed",

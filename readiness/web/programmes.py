@@ -158,7 +158,9 @@ def cohort_page(org_id: int, programme_id: int) -> str:
     q, numbers = _numbers(programme)
     sort = request.args.get("sort", "overall")
     descending = request.args.get("order", "desc") != "asc"
-    page = cohort.firm_page(get_session(), programme, q.id, sort, descending, _page_number())
+    page = cohort.firm_page(
+        get_session(), programme, q.id, sort, descending, _page_number(), total=numbers.firms
+    )
     lang = current_language()
     return render_template(
         "programmes/cohort.html",

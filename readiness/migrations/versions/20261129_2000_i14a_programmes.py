@@ -29,6 +29,13 @@ PROFILE_KEYS = {
 }
 
 
+PEER_INDEXES = {
+    "ix_peer_scores_all": ["score", "organisation_id"],
+    "ix_peer_scores_sector": ["sector", "score", "organisation_id"],
+    "ix_peer_scores_industry_size": ["industry", "size_band", "score", "organisation_id"],
+}
+
+
 def _profile(raw: Any) -> dict[str, Any]:
     if isinstance(raw, str):
         try:
@@ -90,6 +97,8 @@ def upgrade() -> None:
         sa.Column("sector_focus", sa.String(length=200), nullable=False),
         sa.Column("repeat_after_days", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("revision", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("cohort_cache", sa.JSON(none_as_null=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
@@ -157,6 +166,37 @@ def upgrade() -> None:
         ["programme_id"],
         unique=False,
     )
+    op.create_table(
+        "peer_scores",
+        sa.Column("assessment_id", sa.Integer(), nullable=False),
+        sa.Column("metric", sa.String(length=110), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("questionnaire_id", sa.String(length=100), nullable=False),
+        sa.Column("questionnaire_version", sa.Integer(), nullable=False),
+        sa.Column("sector", sa.String(length=40), nullable=True),
+        sa.Column("industry", sa.String(length=40), nullable=True),
+        sa.Column("size_band", sa.String(length=40), nullable=True),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assessment_id"],
+            ["assessments.id"],
+            name=op.f("fk_peer_scores_assessment_id_assessments"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_peer_scores_organisation_id_organisations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("assessment_id", "metric", name=op.f("pk_peer_scores")),
+    )
+    base = ["questionnaire_id", "questionnaire_version", "metric"]
+    for name, columns in PEER_INDEXES.items():
+        op.create_index(name, "peer_scores", base + columns, unique=False)
+    op.create_index(
+        op.f("ix_peer_scores_organisation_id"), "peer_scores", ["organisation_id"], unique=False
+    )
     # Plain ADD COLUMN (SQLite has it): batch mode would copy the table, and dropping the old
     # copy would cascade to assessment_scores.
     for name in PROFILE_KEYS:
@@ -178,12 +218,23 @@ def upgrade() -> None:
         ],
         unique=False,
     )
+    op.create_index(
+        "ix_assessments_cohort_order",
+        "assessments",
+        ["questionnaire_id", "is_latest", "overall_score"],
+        unique=False,
+    )
     _fill()
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index("ix_assessments_cohort_order", table_name="assessments")
     op.drop_index("ix_assessments_benchmark", table_name="assessments")
+    op.drop_index(op.f("ix_peer_scores_organisation_id"), table_name="peer_scores")
+    for name in PEER_INDEXES:
+        op.drop_index(name, table_name="peer_scores")
+    op.drop_table("peer_scores")
     # DROP COLUMN in place (SQLite 3.35+ has it), for the reason given in upgrade().
     for name in ("is_latest", *reversed(PROFILE_KEYS)):
         op.execute(f"ALTER TABLE assessments DROP COLUMN {name}")
