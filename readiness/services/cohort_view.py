@@ -14,7 +14,7 @@ from readiness.domain.distribution import box_stats
 from readiness.domain.distribution import histogram
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services.cohort import Cohort
-from readiness.services.cohort import FirmPage
+from readiness.services.cohort_table import FirmPage
 
 PROFILE_FIELDS = {
     "sector": "sector",

@@ -23,6 +23,7 @@ from readiness.i18n import current_language
 from readiness.models import Programme
 from readiness.services import accounts
 from readiness.services import cohort
+from readiness.services import cohort_table
 from readiness.services import programmes
 from readiness.services.assessments import page_answer
 from readiness.services.cohort_export import cohort_csv
@@ -158,7 +159,7 @@ def cohort_page(org_id: int, programme_id: int) -> str:
     q, numbers = _numbers(programme)
     sort = request.args.get("sort", "overall")
     descending = request.args.get("order", "desc") != "asc"
-    page = cohort.firm_page(
+    page = cohort_table.firm_page(
         get_session(), programme, q.id, sort, descending, _page_number(), total=numbers.firms
     )
     lang = current_language()
@@ -184,7 +185,7 @@ def export(org_id: int, programme_id: int, fmt: str) -> Response:
     programme = _programme(org_id, programme_id)
     q = _questionnaire(programme)
     lang = current_language()
-    every = cohort.firm_page(get_session(), programme, q.id, per_page=None)
+    every = cohort_table.firm_page(get_session(), programme, q.id, per_page=None)
     if fmt == "pdf":
         _q, numbers = _numbers(programme)
         context = {
@@ -209,12 +210,12 @@ def firm(org_id: int, programme_id: int, participation_id: int) -> str:
     """What one consenting firm shares: its latest result, and its answers if it agreed to that."""
     programme = _programme(org_id, programme_id)
     try:
-        participation, assessment = cohort.shared_assessment(
+        participation, assessment = cohort_table.shared_assessment(
             get_session(), programme, participation_id
         )
     except LookupError:
         abort(404)
-    shared = cohort.shared_view(get_session(), participation, assessment)
+    shared = cohort_table.shared_view(get_session(), participation, assessment)
     return render_template(
         "programmes/firm.html",
         organisation=g.organisation,
@@ -226,7 +227,7 @@ def firm(org_id: int, programme_id: int, participation_id: int) -> str:
     )
 
 
-def _shared_rows(assessment: Any, shared: cohort.SharedView) -> dict[str, Any]:
+def _shared_rows(assessment: Any, shared: cohort_table.SharedView) -> dict[str, Any]:
     """The shared scores and (if consented) answers as rows of text in the page's language."""
     if assessment is None:
         return {"score_rows": [], "answer_rows": []}

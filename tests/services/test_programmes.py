@@ -15,6 +15,7 @@ from readiness.models import User
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import cohort
+from readiness.services import cohort_table
 from readiness.services import programmes
 from tests.factories import make_org
 from tests.factories import make_user
@@ -91,12 +92,12 @@ def test_a_withdrawn_firm_leaves_every_aggregate_table_and_status(db_session):
     firms = [join_firm(db_session, programme) for _ in range(3)]
     for (firm, _p), score in zip(firms, (30.0, 50.0, 70.0), strict=True):
         store_result(db_session, firm, score, {"technology": score})
-    page = cohort.firm_page(db_session, programme, QUESTIONNAIRE)
+    page = cohort_table.firm_page(db_session, programme, QUESTIONNAIRE)
     assert [r.overall_score for r in page.rows] == [70.0, 50.0, 30.0]
     leaving, participation = firms[2]
     owner = leaving.memberships[0].user
     programmes.set_consent(db_session, owner, leaving.id, participation.id, None)
-    page = cohort.firm_page(db_session, programme, QUESTIONNAIRE)
+    page = cohort_table.firm_page(db_session, programme, QUESTIONNAIRE)
     assert [r.overall_score for r in page.rows] == [50.0, 30.0]
     numbers = cohort.cohort(db_session, programme, QUESTIONNAIRE)
     assert numbers.firms == 2 and numbers.overall == {30.0: 1, 50.0: 1}
@@ -105,7 +106,7 @@ def test_a_withdrawn_firm_leaves_every_aggregate_table_and_status(db_session):
     assert status.withdrawn == 1
     assert leaving.name not in [f.organisation_name for f in status.firms]
     with pytest.raises(LookupError):
-        cohort.shared_assessment(db_session, programme, participation.id)
+        cohort_table.shared_assessment(db_session, programme, participation.id)
 
 
 def test_firms_outside_the_programme_are_not_in_its_cohort(db_session):
