@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from flask import Blueprint
@@ -33,6 +35,7 @@ from readiness.services.cohort_view import cohort_view
 from readiness.services.cohort_view import option_label
 from readiness.services.cohort_view import table_rows
 from readiness.services.isolation import run_isolated
+from readiness.services.mail import send_mail
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
 from readiness.web.audit_trail import origin
@@ -40,6 +43,7 @@ from readiness.web.programme_forms import ProgrammeForm
 from readiness.web.programme_forms import ProgrammeInviteForm
 
 bp = Blueprint("programmes", __name__, url_prefix="/organisations/<int:org_id>/programmes")
+log = logging.getLogger(__name__)
 EXPORTS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -138,8 +142,30 @@ def invite(org_id: int, programme_id: int) -> Response | str:
         get_session(), current_user, programme, form.email.data or None, origin=origin()
     )
     link = url_for("participation.join", token=token, _external=True)
-    flash(_("Invitation created. Pass the link on to the firm."), "success")
+    if form.email.data and _mail(form.email.data, programme, link):
+        flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
+    else:
+        flash(_("Invitation created. Pass the link on to the firm."), "success")
     return _show(org_id, programme, link)
+
+
+def _mail(email: str, programme: Programme, link: str) -> bool:
+    """Mail the invitation link; False without MAIL_SERVER or when sending fails (link shown)."""
+    if not current_app.config.get("MAIL_SERVER"):
+        return False
+    subject = _("Invitation to the programme %(name)s", name=programme.name)
+    body = _(
+        "%(operator)s invites your firm to its programme %(name)s on Readiness. Open this link"
+        " to join with your organisation and choose what the programme may see:\n\n%(link)s",
+        operator=g.organisation.name,
+        name=programme.name,
+        link=link,
+    )
+    try:
+        return send_mail(current_app.config, email, subject, body)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send the programme invitation to %s", email)
+        return False
 
 
 def _numbers(programme: Programme) -> tuple[Questionnaire, Any]:
