@@ -134,3 +134,27 @@ def test_the_cohort_page_in_chinese(client, auth, park):
     html = client.get(_base(park) + "/cohort").data.decode()
     assert "<svg" in html
     assert "Most-needed measures" not in html
+
+
+def test_the_results_page_hides_a_benchmark_of_four_and_shows_one_of_five(client, auth, db_session):
+    from readiness.services import assessments
+    from tests.web.access_rules import flagship
+
+    owner = make_user(db_session, email="mine@example.com")
+    profile = {"sector": "discrete", "industry": "machinery", "headcount": "20_99"}
+    mine = make_org(db_session, owner=owner, profile=profile)
+    done = assessments.start_assessment(db_session, mine, flagship(), owner, "Mine")
+    assessments.submit(db_session, done, flagship(), owner, confirm_incomplete=True)
+    programme = make_programme(db_session)
+    for score in (10.0, 20.0, 80.0, 90.0):
+        firm, _p = join_firm(db_session, programme)
+        store_result(db_session, firm, score, profile=profile)
+    _login(auth, "mine@example.com")
+    html = client.get(f"/assessments/{done.id}/results").data.decode()
+    assert "Among comparable firms" in html
+    assert html.count("benchmark-hidden") == 4  # every group has 4 firms
+    firm, _p = join_firm(db_session, programme)
+    store_result(db_session, firm, 95.0, profile=profile)
+    html = client.get(f"/assessments/{done.id}/results").data.decode()
+    assert "benchmark-hidden" not in html
+    assert "<td>5</td>" in html
