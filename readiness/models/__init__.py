@@ -17,6 +17,7 @@ from readiness.models.plans import PlanAction
 from readiness.models.plans import PlanActionChange
 from readiness.models.programmes import CONSENTS
 from readiness.models.programmes import Participation
+from readiness.models.programmes import PeerBin
 from readiness.models.programmes import PeerScore
 from readiness.models.programmes import Programme
 from readiness.models.records import TOKEN_SCOPES
@@ -27,6 +28,7 @@ __all__ = [
     "ACTION_STATUSES",
     "CONSENTS",
     "Participation",
+    "PeerBin",
     "PeerScore",
     "Programme",
     "PlanAction",

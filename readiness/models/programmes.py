@@ -142,3 +142,22 @@ class PeerScore(Base):
     industry: Mapped[str | None] = mapped_column(String(40))
     size_band: Mapped[str | None] = mapped_column(String(40))
     score: Mapped[float] = mapped_column(Float)
+
+
+class PeerBin(Base):
+    """How many pool scores of one metric fall in one 0.1-point bin, per peer group.
+
+    Kept with `peer_scores` (readiness.services.peer_pool), so that a percentile sums at most
+    a thousand bins of the firm's group instead of counting every peer. `scope` is
+    industry_size, industry, sector or all; `group_key` the group's value(s), "" for all.
+    """
+
+    __tablename__ = "peer_bins"
+
+    questionnaire_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    questionnaire_version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(110), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(90), primary_key=True)
+    bin: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
 """Peer benchmarks: where a firm's assessment stands among comparable firms, as percentiles.
 
 Peers are the latest submitted assessments (same questionnaire and version) of other firms
-that share their results with at least one programme now, across the installation: the rows
-of the benchmark pool `peer_scores`, kept by readiness.services.summaries.refresh_peers. A peer
+that share their results with at least one programme now, across the installation: the
+benchmark pool kept by readiness.services.peer_pool. A peer
 group of fewer than K_ANONYMITY firms is never shown, only said to be too small, so that no
 single firm's score can be read from a benchmark.
 """
@@ -11,28 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
-from sqlalchemy import and_
-from sqlalchemy import case
-from sqlalchemy import func
-from sqlalchemy import literal
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from readiness.domain.distribution import percentile
 from readiness.domain.distribution import shown
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.models import PeerBin
 from readiness.models import PeerScore
-
-# From the narrowest peer group to the widest: (scope, the assessment columns that must match).
-SCOPES = (
-    ("industry_size", ("industry", "size_band")),
-    ("industry", ("industry",)),
-    ("sector", ("sector",)),
-    ("all", ()),
-)
+from readiness.services.peer_pool import SCOPES
+from readiness.services.peer_pool import group_key
+from readiness.services.peer_pool import score_bin
 
 
 @dataclass(frozen=True)
@@ -50,21 +40,13 @@ class PeerGroup:
         return shown(self.firms)
 
 
-def _condition(assessment: Assessment, columns: tuple[str, ...]) -> ColumnElement[bool] | None:
-    """Peers matching the assessment on `columns`; None when the assessment lacks one of them."""
-    if any(getattr(assessment, c) is None for c in columns):
-        return None
-    if not columns:
-        return true()
-    return and_(*(getattr(PeerScore, c) == getattr(assessment, c) for c in columns))
-
-
 def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
     """The assessment's peer groups from narrowest to widest (the caller checked access).
 
     A group's percentiles are None when it has fewer than K_ANONYMITY firms; groups the
     assessment cannot be placed in (no industry or size band in its profile) are left out.
-    Each group is one query over an index range of the benchmark pool (peer_scores).
+    Each group sums the bins of its metrics (readiness.services.peer_pool), less the firm's own
+    pool entry: a firm is never its own peer.
     """
     if assessment.status != "submitted" or assessment.overall_score is None:
         return []
@@ -77,36 +59,60 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
         )
     ):
         own[f"pillar:{key}"] = value
-    mine = case(*((PeerScore.metric == metric, literal(value)) for metric, value in own.items()))
+    mine = {metric: score_bin(value) for metric, value in own.items()}
+    same = (
+        PeerScore.questionnaire_id == assessment.questionnaire_id,
+        PeerScore.questionnaire_version == assessment.questionnaire_version,
+    )
+    own_pool = session.execute(
+        select(
+            PeerScore.metric,
+            PeerScore.score,
+            PeerScore.sector,
+            PeerScore.industry,
+            PeerScore.size_band,
+        ).where(*same, PeerScore.organisation_id == assessment.organisation_id)
+    ).all()
+    values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
     groups = []
     for scope, columns in SCOPES:
-        condition = _condition(assessment, columns)
-        if condition is None:
+        key = group_key(values, columns)
+        if key is None:
             continue
-        counts = {
-            metric: (int(total), int(below or 0), int(equal or 0))
-            for metric, total, below, equal in session.execute(
-                select(
-                    PeerScore.metric,
-                    func.count(),
-                    func.sum(case((PeerScore.score < mine, 1), else_=0)),
-                    func.sum(case((PeerScore.score == mine, 1), else_=0)),
-                )
-                .where(
-                    PeerScore.questionnaire_id == assessment.questionnaire_id,
-                    PeerScore.questionnaire_version == assessment.questionnaire_version,
-                    PeerScore.metric.in_(list(own)),
-                    condition,
-                    PeerScore.organisation_id != assessment.organisation_id,
-                )
-                .group_by(PeerScore.metric)
+        counts: dict[str, list[int]] = {m: [0, 0, 0] for m in own}
+
+        def add(metric: str, bin_: int, n: int, counts: dict[str, list[int]] = counts) -> None:
+            entry = counts[metric]
+            entry[0] += n
+            if bin_ < mine[metric]:
+                entry[1] += n
+            elif bin_ == mine[metric]:
+                entry[2] += n
+
+        for metric, bin_, n in session.execute(
+            select(PeerBin.metric, PeerBin.bin, PeerBin.count).where(
+                PeerBin.questionnaire_id == assessment.questionnaire_id,
+                PeerBin.questionnaire_version == assessment.questionnaire_version,
+                PeerBin.scope == scope,
+                PeerBin.group_key == key,
+                PeerBin.metric.in_(list(own)),
+                PeerBin.count > 0,
             )
-        }
-        firms = counts.get("overall", (0, 0, 0))[0]
+        ):
+            add(metric, bin_, n)
+        for row in own_pool:  # the firm itself, if it is in the pool
+            row_values = {
+                "sector": row.sector,
+                "industry": row.industry,
+                "size_band": row.size_band,
+            }
+            if row.metric in own and group_key(row_values, columns) == key:
+                add(row.metric, score_bin(row.score), -1)
+        firms = counts["overall"][0]
         visible = shown(firms)
 
         def rank(metric: str, visible: bool = visible, counts: dict = counts) -> int | None:
-            total, below, equal = counts.get(metric, (0, 0, 0))
+            total, below, equal = counts[metric]
             return percentile(below, equal, total) if visible and shown(total) else None
 
         pillars = {m.split(":", 1)[1]: rank(m) for m in own if m != "overall"}

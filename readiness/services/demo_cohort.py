@@ -36,7 +36,7 @@ from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import Programme
 from readiness.models import User
-from readiness.services.summaries import refresh_peers
+from readiness.services.peer_pool import refresh_peers
 
 BATCH = 5000
 ROUND_DAYS = 180

@@ -35,7 +35,7 @@ from readiness.services.accounts import NotFound
 from readiness.services.accounts import normalise_email
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
-from readiness.services.summaries import refresh_peers
+from readiness.services.peer_pool import refresh_peers
 
 STATUSES = ("invited", "joined", "draft", "submitted", "repeat_due")
 

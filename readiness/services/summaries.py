@@ -16,10 +16,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy import delete
 from sqlalchemy import func
-from sqlalchemy import insert
-from sqlalchemy import literal
 from sqlalchemy import select
-from sqlalchemy import true
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
@@ -29,9 +26,9 @@ from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.models import Organisation
 from readiness.models import Participation
-from readiness.models import PeerScore
 from readiness.models import Programme
 from readiness.services.locking import lock_row
+from readiness.services.peer_pool import refresh_peers
 
 PER_PAGE = 25  # rows of a paginated list
 MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
@@ -110,46 +107,6 @@ def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -
     touch_programmes(session, organisation_id)
     refresh_peers(session, [organisation_id])
     session.expire_all()
-
-
-def refresh_peers(session: Session, organisation_ids: Sequence[int] | None = None) -> None:
-    """Rewrite the organisations' rows of the benchmark pool (None: every organisation).
-
-    An organisation is in the pool with the scores of its latest submitted assessments while
-    it shares its results with at least one programme (caller commits).
-    """
-    mine = (
-        PeerScore.organisation_id.in_(organisation_ids) if organisation_ids is not None else true()
-    )
-    session.execute(delete(PeerScore).where(mine).execution_options(synchronize_session=False))
-    sharing = select(Participation.organisation_id).where(Participation.consent.is_not(None))
-    latest = [Assessment.is_latest.is_(True), Assessment.organisation_id.in_(sharing)]
-    if organisation_ids is not None:
-        latest.append(Assessment.organisation_id.in_(organisation_ids))
-    keys = [
-        Assessment.organisation_id,
-        Assessment.questionnaire_id,
-        Assessment.questionnaire_version,
-        Assessment.sector,
-        Assessment.industry,
-        Assessment.size_band,
-    ]
-    columns = ["assessment_id", "metric", *(c.key for c in keys), "score"]
-    overall = select(Assessment.id, literal("overall"), *keys, Assessment.overall_score).where(
-        *latest, Assessment.overall_score.is_not(None)
-    )
-    pillars = (
-        select(
-            Assessment.id,
-            literal("pillar:") + AssessmentScore.key,
-            *keys,
-            AssessmentScore.score,
-        )
-        .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
-        .where(*latest, AssessmentScore.kind == "pillar", AssessmentScore.score.is_not(None))
-    )
-    for query in (overall, pillars):
-        session.execute(insert(PeerScore).from_select(columns, query))
 
 
 def touch_programmes(session: Session, organisation_id: int) -> None:

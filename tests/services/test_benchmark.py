@@ -76,3 +76,35 @@ def test_only_the_latest_assessment_of_a_peer_counts(db_session):
     mine = store_result(db_session, make_org(db_session), 50.0)
     group = _groups(db_session, mine)["all"]
     assert (group.firms, group.overall) == (5, 100)
+
+
+def test_the_bins_always_equal_a_recount_of_the_pool(db_session):
+    from sqlalchemy import select
+
+    from readiness.models import PeerBin
+    from readiness.services.peer_pool import _bins
+    from readiness.services.peer_pool import _pool_rows
+
+    _programme, firms = _peers(db_session, [10.0, 20.0, 30.0])
+    firm, participation = firms[0]
+    owner = firm.memberships[0].user
+    store_result(db_session, firm, 55.0, {"technology": 50.0}, FOOD)  # a new latest, new group
+    programmes.set_consent(db_session, owner, firm.id, participation.id, None)
+    programmes.set_consent(db_session, owner, firm.id, participation.id, "answers")
+    other, other_participation = firms[1]
+    programmes.set_consent(
+        db_session, other.memberships[0].user, other.id, other_participation.id, None
+    )
+    kept = {
+        (
+            b.questionnaire_id,
+            b.questionnaire_version,
+            b.metric,
+            b.scope,
+            b.group_key,
+            b.bin,
+        ): b.count
+        for b in db_session.scalars(select(PeerBin).where(PeerBin.count != 0))
+    }
+    assert kept == dict(_bins(_pool_rows(db_session, None)))
+    assert sum(kept.values()) == 4 * 2 * 2  # two sharing firms, two metrics, four scopes

@@ -191,6 +191,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("assessment_id", "metric", name=op.f("pk_peer_scores")),
     )
+    op.create_table(
+        "peer_bins",
+        sa.Column("questionnaire_id", sa.String(length=100), nullable=False),
+        sa.Column("questionnaire_version", sa.Integer(), nullable=False),
+        sa.Column("metric", sa.String(length=110), nullable=False),
+        sa.Column("scope", sa.String(length=20), nullable=False),
+        sa.Column("group_key", sa.String(length=90), nullable=False),
+        sa.Column("bin", sa.Integer(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "questionnaire_id",
+            "questionnaire_version",
+            "metric",
+            "scope",
+            "group_key",
+            "bin",
+            name=op.f("pk_peer_bins"),
+        ),
+    )
     base = ["questionnaire_id", "questionnaire_version", "metric"]
     for name, columns in PEER_INDEXES.items():
         op.create_index(name, "peer_scores", base + columns, unique=False)
@@ -235,6 +254,7 @@ def downgrade() -> None:
     for name in PEER_INDEXES:
         op.drop_index(name, table_name="peer_scores")
     op.drop_table("peer_scores")
+    op.drop_table("peer_bins")
     # DROP COLUMN in place (SQLite 3.35+ has it), for the reason given in upgrade().
     for name in ("is_latest", *reversed(PROFILE_KEYS)):
         op.execute(f"ALTER TABLE assessments DROP COLUMN {name}")
