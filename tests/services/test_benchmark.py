@@ -108,3 +108,30 @@ def test_the_bins_always_equal_a_recount_of_the_pool(db_session):
     }
     assert kept == dict(_bins(_pool_rows(db_session, None)))
     assert sum(kept.values()) == 4 * 2 * 2  # two sharing firms, two metrics, four scopes
+
+
+def test_a_deleted_firm_leaves_the_pool(db_session):
+    from readiness.services import deletion
+
+    _programme, firms = _peers(db_session, [10.0, 20.0, 30.0, 40.0, 60.0])
+    mine = store_result(db_session, make_org(db_session), 50.0)
+    assert _groups(db_session, mine)["all"].shown
+    firm, _p = firms[0]
+    deletion.delete_organisation(db_session, firm.memberships[0].user, firm.id, firm.name)
+    assert (_groups(db_session, mine)["all"].firms, _groups(db_session, mine)["all"].shown) == (
+        4,
+        False,
+    )
+
+
+def test_firms_of_a_deleted_operator_leave_the_pool(db_session):
+    from readiness.models import User
+    from readiness.services import deletion
+
+    programme, _firms = _peers(db_session, [10.0, 20.0, 30.0, 40.0, 60.0])
+    mine = store_result(db_session, make_org(db_session), 50.0)
+    assert _groups(db_session, mine)["all"].firms == 5
+    operator = db_session.get(User, programme.created_by_id)
+    name = programme.organisation.name
+    deletion.delete_organisation(db_session, operator, programme.organisation_id, name)
+    assert _groups(db_session, mine)["all"].firms == 0
