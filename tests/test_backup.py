@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tarfile
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +17,7 @@ from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
 from readiness.services import plans
+from readiness.services import programmes
 from readiness.services import share_links
 from readiness.services import tokens
 from readiness.services.backup import public_config
@@ -59,6 +61,14 @@ def _installation(db_session) -> None:
     accounts.create_invitation(db_session, owner, org.id, "viewer")
     audit.record(db_session, "sign_in", actor=owner, origin=audit.Origin("10.0.0.1", "test"))
     plans.create_action(db_session, org, owner, plans.ActionFields("网络改造", owner_id=editor.id))
+    # a programme the firm joined: participations, and the firm in the benchmark pool
+    operator = factories.make_user(db_session)
+    park = factories.make_org(db_session, operator, "园区")
+    programme = programmes.create_programme(
+        db_session, operator, park.id, "试点", [q.id], date(2026, 1, 1)
+    )
+    _participation, token = programmes.invite_firm(db_session, operator, programme)
+    programmes.join(db_session, owner, token, org.id, "results")
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:
