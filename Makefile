@@ -89,6 +89,9 @@ $(AXE): tools/test-tools/package.json tools/test-tools/package-lock.json
 	  npm ci --silent --no-audit --no-fund --prefix .test-tools && touch $@; \
 	else echo "npm is missing: the browser walk-through (axe-core) will be skipped"; fi
 
+# One pytest worker per core (pytest-xdist; each worker starts its own throwaway databases).
+# `make test PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
 test: $(BIN)/readiness system-deps translations $(AXE)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 

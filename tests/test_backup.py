@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tarfile
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -17,6 +18,7 @@ from readiness.services import assessments
 from readiness.services import audit
 from readiness.services import onsite
 from readiness.services import plans
+from readiness.services import programmes
 from readiness.services import respondents
 from readiness.services import share_links
 from readiness.services import tokens
@@ -71,6 +73,14 @@ def _installation(db_session) -> None:
     respondents.save_own_answers(db_session, part, q, page, part.revision, editor)
     given = assessments.PageAnswer("answered", 2)
     respondents.settle(db_session, team, q, owner, "data.governance", given, "见现场")
+    # a programme the firm joined: participations, and the firm in the benchmark pool
+    operator = factories.make_user(db_session)
+    park = factories.make_org(db_session, operator, "园区")
+    programme = programmes.create_programme(
+        db_session, operator, park.id, "试点", [q.id], date(2026, 1, 1)
+    )
+    _participation, token = programmes.invite_firm(db_session, operator, programme)
+    programmes.join(db_session, owner, token, org.id, "results")
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:

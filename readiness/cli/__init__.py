@@ -10,6 +10,7 @@ from readiness.cli.backup import backup_command
 from readiness.cli.backup import restore_command
 from readiness.cli.crosswalk import crosswalk_command
 from readiness.cli.database import db_group
+from readiness.cli.demo import demo_data_command
 from readiness.cli.questionnaire import questionnaire_group
 from readiness.cli.remind import remind_command
 from readiness.cli.reports import compare_command
@@ -38,6 +39,7 @@ COMMANDS = (
     worker_command,
     remind_command,
     crosswalk_command,
+    demo_data_command,
 )
 for command in COMMANDS:
     cli.add_command(command)

@@ -20,12 +20,22 @@ from readiness.models.collaboration import Settlement
 from readiness.models.plans import ACTION_STATUSES
 from readiness.models.plans import PlanAction
 from readiness.models.plans import PlanActionChange
+from readiness.models.programmes import CONSENTS
+from readiness.models.programmes import Participation
+from readiness.models.programmes import PeerBin
+from readiness.models.programmes import PeerScore
+from readiness.models.programmes import Programme
 from readiness.models.records import TOKEN_SCOPES
 from readiness.models.records import ApiToken
 from readiness.models.records import AuditEvent
 
 __all__ = [
     "ACTION_STATUSES",
+    "CONSENTS",
+    "Participation",
+    "PeerBin",
+    "PeerScore",
+    "Programme",
     "PlanAction",
     "PlanActionChange",
     "ANSWER_STATUSES",

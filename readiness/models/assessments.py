@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Float
 from sqlalchemy import ForeignKey
@@ -13,6 +14,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -74,6 +76,19 @@ class Assessment(TimestampMixin, Base):
             "confirmed_at",
         ),
         Index("ix_assessments_org_dates", "organisation_id", "submitted_at", "created_at"),
+        # Peer benchmarks read the latest submitted assessment of each firm by questionnaire,
+        # industry and size band (issue 14).
+        Index(
+            "ix_assessments_benchmark",
+            "is_latest",
+            "questionnaire_id",
+            "questionnaire_version",
+            "industry",
+            "size_band",
+            "overall_score",
+        ),
+        # The cohort table's default order: firms' latest assessments by overall score.
+        Index("ix_assessments_cohort_order", "questionnaire_id", "is_latest", "overall_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +111,15 @@ class Assessment(TimestampMixin, Base):
     # Summary of the result, written at submit (None for drafts): what lists and charts read.
     overall_score: Mapped[float | None] = mapped_column(Float)
     overall_level: Mapped[int | None] = mapped_column(Integer)
+    # The profile as aggregation keys (written at submit with the summary): cohorts and peer
+    # groups are broken down by these without decoding the profile documents.
+    sector: Mapped[str | None] = mapped_column(String(40))
+    industry: Mapped[str | None] = mapped_column(String(40))
+    size_band: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40))
+    # The organisation's latest submitted assessment of this questionnaire (kept at submit,
+    # reopen and delete under a lock on the organisation's row).
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     previous_assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )

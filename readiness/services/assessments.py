@@ -37,6 +37,7 @@ from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
 from readiness.services.summaries import clear_summary
+from readiness.services.summaries import mark_latest
 from readiness.services.summaries import write_summary
 from readiness.services.summaries import write_tree_summary
 
@@ -454,6 +455,7 @@ def submit(
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
     assessment.revision += 1
+    mark_latest(session, assessment.organisation_id, assessment.questionnaire_id)
     session.commit()
     return assessment
 
@@ -522,6 +524,8 @@ def reopen(session: Session, assessment: Assessment, user: User) -> Assessment:
     session.execute(delete(OnSiteReview).where(OnSiteReview.assessment_id == assessment.id))
     assessment.submitted_at = None
     assessment.submitted_by_id = None
+    assessment.is_latest = False
     assessment.revision += 1
+    mark_latest(session, assessment.organisation_id, assessment.questionnaire_id)
     session.commit()
     return assessment

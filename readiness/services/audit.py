@@ -43,6 +43,11 @@ ACTIONS = (
     "plan_action_deleted",
     "backup_created",
     "backup_restored",
+    "programme_created",
+    "programme_invitation_created",
+    "programme_joined",
+    "programme_consent_changed",
+    "programme_consent_withdrawn",
 )
 
 

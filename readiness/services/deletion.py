@@ -19,12 +19,17 @@ from readiness.models import Assessment
 from readiness.models import AuditEvent
 from readiness.models import Membership
 from readiness.models import Organisation
+from readiness.models import Participation
+from readiness.models import Programme
 from readiness.models import User
 from readiness.services import audit
 from readiness.services.accounts import AccountError
 from readiness.services.accounts import InvalidCredentials
 from readiness.services.accounts import LastOwner
 from readiness.services.accounts import require_role
+from readiness.services.peer_pool import refresh_peers
+from readiness.services.summaries import mark_latest
+from readiness.services.summaries import touch_programmes
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +82,10 @@ def delete_assessment(
         origin=origin,
         commit=False,
     )
+    questionnaire_id = assessment.questionnaire_id
     session.delete(assessment)  # answers and share links go by cascade
+    session.flush()
+    mark_latest(session, organisation_id, questionnaire_id)
     session.commit()
     remove_cached_reports(cache_directory, [assessment_id])
 
@@ -109,6 +117,27 @@ def delete_organisation(
         origin=origin,
         commit=False,
     )
+    # Out of every programme cohort and the benchmark pool first (its bins are counts); an
+    # operator's programmes go, so its firms may no longer share with any programme.
+    touch_programmes(session, organisation_id)
+    operated = select(Programme.id).where(Programme.organisation_id == organisation_id)
+    firms = set(
+        session.scalars(
+            select(Participation.organisation_id).where(
+                Participation.programme_id.in_(operated),
+                Participation.organisation_id.is_not(None),
+            )
+        )
+    )
+    session.execute(
+        delete(Participation)
+        .where(
+            (Participation.organisation_id == organisation_id)
+            | Participation.programme_id.in_(operated)
+        )
+        .execution_options(synchronize_session=False)
+    )
+    refresh_peers(session, sorted(firms | {organisation_id}))
     session.delete(organisation)  # memberships, invitations, assessments, tokens by cascade
     session.commit()
     remove_cached_reports(cache_directory, ids)

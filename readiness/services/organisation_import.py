@@ -33,6 +33,7 @@ from readiness.services.organisation_export import FORMAT
 from readiness.services.organisation_export import READABLE_VERSIONS
 from readiness.services.organisation_export import schema_path
 from readiness.services.plan_transfer import load_plan
+from readiness.services.summaries import mark_latest
 from readiness.services.summary_repair import summarise_arrived
 
 MAX_DATA_BYTES = 256 * 1024 * 1024  # organisation.json beyond this is refused unread
@@ -189,6 +190,8 @@ def import_organisation(
             summarise_arrived(session, assessment, catalogue, item["result"])
     plan = load_plan(session, organisation.id, data["plan"], person, ids)
     session.flush()
+    for questionnaire_id in sorted({item["questionnaire_id"] for item in data["assessments"]}):
+        mark_latest(session, organisation.id, questionnaire_id)
     # The Assessment rows' updated_at must stay as exported: the answers' inserts do not touch
     # them, and onupdate fires only on UPDATE.
     audit.record(

@@ -28,6 +28,8 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.services import assessments
+from readiness.services.benchmark import PeerGroup
+from readiness.services.benchmark import benchmark
 from readiness.services.collaboration_report import collaboration_report
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
@@ -116,10 +118,16 @@ class ReportData:
     level_names: dict[int, str] = field(repr=False, default_factory=dict)
 
     @property
+    def pillar_titles(self) -> list[tuple[str, str]]:
+        """Each pillar's ID and title, in order (column headings of the benchmark)."""
+        return [(p.result.id, p.result.title) for p in self.pillars]
+
+    @property
     def plan_digest(self) -> str:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
-        # The provenance is in it too: confirming an on-site evaluation changes the cover.
-        text = repr((self.plan, sorted(self.provenance.items())))
+        # The provenance is in it too: confirming an on-site evaluation changes the cover; the
+        # peer benchmark moves with other firms' results.
+        text = repr((self.plan, sorted(self.provenance.items()), self.benchmark))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)
@@ -127,6 +135,7 @@ class ReportData:
     # respondents, where they disagreed and how it was settled (services.collaboration_report).
     provenance: dict[str, Any] = field(default_factory=dict)
     disagreements: tuple[dict[str, Any], ...] = ()
+    benchmark: tuple[PeerGroup, ...] = ()  # percentiles among comparable firms (issue 14)
 
     @property
     def title(self) -> str:
@@ -409,5 +418,6 @@ def assessment_report_data(
         recommendations=tuple(recommendations),
         urgent=tuple(recommendations[:URGENT_COUNT]),
         roadmap=tuple(annotate_roadmap(data.roadmap, adopted)),
+        benchmark=tuple(benchmark(session, assessment)),
         **made,
     )

@@ -18,17 +18,30 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from readiness.domain.aggregation.outcomes import TreeResult
 from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.models import Organisation
+from readiness.models import Participation
+from readiness.models import Programme
+from readiness.services.locking import lock_row
 from readiness.services.official import official
+from readiness.services.peer_pool import refresh_peers
 
 PER_PAGE = 25  # rows of a paginated list
 MAX_ID = 2**31 - 1  # the largest integer key PostgreSQL's INTEGER holds
 TREND_POINTS = 24  # submitted assessments the history chart shows (the latest ones)
+# Summary column -> company-profile field: the keys cohorts and peer groups are broken down by.
+PROFILE_KEYS = {
+    "sector": "sector",
+    "industry": "industry",
+    "size_band": "headcount",
+    "region": "region",
+}
 
 
 def write_summary(session: Session, assessment: Assessment, scorecard: Scorecard) -> None:
@@ -36,6 +49,10 @@ def write_summary(session: Session, assessment: Assessment, scorecard: Scorecard
     clear_summary(session, assessment)
     assessment.overall_score = scorecard.overall.score
     assessment.overall_level = scorecard.overall.level
+    profile = assessment.profile or {}
+    for column, key in PROFILE_KEYS.items():
+        value = profile.get(key)
+        setattr(assessment, column, str(value)[:40] if value not in (None, "") else None)
     for kind, results in (
         ("pillar", scorecard.pillars),
         ("challenge_area", scorecard.challenge_areas),
@@ -79,7 +96,58 @@ def clear_summary(session: Session, assessment: Assessment) -> None:
     """Drop the summary of a reopened (or re-submitted) assessment."""
     assessment.overall_score = None
     assessment.overall_level = None
+    for column in PROFILE_KEYS:
+        setattr(assessment, column, None)
     session.execute(delete(AssessmentScore).where(AssessmentScore.assessment_id == assessment.id))
+
+
+def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -> None:
+    """Flag the organisation's latest submitted assessment of the questionnaire (caller commits).
+
+    The organisation's row is locked first, so two submits at once cannot both stay flagged.
+    """
+    lock_row(session, Organisation, organisation_id)
+    mine = (Assessment.organisation_id == organisation_id) & (
+        Assessment.questionnaire_id == questionnaire_id
+    )
+    latest = session.scalar(
+        select(Assessment.id)
+        .where(mine, Assessment.status == "submitted")
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+    session.execute(
+        update(Assessment)
+        .where(mine, Assessment.is_latest.is_(True), Assessment.id != (latest or 0))
+        .values(is_latest=False, updated_at=Assessment.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if latest is not None:
+        session.execute(
+            update(Assessment)
+            .where(Assessment.id == latest)
+            .values(is_latest=True, updated_at=Assessment.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    touch_programmes(session, organisation_id)
+    refresh_peers(session, [organisation_id])
+    session.expire_all()
+
+
+def touch_programmes(session: Session, organisation_id: int) -> None:
+    """Bump the revision of every programme the organisation takes part in (cohorts changed)."""
+    session.execute(
+        update(Programme)
+        .where(
+            Programme.id.in_(
+                select(Participation.programme_id).where(
+                    Participation.organisation_id == organisation_id
+                )
+            )
+        )
+        .values(revision=Programme.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @dataclass(frozen=True)

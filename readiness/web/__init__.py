@@ -14,7 +14,9 @@ from readiness.web import data
 from readiness.web import main
 from readiness.web import onsite
 from readiness.web import organisations
+from readiness.web import participation
 from readiness.web import plans
+from readiness.web import programmes
 from readiness.web import reports
 from readiness.web import respondents
 from readiness.web.errors import register_error_handlers
@@ -41,3 +43,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans.bp)
     app.register_blueprint(onsite.bp)
     app.register_blueprint(respondents.bp)
+    app.register_blueprint(programmes.bp)
+    app.register_blueprint(participation.bp)

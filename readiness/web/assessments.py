@@ -31,6 +31,7 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import onsite
 from readiness.services import summaries
+from readiness.services.benchmark import benchmark
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
 from readiness.services.plan_loop import linked_by_question
@@ -473,6 +474,8 @@ def results(assessment_id: int) -> str | Response:
         downloads=_downloads(assessment, q),
         provenance=onsite.provenance(get_session(), assessment),
         can_review=onsite.may_review(get_session(), assessment, current_user),
+        peer_groups=benchmark(get_session(), assessment),
+        pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
     )
 
 

@@ -33,6 +33,11 @@ ACTION_LABELS = {
     "plan_action_deleted": _l("Plan action deleted"),
     "backup_created": _l("Backup created"),
     "backup_restored": _l("Backup restored"),
+    "programme_created": _l("Programme created"),
+    "programme_invitation_created": _l("Firm invited to a programme"),
+    "programme_joined": _l("Joined a programme and consented"),
+    "programme_consent_changed": _l("Consent to a programme changed"),
+    "programme_consent_withdrawn": _l("Consent to a programme withdrawn"),
 }
 
 

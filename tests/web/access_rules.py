@@ -251,6 +251,8 @@ def _plan_action(session: Session, world: dict[str, Any]) -> None:
 
 
 WORLD_BUILDERS.append(_plan_action)
+
+
 def _invitation(session: Session, world: dict[str, Any]) -> None:
     """{invitation}: an open invitation of {org}."""
     from readiness.models import User
@@ -338,4 +340,74 @@ RULES += [
     Rule("onsite.review", "GET", "/assessments/{onsite}/on-site-review", "editor"),
     Rule("onsite.verdict", "POST", "/assessments/{onsite}/on-site-review/{qid}", "editor"),
     Rule("onsite.confirm", "POST", "/assessments/{onsite}/on-site-review/confirm", "editor"),
+]
+
+
+def _programmes(session: Session, world: dict[str, Any]) -> None:
+    """{programme}: a programme operated by {org}, with {participation}: a firm sharing answers;
+    {programme_token}: an unused invitation to it; {joined}: {org}'s own participation in a
+    programme of another operator."""
+    from datetime import date
+
+    from readiness.models import Organisation
+    from readiness.models import User
+    from readiness.services import programmes
+    from tests.factories import make_org
+    from tests.factories import make_user
+    from tests.programme_data import store_result
+
+    owner = session.get(User, world["owner"])
+    programme = programmes.create_programme(
+        session, owner, world["org"], "Park", [flagship().id], date(2020, 1, 1)
+    )
+    firm_owner = make_user(session)
+    firm = make_org(session, owner=firm_owner)
+    _p, token = programmes.invite_firm(session, owner, programme)
+    participation = programmes.join(session, firm_owner, token, firm.id, "answers")
+    store_result(session, firm, 42.0, {"technology": 40.0})  # summary rows, no scoring
+    _p, world["programme_token"] = programmes.invite_firm(session, owner, programme)
+    world["programme"], world["participation"] = programme.id, participation.id
+    operator = make_user(session)
+    other = make_org(session, owner=operator)
+    theirs = programmes.create_programme(
+        session, operator, other.id, "Elsewhere", [flagship().id], date(2020, 1, 1)
+    )
+    _p, token = programmes.invite_firm(session, operator, theirs)
+    org = session.get(Organisation, world["org"])
+    world["joined"] = programmes.join(session, owner, token, org.id, "results").id
+
+
+WORLD_BUILDERS.append(_programmes)
+_P = "/organisations/{org}/programmes/{programme}"
+RULES += [
+    Rule("programmes.index", "GET", "/organisations/{org}/programmes/", "viewer"),
+    Rule("programmes.create", "GET", "/organisations/{org}/programmes/new", "owner"),
+    Rule(
+        "programmes.create",
+        "POST",
+        "/organisations/{org}/programmes/new",
+        "owner",
+        {
+            "name": "Pilot",
+            "questionnaires": "smart-manufacturing-readiness",
+            "starts_on": "2026-01-01",
+            "repeat_after_days": "180",
+        },
+    ),
+    Rule("programmes.show", "GET", _P + "/", "viewer"),
+    Rule("programmes.invite", "POST", _P + "/invitations", "owner", {"email": "a@example.com"}),
+    Rule("programmes.cohort_page", "GET", _P + "/cohort", "viewer"),
+    Rule("programmes.cohort_page", "GET", _P + "/cohort?sort=technology&order=asc", "viewer"),
+    Rule("programmes.export", "GET", _P + "/cohort.csv", "viewer"),
+    Rule("programmes.export", "GET", _P + "/cohort.xlsx", "viewer"),
+    Rule("programmes.export", "GET", _P + "/cohort.pdf", "viewer"),
+    Rule("programmes.firm", "GET", _P + "/firms/{participation}", "viewer"),
+    Rule("participation.join", "GET", "/programmes/join/{programme_token}", "login"),
+    Rule("participation.index", "GET", "/organisations/{org}/programmes-joined/", "viewer"),
+    Rule(
+        "participation.consent",
+        "POST",
+        "/organisations/{org}/programmes-joined/{joined}/consent",
+        "owner",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services import assessments as service
 from readiness.services import plans
+from readiness.services import programmes
 from readiness.services import respondents
 from readiness.services.share_links import create_share_link
 from tests import factories
@@ -104,12 +106,24 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
     plans.set_status(db_session, adopted[0], owner, "done", adopted[0].revision)
     plans.set_status(db_session, adopted[1], owner, "dropped", adopted[1].revision, "预算不足")
     team, visit = _collaboration(db_session, org, questionnaire, owner, colleague)
+    programme = programmes.create_programme(
+        db_session, owner, org.id, "2026年试点园区", [questionnaire.id], date(2020, 1, 1)
+    )
+    firm_owner = factories.make_user(db_session, "firm@example.com", "赵总")
+    firm = factories.make_org(db_session, firm_owner, "苏州精工有限公司", profile=profile)
+    _p, join_token = programmes.invite_firm(db_session, owner, programme)
+    participation = programmes.join(db_session, firm_owner, join_token, firm.id, "answers")
+    _submitted(db_session, firm, questionnaire, firm_owner, "首次评估", 2)
+    _p, programme_token = programmes.invite_firm(db_session, owner, programme, "a@example.com")
     client = app.test_client()
     response = client.post(
         "/login", data={"email": OWNER_EMAIL, "password": factories.DEFAULT_PASSWORD}
     )
     assert response.status_code == 302
     return {
+        "programme_id": programme.id,
+        "participation_id": participation.id,
+        "programme_token": programme_token,
         "client": client,
         "org_id": org.id,
         "user_id": colleague.id,
@@ -122,7 +136,11 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
         "team_id": team.id,
         "visit_id": visit.id,
         # The questionnaire's own texts and ids are data, checked by the questionnaire validator.
-        "data": data_texts(questionnaire) | {questionnaire.id, questionnaire.key},
+        "data": data_texts(questionnaire)
+        | {questionnaire.id, questionnaire.key}
+        # the audit log's targets and the origin of events recorded from services ("cli")
+        | {f"programme:{programme.id}", "cli"}
+        | {f"participation:{i}" for i in range(1, participation.id + 2)},
     }
 
 
@@ -136,6 +154,8 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         "action_id": site["action_id"],
         "token": site["token"],
         "fmt": "html",
+        "programme_id": site["programme_id"],
+        "participation_id": site["participation_id"],
     }
     urls = []
     with app.test_request_context():
@@ -166,6 +186,8 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         f"/assessments/{site['visit_id']}/on-site-review",
         f"/assessments/{site['visit_id']}/results",
         f"/assessments/{site['visit_id']}/report",
+        f"/programmes/join/{site['programme_token']}",
+        f"/organisations/{site['org_id']}/programmes/{site['programme_id']}/cohort?sort=data",
     ]
     return urls
 

@@ -1,0 +1,361 @@
+"""Programme use cases: create a programme, invite firms, join with consent, change or withdraw it.
+
+Who may see what is decided here and in readiness/services/cohort.py, never in views: an
+operator reads a firm only through a participation whose `consent` is set, and every query
+filters on it, so a withdrawal takes effect with its commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from readiness.models import CONSENTS
+from readiness.models import Assessment
+from readiness.models import Participation
+from readiness.models import Programme
+from readiness.models import User
+from readiness.models.base import utcnow
+from readiness.services import audit
+from readiness.services.accounts import AccountError
+from readiness.services.accounts import InvalidToken
+from readiness.services.accounts import NotFound
+from readiness.services.accounts import normalise_email
+from readiness.services.accounts import require_role
+from readiness.services.locking import lock_row
+from readiness.services.peer_pool import refresh_peers
+
+STATUSES = ("invited", "joined", "draft", "submitted", "repeat_due")
+
+
+class AlreadyParticipating(AccountError):
+    """The organisation already takes part in this programme."""
+
+
+class OwnProgramme(AccountError):
+    """The operator's own organisation cannot join its programme as a firm."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _touch(session: Session, programme_id: int) -> None:
+    """The programme's cohort changed: bump its revision (its cached aggregates are stale)."""
+    session.execute(
+        update(Programme)
+        .where(Programme.id == programme_id)
+        .values(revision=Programme.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _check_consent(consent: str | None) -> None:
+    if consent is not None and consent not in CONSENTS:
+        raise ValueError(f"unknown consent {consent!r}; expected one of {', '.join(CONSENTS)}")
+
+
+def create_programme(
+    session: Session,
+    user: User,
+    organisation_id: int,
+    name: str,
+    questionnaire_ids: Sequence[str],
+    starts_on: date,
+    ends_on: date | None = None,
+    sector_focus: str = "",
+    repeat_after_days: int = 180,
+    origin: audit.Origin = audit.CLI,
+) -> Programme:
+    """A new programme of the operator organisation (owners only)."""
+    require_role(session, user, organisation_id, "owner")
+    programme = Programme(
+        organisation_id=organisation_id,
+        name=name.strip(),
+        questionnaire_ids=list(dict.fromkeys(questionnaire_ids)),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        sector_focus=sector_focus.strip(),
+        repeat_after_days=repeat_after_days,
+        created_by_id=user.id,
+    )
+    session.add(programme)
+    session.flush()
+    audit.record(
+        session,
+        "programme_created",
+        actor=user,
+        organisation_id=organisation_id,
+        target=f"programme:{programme.id}",
+        details={"name": programme.name},
+        origin=origin,
+        commit=False,
+    )
+    session.commit()
+    return programme
+
+
+def programmes_of(session: Session, organisation_id: int) -> list[Programme]:
+    """The operator organisation's programmes, newest first (the caller checked membership)."""
+    return list(
+        session.scalars(
+            select(Programme)
+            .where(Programme.organisation_id == organisation_id)
+            .order_by(Programme.starts_on.desc(), Programme.id.desc())
+        )
+    )
+
+
+def get_programme(
+    session: Session, user: User, organisation_id: int, programme_id: int, min_role: str
+) -> Programme:
+    """The operator organisation's programme if the user's role there is at least `min_role`.
+
+    :raises NotFound: no such programme of this organisation, or the user is not a member.
+    :raises Forbidden: the role is too low.
+    """
+    require_role(session, user, organisation_id, min_role)
+    programme = session.get(Programme, programme_id)
+    if programme is None or programme.organisation_id != organisation_id:
+        raise NotFound("No such programme.")
+    return programme
+
+
+def invite_firm(
+    session: Session,
+    user: User,
+    programme: Programme,
+    email: str | None = None,
+    origin: audit.Origin = audit.CLI,
+) -> tuple[Participation, str]:
+    """An invitation link for one firm (owners of the operator); only its hash is stored."""
+    require_role(session, user, programme.organisation_id, "owner")
+    token = secrets.token_urlsafe(32)
+    participation = Participation(
+        programme_id=programme.id,
+        email=normalise_email(email) if email else None,
+        token_hash=_hash(token),
+    )
+    session.add(participation)
+    session.flush()
+    audit.record(
+        session,
+        "programme_invitation_created",
+        actor=user,
+        organisation_id=programme.organisation_id,
+        target=f"participation:{participation.id}",
+        details={"programme": programme.id, "email": participation.email},
+        origin=origin,
+        commit=False,
+    )
+    session.commit()
+    return participation, token
+
+
+def invitation_for_token(session: Session, token: str) -> Participation:
+    """The open programme invitation with this token; raises InvalidToken if unknown or used."""
+    participation = session.scalar(
+        select(Participation)
+        .where(Participation.token_hash == _hash(token))
+        .options(selectinload(Participation.programme).selectinload(Programme.organisation))
+    )
+    if participation is None or participation.organisation_id is not None:
+        raise InvalidToken("This programme invitation is not valid or was already used.")
+    return participation
+
+
+def join(
+    session: Session,
+    user: User,
+    token: str,
+    organisation_id: int,
+    consent: str,
+    origin: audit.Origin = audit.CLI,
+) -> Participation:
+    """Join a programme with the firm's organisation (its owners) and consent to share.
+
+    :raises InvalidToken: unknown or used link (also by a concurrent join: the row is locked).
+    :raises AlreadyParticipating: the organisation is in the programme already.
+    """
+    _check_consent(consent)
+    require_role(session, user, organisation_id, "owner")
+    lock_row(session, Participation, invitation_for_token(session, token).id)
+    participation = invitation_for_token(session, token)
+    programme = participation.programme
+    if programme.organisation_id == organisation_id:
+        raise OwnProgramme("An operator cannot join its own programme as a firm.")
+    taken = session.scalar(
+        select(Participation.id).where(
+            Participation.programme_id == programme.id,
+            Participation.organisation_id == organisation_id,
+        )
+    )
+    if taken is not None:
+        raise AlreadyParticipating("This organisation already takes part in the programme.")
+    now = utcnow()
+    participation.organisation_id = organisation_id
+    participation.joined_at = now
+    participation.consent = consent
+    participation.consented_at = now
+    _touch(session, programme.id)
+    refresh_peers(session, [organisation_id])
+    audit.record(
+        session,
+        "programme_joined",
+        actor=user,
+        organisation_id=organisation_id,
+        target=f"participation:{participation.id}",
+        details={"programme": programme.id, "name": programme.name, "consent": consent},
+        origin=origin,
+        commit=False,
+    )
+    session.commit()
+    return participation
+
+
+def participations_of_firm(session: Session, organisation_id: int) -> list[Participation]:
+    """The programmes a firm has joined (the caller checked membership), newest first."""
+    return list(
+        session.scalars(
+            select(Participation)
+            .where(Participation.organisation_id == organisation_id)
+            .options(selectinload(Participation.programme).selectinload(Programme.organisation))
+            .order_by(Participation.joined_at.desc(), Participation.id.desc())
+        )
+    )
+
+
+def set_consent(
+    session: Session,
+    user: User,
+    organisation_id: int,
+    participation_id: int,
+    consent: str | None,
+    origin: audit.Origin = audit.CLI,
+) -> Participation:
+    """Change what the firm shares with a programme, or withdraw (None); owners of the firm.
+
+    :raises NotFound: the participation is not this organisation's.
+    """
+    _check_consent(consent)
+    require_role(session, user, organisation_id, "owner")
+    lock_row(session, Participation, participation_id)
+    participation = session.get(Participation, participation_id)
+    if participation is None or participation.organisation_id != organisation_id:
+        raise NotFound("No such programme participation.")
+    before = participation.consent
+    now = utcnow()
+    participation.consent = consent
+    if consent is None:
+        participation.withdrawn_at = now
+    else:
+        participation.consented_at = now
+        participation.withdrawn_at = None
+    _touch(session, participation.programme_id)
+    refresh_peers(session, [organisation_id])
+    audit.record(
+        session,
+        "programme_consent_withdrawn" if consent is None else "programme_consent_changed",
+        actor=user,
+        organisation_id=organisation_id,
+        target=f"participation:{participation.id}",
+        details={"programme": participation.programme_id, "from": before, "to": consent},
+        origin=origin,
+        commit=False,
+    )
+    session.commit()
+    return participation
+
+
+@dataclass(frozen=True)
+class FirmStatus:
+    """One invited or consenting firm of a programme as its operator sees it."""
+
+    participation_id: int
+    status: str
+    email: str | None
+    organisation_name: str | None
+    consent: str | None
+    last_submitted: datetime | None
+
+
+@dataclass(frozen=True)
+class ProgrammeStatus:
+    """The firms of a programme with their status, and how many withdrew (shown as a number)."""
+
+    firms: list[FirmStatus]
+    withdrawn: int
+
+
+def programme_status(
+    session: Session, programme: Programme, today: date | None = None
+) -> ProgrammeStatus:
+    """Each invited or consenting firm's status: invited, joined, draft, submitted, repeat due.
+
+    Firms that withdrew their consent are counted, never listed (the caller checked the role).
+    """
+    rows = session.scalars(
+        select(Participation)
+        .where(Participation.programme_id == programme.id)
+        .options(selectinload(Participation.organisation))
+        .order_by(Participation.id)
+    ).all()
+    consenting = [p.organisation_id for p in rows if p.consent is not None]
+    since = datetime.combine(programme.starts_on, datetime.min.time())
+    activity = {}
+    if consenting:
+        activity = {
+            r.organisation_id: r
+            for r in session.execute(
+                select(
+                    Assessment.organisation_id,
+                    func.max(
+                        case((Assessment.status == "submitted", Assessment.submitted_at))
+                    ).label("submitted"),
+                    func.sum(case((Assessment.status == "draft", 1), else_=0)).label("drafts"),
+                )
+                .where(
+                    Assessment.organisation_id.in_(consenting),
+                    Assessment.questionnaire_id.in_(programme.questionnaire_ids),
+                    Assessment.created_at >= since,
+                )
+                .group_by(Assessment.organisation_id)
+            )
+        }
+    due_before = datetime.combine(today or date.today(), datetime.min.time()) - timedelta(
+        days=programme.repeat_after_days
+    )
+    firms, withdrawn = [], 0
+    for p in rows:
+        if p.organisation_id is None:
+            firms.append(FirmStatus(p.id, "invited", p.email, None, None, None))
+            continue
+        if p.consent is None:
+            withdrawn += 1
+            continue
+        seen = activity.get(p.organisation_id)
+        submitted = seen.submitted if seen is not None else None
+        if isinstance(submitted, str):  # SQLite returns MAX() of a date column as text
+            submitted = datetime.fromisoformat(submitted)
+        if seen is not None and seen.drafts:
+            status = "draft"
+        elif submitted is not None and submitted.replace(tzinfo=None) < due_before:
+            status = "repeat_due"
+        elif submitted is not None:
+            status = "submitted"
+        else:
+            status = "joined"
+        firms.append(FirmStatus(p.id, status, p.email, p.organisation.name, p.consent, submitted))
+    return ProgrammeStatus(firms, withdrawn)
