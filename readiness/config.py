@@ -68,6 +68,7 @@ DEFAULTS: dict[str, Any] = {
     "BACKGROUND_JOBS": "thread",  # without REDIS_URL: "thread", "sync" or "off" (readiness.jobs)
     "REPORT_CACHE_DIR": None,  # rendered PDFs; default instance/reports
     "ISOLATE_RENDERING": True,  # render PDFs in a forked child, keeping web workers small
+    "ISOLATED_RENDER_TIMEOUT": 120,  # seconds before a stuck child is killed (render here instead)
 }
 
 # Environment variables read by from_env, with the type each is converted to.

@@ -42,6 +42,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": True,
             "QUESTIONNAIRE_DIR": str(ROOT / "readiness" / "questionnaires"),
+            # PDFs render in a forked child as in production; forked from this threaded server a
+            # child may block on a lock another request thread held, so give up on it sooner.
+            "ISOLATED_RENDER_TIMEOUT": 20,
         }
     )
     yield app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from flask import Flask
@@ -38,3 +39,15 @@ def test_switched_off_it_runs_here(isolating_app: Flask) -> None:
     isolating_app.config["ISOLATE_RENDERING"] = False
     with isolating_app.app_context():
         assert run_isolated(os.getpid) == os.getpid()
+
+
+def _stuck_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        threading.Event().wait()  # as a child blocked on a lock another thread held at the fork
+    return os.getpid()
+
+
+def test_a_stuck_child_is_killed_and_the_work_done_here(isolating_app: Flask) -> None:
+    isolating_app.config["ISOLATED_RENDER_TIMEOUT"] = 1
+    with isolating_app.app_context():
+        assert run_isolated(_stuck_in_a_child, os.getpid()) == os.getpid()
