@@ -37,7 +37,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "readiness@localhost",
     "MAIL_TIMEOUT": 10,  # seconds an SMTP connection may take (mail goes after the response)
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),  # from sign-in, not sliding:
+    # a response sets the session cookie only when it changed the session. Refreshed on every
+    # request, a late response (a stylesheet, an icon, a slow page) would send back the session
+    # it started with and undo what a faster one just stored: a language choice, a flash, a logout.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

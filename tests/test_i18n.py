@@ -141,6 +141,26 @@ def test_query_language_wins_over_the_browser(client) -> None:
     assert "<h1>登录</h1>" in page
 
 
+def test_a_late_response_does_not_undo_a_language_choice(app, auth) -> None:
+    """Only a response that changed the session sends it back.
+
+    A browser fetches a page's stylesheet and icon while the user moves on; a response that
+    refreshed the cookie from the session its request started with would, arriving late, put
+    back the session before ?lang=zh (or before a sign-out) and the next page would be English.
+    """
+    auth.register(email="late@example.com", name="Late")
+    auth._client.get("/", headers=EN_HEADERS)  # the first page stores the CSRF secret
+    stale = app.test_client()  # a second tab: the same session, sent before the choice
+    stale.set_cookie("session", auth._client.get_cookie("session").value, domain="localhost")
+    chose = auth._client.get("/?lang=zh", headers=EN_HEADERS)
+    assert "Set-Cookie" in chose.headers, "the choice is stored in the session"
+    for late in (stale.get("/static/css/app.css"), stale.get("/", headers=EN_HEADERS)):
+        assert late.status_code == 200
+        assert "Set-Cookie" not in late.headers, "an unchanged session is not sent back"
+    page = auth._client.get("/", headers=EN_HEADERS).get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in page
+
+
 def _csrf_token(page: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert match, "the page has no CSRF token"
