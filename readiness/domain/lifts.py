@@ -16,6 +16,7 @@ from readiness.domain.scoring import NOT_APPLICABLE_STATUS
 from readiness.domain.scoring import UNANSWERED
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
+from readiness.domain.scoring import score_pillar
 
 TOP_LEVEL = 5
 # an overall suggestion lifts one pillar one level at a time; this bounds the search
@@ -153,13 +154,12 @@ def lift(
             candidates.append((key, question, suggestion))
     candidates.sort(key=lambda c: c[0])
     changes: dict[str, AnswerValue] = {}
-    rescored = scorecard
+    new = result
     for _key, question, suggestion in candidates:
         changes[question.id] = suggestion
-        rescored = score(questionnaire, answers.replace(changes))
-        if rescored.pillars[pillar_id].level >= target:
+        new = score_pillar(questionnaire, answers.replace(changes), pillar_id)
+        if new.level >= target:
             break
-    new = rescored.pillars[pillar_id]
     reached = new.level is not None and new.level >= target
     return Lift(
         pillar=pillar_id,

@@ -313,6 +313,29 @@ def _question_part(qr: QuestionResult, weight: float, gate_level: int = 1) -> Pa
     )
 
 
+def _pillar_parts(
+    questionnaire: Questionnaire, questions: Mapping[str, QuestionResult], pillar_id: str
+) -> list[Part]:
+    return [
+        _question_part(questions[q.id], q.weight, q.gate_level)
+        for q in questionnaire.questions_of(pillar_id)
+    ]
+
+
+def score_pillar(questionnaire: Questionnaire, answers: AnswerSet, pillar_id: str) -> Result:
+    """One pillar's result under `answers`: what score() gives it, without scoring the rest.
+
+    A pillar reads only its own questions, so searching for the answers that lift it (each
+    step re-scored) need not score the other pillars, the challenge areas and the overall.
+    """
+    questions = {
+        q.id: score_question(questionnaire, answers, q.id)
+        for q in questionnaire.questions_of(pillar_id)
+    }
+    parts = _pillar_parts(questionnaire, questions, pillar_id)
+    return _result(pillar_id, parts, questionnaire.scoring.pillar, questionnaire)
+
+
 def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
     """Score an answer set with the aggregation rules the questionnaire declares."""
     rules = questionnaire.scoring
@@ -322,10 +345,7 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
     pillars: dict[str, Result] = {}
     known_scores: dict[str, float | None] = {}  # each pillar's score without its unknowns
     for pillar in questionnaire.pillars:
-        parts = [
-            _question_part(questions[q.id], q.weight, q.gate_level)
-            for q in questionnaire.questions_of(pillar.id)
-        ]
+        parts = _pillar_parts(questionnaire, questions, pillar.id)
         pillars[pillar.id] = _result(pillar.id, parts, rules.pillar, questionnaire)
         known_scores[pillar.id] = aggregate(_known(parts), rules.pillar, questionnaire.levels)[0]
     areas: dict[str, Result] = {}

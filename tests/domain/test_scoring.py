@@ -32,6 +32,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import answer_for_level
 from readiness.domain.scoring import Scorecard
 from readiness.domain.scoring import score
+from readiness.domain.scoring import score_pillar
 from tests.paths import QUESTIONNAIRES
 
 CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
@@ -198,6 +199,16 @@ def test_bounds(case) -> None:
     for qr in card.questions.values():
         assert 0 <= qr.fraction <= 1 and qr.level in range(6)
     assert 0 <= card.coverage <= 1
+
+
+@settings(max_examples=60)
+@given(scored())
+def test_one_pillar_scores_as_in_the_whole_scorecard(case) -> None:
+    """score_pillar (what the next-level search re-scores) is score()'s pillar result."""
+    qn, answers = case
+    card = score(qn, answers)
+    for pillar in qn.pillars:
+        assert score_pillar(qn, answers, pillar.id) == card.pillars[pillar.id]
 
 
 @pytest.mark.parametrize(
