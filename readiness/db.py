@@ -35,6 +35,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; in-memory databases say "memory"
+    # With WAL, NORMAL syncs at checkpoints instead of on every commit: a commit no longer waits
+    # for the disk (~5 ms each), and the file stays consistent; a power cut may roll back the
+    # last commits before a checkpoint, never corrupt (SQLite's recommended setting for WAL).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -219,6 +219,7 @@ def test_sqlite_connections_use_wal_and_wait_for_locks(app) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
 def test_one_reset_link_sets_one_password(app, db_session, make_user) -> None:
