@@ -164,8 +164,9 @@ class AssessmentScore(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('pillar', 'challenge_area')", name="kind"),
         Index("ix_assessment_scores_kind_key_level", "kind", "key", "level"),
-        # The cohort table sorted by a pillar's score reads this index in order.
-        Index("ix_assessment_scores_kind_key_score", "kind", "key", "score", "assessment_id"),
+        # The cohort table sorted by a pillar's score reads this index in order. Key first, so
+        # that a query for some assessments' pillar scores keeps to the primary key.
+        Index("ix_assessment_scores_key_kind_score", "key", "kind", "score", "assessment_id"),
     )
 
     assessment_id: Mapped[int] = mapped_column(

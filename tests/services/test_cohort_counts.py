@@ -15,12 +15,14 @@ import pytest
 from sqlalchemy import select
 
 from readiness.models import Assessment
+from readiness.models import AssessmentScore
 from readiness.models import CohortMember
 from readiness.models import OnSiteReview
 from readiness.services import assessments
 from readiness.services import benchmark
 from readiness.services import cohort
 from readiness.services import cohort_pool
+from readiness.services import cohort_table
 from readiness.services import deletion
 from readiness.services import onsite
 from readiness.services import programmes
@@ -125,3 +127,53 @@ def test_only_official_results_count_in_benchmarks_and_cohorts(db_session):
     assert 95.0 not in _same(db_session, programme).overall
     groups = benchmark.benchmark(db_session, mine)
     assert all(g.firms == 4 and g.overall is None for g in groups)
+
+
+def test_table_pages_read_along_indexes_equal_a_plain_sort(db_session):
+    programme = make_programme(db_session)
+    rows = {}  # assessment ID -> (overall, technology or None, name)
+    for overall, technology in (
+        (50.0, 40.0),
+        (50.0, 40.0),
+        (70.0, None),
+        (30.0, 90.0),
+        (60.0, 10.0),
+    ):
+        firm, _p = join_firm(db_session, programme)
+        store_result(db_session, firm, 10.0, {"technology": 99.0})  # an earlier result
+        pillars = {"technology": technology, "data": 1.0} if technology else {"data": 1.0}
+        rows[store_result(db_session, firm, overall, pillars).id] = (overall, technology, firm.name)
+    firm, participation = join_firm(db_session, programme)
+    store_result(db_session, firm, 80.0, {"technology": 80.0})
+    programmes.set_consent(db_session, _owner(firm), firm.id, participation.id, None)
+    store_result(db_session, make_org(db_session), 20.0, {"technology": 20.0})  # not a member
+    db_session.execute(  # a null pillar score sorts with the missing ones
+        AssessmentScore.__table__.update()
+        .where(AssessmentScore.assessment_id == max(rows), AssessmentScore.key == "technology")
+        .values(score=None)
+    )
+    db_session.commit()
+    rows[max(rows)] = (rows[max(rows)][0], None, rows[max(rows)][2])
+    for sort, column in (("overall", 0), ("technology", 1), ("name", 2)):
+        for descending in (True, False):
+            scored = sorted(
+                (
+                    (v[column].lower() if isinstance(v[column], str) else v[column], i)
+                    for i, v in rows.items()
+                    if v[column] is not None
+                ),
+                reverse=descending,
+            )
+            unscored = sorted((i for i, v in rows.items() if v[column] is None), reverse=descending)
+            expected = [i for _value, i in scored] + unscored
+            paged = [
+                r.assessment_id
+                for number in (1, 2, 3)
+                for r in cohort_table.firm_page(
+                    db_session, programme, QUESTIONNAIRE, sort, descending, number, per_page=2
+                ).rows
+            ]
+            every = cohort_table.firm_page(
+                db_session, programme, QUESTIONNAIRE, sort, descending, per_page=None
+            )
+            assert paged == [r.assessment_id for r in every.rows] == expected, (sort, descending)

@@ -108,9 +108,9 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_assessment_scores_kind_key_score",
+        "ix_assessment_scores_key_kind_score",
         "assessment_scores",
-        ["kind", "key", "score", "assessment_id"],
+        ["key", "kind", "score", "assessment_id"],
         unique=False,
     )
     programmes = sa.table("programmes", sa.column("cohort_cache", sa.JSON()))
@@ -123,6 +123,6 @@ def downgrade() -> None:
     _flag_latest(official_only=False)
     programmes = sa.table("programmes", sa.column("cohort_cache", sa.JSON()))
     op.get_bind().execute(programmes.update().values(cohort_cache={}))
-    op.drop_index("ix_assessment_scores_kind_key_score", table_name="assessment_scores")
+    op.drop_index("ix_assessment_scores_key_kind_score", table_name="assessment_scores")
     op.drop_index(op.f("ix_cohort_members_organisation_id"), table_name="cohort_members")
     op.drop_table("cohort_members")
