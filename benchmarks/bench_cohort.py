@@ -128,7 +128,10 @@ def bench(url: str, args: argparse.Namespace) -> dict[str, tuple[float, float, f
             cohort_pool.ensure_built(session, programme, q.id)
 
         def page(sort: str):
-            return lambda: cohort_table.firm_page(session, programme, q.id, sort, True, 8)
+            firms = cohort.cohort(session, programme, q.id).firms  # as the cohort page does
+            return lambda: cohort_table.firm_page(
+                session, programme, q.id, sort, True, 8, total=firms
+            )
 
         results = {
             "cohort": _time(cohort_view, args.runs),

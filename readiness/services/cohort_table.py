@@ -21,9 +21,11 @@ from sqlalchemy.orm import aliased
 from readiness.models import Answer
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.models import CohortMember
 from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import Programme
+from readiness.services import cohort_pool
 from readiness.services.cohort import PER_PAGE
 from readiness.services.cohort import latest_condition
 from readiness.services.cohort import since
@@ -124,6 +126,47 @@ def _unscored_ids(conditions: list[Any], sort: str, descending: bool) -> Any:
     return query.order_by(Assessment.id.desc() if descending else Assessment.id.asc())
 
 
+def _ids_by_name(
+    session: Session,
+    programme: Programme,
+    questionnaire_id: str,
+    conditions: list[Any],
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """The page's assessment IDs by firm name (then organisation ID).
+
+    Sorts only the names of the cohort's members (readiness.services.cohort_pool keeps one
+    row per consenting firm with a latest assessment in the programme), then reads the page's
+    firms' assessments.
+    """
+    cohort_pool.ensure_built(session, programme, questionnaire_id)
+    name = func.lower(Organisation.name)
+    order = (name.desc(), Organisation.id.desc()) if descending else (name, Organisation.id)
+    firms = list(
+        session.scalars(
+            select(Organisation.id)
+            .join(CohortMember, CohortMember.organisation_id == Organisation.id)
+            .where(
+                CohortMember.programme_id == programme.id,
+                CohortMember.questionnaire_id == questionnaire_id,
+            )
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    found = dict(
+        session.execute(
+            select(Assessment.organisation_id, Assessment.id).where(
+                Assessment.organisation_id.in_(firms), *conditions
+            )
+        ).all()
+    )
+    return [found[firm] for firm in firms if firm in found]
+
+
 def _page_ids(
     session: Session,
     programme: Programme,
@@ -140,6 +183,10 @@ def _page_ids(
         Assessment.submitted_at >= since(programme),
         _shares(programme),
     ]
+    if sort == "name":
+        return _ids_by_name(
+            session, programme, questionnaire_id, conditions, descending, offset, limit
+        )
     scored = _scored_ids(conditions, sort, descending)
     ids = list(session.scalars(scored.limit(limit).offset(offset)))
     if len(ids) == limit:
@@ -172,7 +219,7 @@ def firm_page(
     per_page=None gives every row (exports), in one straightforward query.
     """
     where = latest_condition(programme, questionnaire_id)
-    if total is None:  # the cohort's kept count saves this query
+    if total is None and per_page:  # the cohort's kept count saves this query
         total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
     query = (
         select(Assessment, Organisation.name, Participation.id, Participation.consent)
@@ -185,9 +232,9 @@ def firm_page(
             ),
         )
     )
-    pages = max(1, math.ceil(total / per_page)) if per_page else 1
+    pages = max(1, math.ceil((total or 0) / per_page)) if per_page else 1
     number = min(max(1, number), pages)
-    if sort != "name" and per_page:
+    if per_page:
         offset = (number - 1) * per_page
         chosen = _page_ids(session, programme, questionnaire_id, sort, descending, offset, per_page)
         position = {assessment_id: i for i, assessment_id in enumerate(chosen)}
@@ -197,10 +244,13 @@ def firm_page(
         )
     else:
         if sort == "name":
-            key: Any = func.lower(Organisation.name)
+            name = func.lower(Organisation.name)
+            ties = Organisation.id.desc() if descending else Organisation.id
+            order = (name.desc() if descending else name, ties)
         else:
             query, key = _sort_key(query, sort)
-        query = query.where(where).order_by(*_order(key, descending))
+            order = _order(key, descending)
+        query = query.where(where).order_by(*order)
         if per_page:
             query = query.limit(per_page).offset((number - 1) * per_page)
         found = session.execute(query).all()
@@ -229,7 +279,7 @@ def firm_page(
         )
         for a, name, participation_id, consent in found
     ]
-    return FirmPage(rows, number, pages, total)
+    return FirmPage(rows, number, pages, len(rows) if total is None else total)
 
 
 def shared_assessment(
