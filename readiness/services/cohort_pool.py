@@ -4,9 +4,10 @@ The cohort page draws from counts (firms per rounded score, per level, per profi
 round). Recounting them over a large cohort takes seconds, so they are kept on the programme
 (`programmes.cohort_cache`, per questionnaire) and changed in the transaction of every change
 that can move them: `refresh` takes a firm's old share (kept in `cohort_members`) away and adds
-its new one. The counts of a questionnaire are built once from all shares (`ensure_built`),
-the first time the cohort page asks for them. `readiness.services.cohort.compute` recounts
-them the straightforward way; the tests check both agree.
+its new one. A new programme starts with empty counts; those of a programme made before they
+were kept are built once from all shares (`ensure_built`), the first time the cohort page
+asks. `readiness.services.cohort.compute` recounts them the straightforward way; the tests
+check both agree.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def empty() -> dict[str, Any]:
         "breakdowns": {d: {} for d in DIMENSIONS},
         "rounds": {},
     }
+
+
+def started(questionnaire_ids: Iterable[str]) -> dict[str, Any]:
+    """The kept counts of a new programme (no firm yet): built, so changes keep them."""
+    return {questionnaire_id: {"counts": empty()} for questionnaire_id in questionnaire_ids}
 
 
 def _add(counts: dict[str, Any], key: Any, sign: int) -> None:

@@ -81,6 +81,8 @@ def create_programme(
         repeat_after_days=repeat_after_days,
         created_by_id=user.id,
     )
+    # No firm yet: its cohort counts start empty and follow every change from now on.
+    programme.cohort_cache = cohort_pool.started(programme.questionnaire_ids)
     session.add(programme)
     session.flush()
     audit.record(
