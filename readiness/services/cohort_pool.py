@@ -286,12 +286,13 @@ def refresh(session: Session, organisation_id: int) -> None:
     chosen = sorted(session.scalars(programme_ids))
     if not chosen:
         return
-    session.execute(
-        update(Programme)
-        .where(Programme.id.in_(chosen))
-        .values(revision=Programme.revision + 1)
-        .execution_options(synchronize_session=False)
-    )
+    for programme_id in chosen:  # one at a time, in ID order: no deadlock between two firms
+        session.execute(
+            update(Programme)
+            .where(Programme.id == programme_id)
+            .values(revision=Programme.revision + 1)
+            .execution_options(synchronize_session=False)
+        )
     for programme in session.scalars(select(Programme).where(Programme.id.in_(chosen))):
         cache = _cache(session, programme.id)
         changed = False
