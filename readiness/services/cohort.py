@@ -1,9 +1,11 @@
-"""A programme's cohort in numbers: SQL aggregates over consenting firms' summary columns.
+"""A programme's cohort in numbers: counts over consenting firms' latest official results.
 
-Every query here starts from `consenting(programme)`: the organisations whose participation
-in the programme has a consent now. A firm that withdrew is in no aggregate, no table and no
-export from the moment its withdrawal is committed. Nothing here decodes a result document;
-scores come from `assessments.overall_score` and `assessment_scores`.
+The cohort page reads the counts kept by readiness.services.cohort_pool (changed by every
+change, so the first view after one is as fast as any). `compute` recounts them in SQL the
+straightforward way, starting from `consenting(programme)`: the organisations whose
+participation in the programme has a consent now. A firm that withdrew is in no count, no
+table and no export from the moment its withdrawal is committed. Nothing here decodes a result
+document; scores come from `assessments.overall_score` and `assessment_scores`.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def decode(questionnaire_id: str, counts: dict[str, Any]) -> Cohort:
 
 
 def compute(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
-    """The cohort's distributions computed afresh in SQL (what `cohort` keeps)."""
+    """The cohort's counts recounted in SQL (what the kept counts must equal; tests, benchmarks)."""
     result = Cohort(questionnaire_id)
     where = latest_condition(programme, questionnaire_id)
     breakdowns: dict[str, dict[str, dict[float, int]]] = {d: {} for d in DIMENSIONS}
