@@ -39,12 +39,16 @@ def store_result(
     session: Session,
     org: Organisation,
     overall: float,
-    pillars: dict[str, float] | None = None,
+    pillars: dict[str, float | None] | None = None,
     profile: dict[str, str] | None = None,
     when: datetime | None = None,
     version: int = 2,
+    kind: str = "self",
 ) -> Assessment:
-    """A submitted assessment of `org` with these scores (levels by 20-point bands)."""
+    """A submitted assessment of `org` with these scores (levels by 20-point bands).
+
+    kind="on_site": an on-site evaluation the firm has not confirmed yet.
+    """
     profile = profile or {"sector": "discrete", "industry": "machinery", "headcount": "20_99"}
     assessment = Assessment(
         organisation_id=org.id,
@@ -60,6 +64,7 @@ def store_result(
         industry=profile.get("industry"),
         size_band=profile.get("headcount"),
         region=profile.get("region"),
+        kind=kind,
     )
     session.add(assessment)
     session.flush()
@@ -70,7 +75,7 @@ def store_result(
                 kind="pillar",
                 key=key,
                 score=score,
-                level=int(score // 20),
+                level=int(score // 20) if score is not None else None,
             )
         )
     mark_latest(session, org.id, QUESTIONNAIRE)

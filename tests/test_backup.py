@@ -16,6 +16,7 @@ from readiness.models import Base
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
+from readiness.services import cohort
 from readiness.services import onsite
 from readiness.services import plans
 from readiness.services import programmes
@@ -81,6 +82,7 @@ def _installation(db_session) -> None:
     )
     _participation, token = programmes.invite_firm(db_session, operator, programme)
     programmes.join(db_session, owner, token, org.id, "results")
+    assert cohort.cohort(db_session, programme, q.id).firms == 1  # its kept counts and share
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:

@@ -42,6 +42,12 @@ def test_demo_data_creates_a_scored_cohort(runner, db_session):
     numbers = cohort.cohort(db_session, programme, programme.questionnaire_ids[0])
     assert 20 <= numbers.firms <= 30  # some demo firms share nothing
     assert [r.number for r in numbers.rounds] == [1, 2]
+    fresh = cohort.compute(db_session, programme, programme.questionnaire_ids[0])
+    assert (numbers.firms, numbers.parts, numbers.breakdowns) == (
+        fresh.firms,
+        fresh.parts,
+        fresh.breakdowns,
+    )  # the counts it built are a recount's
     latest = db_session.scalars(select(Assessment).where(Assessment.is_latest.is_(True))).first()
     assert any(g.shown for g in benchmark.benchmark(db_session, latest))
 

@@ -111,3 +111,74 @@ def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(databases) -> None:
             answers = conn.execute(sa.text("SELECT question_id FROM answers")).scalars().all()
         engine.dispose()
         assert answers == ["x.y"]
+
+
+def test_the_latest_flag_follows_the_official_rule_after_upgrade(databases) -> None:
+    """i14c: an unconfirmed on-site evaluation flagged latest gives the flag back to the firm's
+    previous result, in the benchmark pool too; downgrading flags it again."""
+    import sqlalchemy as sa
+
+    def flags(url: str) -> list[tuple]:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            latest = conn.execute(sa.text("SELECT id, is_latest FROM assessments ORDER BY id"))
+            pool = conn.execute(sa.text("SELECT assessment_id, score FROM peer_scores"))
+            found = [tuple(r) for r in latest] + [tuple(r) for r in pool]
+        engine.dispose()
+        return found
+
+    with databases.empty() as url:
+        migrate.upgrade(url, "i14a")
+        engine = make_engine(url)
+        assessment = (
+            "INSERT INTO assessments (id, organisation_id, questionnaire_id, questionnaire_version,"
+            " title, status, profile, revision, submitted_at, overall_score, is_latest, kind,"
+            " created_at, updated_at) VALUES (:id, 1, 'q', 1, 't', 'submitted', '{}', 1, :at,"
+            " :score, :latest, :kind, '2026-01-01', '2026-01-01')"
+        )
+        with engine.begin() as conn:
+            for statement, values in (
+                (
+                    "INSERT INTO organisations (id, name, profile, created_at) VALUES"
+                    " (:id, 'F', '{}', '2026-01-01')",
+                    {"id": 1},
+                ),
+                (
+                    "INSERT INTO organisations (id, name, profile, created_at) VALUES"
+                    " (:id, 'Op', '{}', '2026-01-01')",
+                    {"id": 2},
+                ),
+                (
+                    assessment,
+                    {"id": 1, "at": "2026-02-01", "score": 40.0, "latest": False, "kind": "self"},
+                ),
+                (
+                    assessment,
+                    {"id": 2, "at": "2026-03-01", "score": 90.0, "latest": True, "kind": "on_site"},
+                ),
+                (
+                    "INSERT INTO programmes (id, organisation_id, name, questionnaire_ids,"
+                    " starts_on, sector_focus, repeat_after_days, revision, cohort_cache,"
+                    " created_at) VALUES (1, 2, 'P', '[\"q\"]', '2026-01-01', '', 180, 0, '{}',"
+                    " '2026-01-01')",
+                    {},
+                ),
+                (
+                    "INSERT INTO programme_participations (id, programme_id, organisation_id,"
+                    " token_hash, consent, details, created_at) VALUES (1, 1, 1, 'h', 'results',"
+                    " '{}', '2026-01-01')",
+                    {},
+                ),
+                (
+                    "INSERT INTO peer_scores (assessment_id, metric, organisation_id,"
+                    " questionnaire_id, questionnaire_version, score) VALUES (2, 'overall', 1, 'q',"
+                    " 1, 90)",
+                    {},
+                ),
+            ):
+                conn.execute(sa.text(statement), values)
+        engine.dispose()
+        migrate.upgrade(url)
+        assert flags(url) == [(1, True), (2, False), (1, 40.0)]
+        migrate.downgrade(url, "i14a")
+        assert flags(url)[:2] == [(1, False), (2, True)]

@@ -21,6 +21,7 @@ from readiness.models.plans import ACTION_STATUSES
 from readiness.models.plans import PlanAction
 from readiness.models.plans import PlanActionChange
 from readiness.models.programmes import CONSENTS
+from readiness.models.programmes import CohortMember
 from readiness.models.programmes import Participation
 from readiness.models.programmes import PeerBin
 from readiness.models.programmes import PeerScore
@@ -32,6 +33,7 @@ from readiness.models.records import AuditEvent
 __all__ = [
     "ACTION_STATUSES",
     "CONSENTS",
+    "CohortMember",
     "Participation",
     "PeerBin",
     "PeerScore",

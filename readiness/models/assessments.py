@@ -117,8 +117,9 @@ class Assessment(TimestampMixin, Base):
     industry: Mapped[str | None] = mapped_column(String(40))
     size_band: Mapped[str | None] = mapped_column(String(40))
     region: Mapped[str | None] = mapped_column(String(40))
-    # The organisation's latest submitted assessment of this questionnaire (kept at submit,
-    # reopen and delete under a lock on the organisation's row).
+    # The organisation's latest official result of this questionnaire (submitted; an on-site
+    # evaluation once confirmed; readiness.services.official), kept at submit, confirm, reopen
+    # and delete under a lock on the organisation's row.
     is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     previous_assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
@@ -163,6 +164,9 @@ class AssessmentScore(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('pillar', 'challenge_area')", name="kind"),
         Index("ix_assessment_scores_kind_key_level", "kind", "key", "level"),
+        # The cohort table sorted by a pillar's score reads this index in order. Key first, so
+        # that a query for some assessments' pillar scores keeps to the primary key.
+        Index("ix_assessment_scores_key_kind_score", "key", "kind", "score", "assessment_id"),
     )
 
     assessment_id: Mapped[int] = mapped_column(

@@ -46,8 +46,8 @@ class Programme(CreatedAtMixin, Base):
     repeat_after_days: Mapped[int] = mapped_column(Integer, default=180)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Bumped whenever what the cohort shows may change (a consent, a member firm's submitted
-    # results); the cohort's aggregates are kept per questionnaire with the revision they were
-    # computed at, so a page recomputes them only after a change.
+    # results). The cohort's counts per questionnaire, kept up to date in the transaction of
+    # every such change from each firm's share (CohortMember; readiness.services.cohort_pool).
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cohort_cache: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, deferred=True)
 
@@ -161,3 +161,23 @@ class PeerBin(Base):
     group_key: Mapped[str] = mapped_column(String(90), primary_key=True)
     bin: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CohortMember(Base):
+    """What one consenting firm adds to a programme's kept cohort counts for one questionnaire.
+
+    Kept so that a change (a new latest result, a withdrawal) can take the firm's old share
+    away from the counts without reading its old results again (a reopened assessment loses
+    its summary). `share` is the firm's rounded scores, levels and profile keys.
+    """
+
+    __tablename__ = "cohort_members"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    questionnaire_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    share: Mapped[dict[str, Any]] = mapped_column(JSONType)

@@ -1,51 +1,37 @@
-"""A programme's cohort in numbers: SQL aggregates over consenting firms' summary columns.
+"""A programme's cohort in numbers: counts over consenting firms' latest official results.
 
-Every query here starts from `consenting(programme)`: the organisations whose participation
-in the programme has a consent now. A firm that withdrew is in no aggregate, no table and no
-export from the moment its withdrawal is committed. Nothing here decodes a result document;
-scores come from `assessments.overall_score` and `assessment_scores`.
+The cohort page reads the counts kept by readiness.services.cohort_pool (changed by every
+change, so the first view after one is as fast as any). `compute` recounts them in SQL the
+straightforward way, starting from `consenting(programme)`: the organisations whose
+participation in the programme has a consent now. A firm that withdrew is in no count, no
+table and no export from the moment its withdrawal is committed. Nothing here decodes a result
+document; scores come from `assessments.overall_score` and `assessment_scores`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import UTC
-from datetime import datetime
-from datetime import time
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
-from readiness.models import Participation
 from readiness.models import Programme
+from readiness.services import cohort_pool
+from readiness.services.cohort_pool import DIMENSIONS
+from readiness.services.cohort_pool import ROUNDS
+from readiness.services.cohort_pool import consenting
+from readiness.services.cohort_pool import since
+from readiness.services.official import official
 
-DIMENSIONS = ("sector", "industry", "size_band", "region")
 PER_PAGE = 25
-ROUNDS = 3  # T0, T1, T2
-
-
-def consenting(programme: Programme) -> Select[Any]:
-    """The IDs of the organisations that share their results with the programme now."""
-    return select(Participation.organisation_id).where(
-        Participation.programme_id == programme.id,
-        Participation.consent.is_not(None),
-        Participation.organisation_id.is_not(None),
-    )
-
-
-def since(programme: Programme) -> datetime:
-    """The start of the programme as a UTC timestamp: assessments count from then on."""
-    return datetime.combine(programme.starts_on, time.min, tzinfo=UTC)
 
 
 def latest_condition(programme: Programme, questionnaire_id: str) -> ColumnElement[bool]:
@@ -88,58 +74,41 @@ class Cohort:
 def cohort(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
     """The distributions of a programme's cohort for one questionnaire (caller checks roles).
 
-    Kept on the programme with the revision they were computed at: recomputed (and stored,
-    committing) only when a consent or a member firm's results changed since.
+    Read from the counts kept up to date by readiness.services.cohort_pool (built and
+    committed first if this is the first time they are asked for).
     """
-    revision, cache = session.execute(
-        select(Programme.revision, Programme.cohort_cache).where(Programme.id == programme.id)
-    ).one()
-    kept = (cache or {}).get(questionnaire_id)
-    if kept is not None and kept.get("revision") == revision:
-        return _decode(questionnaire_id, kept["data"])
-    result = compute(session, programme, questionnaire_id)
-    fresh = dict(cache or {})
-    fresh[questionnaire_id] = {"revision": revision, "data": _encode(result)}
-    # Only if no change came in meanwhile: a stale result is never kept as current.
-    session.execute(
-        update(Programme)
-        .where(Programme.id == programme.id, Programme.revision == revision)
-        .values(cohort_cache=fresh)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
-    return result
+    return decode(questionnaire_id, cohort_pool.ensure_built(session, programme, questionnaire_id))
 
 
-def _encode(c: Cohort) -> dict[str, Any]:
-    return {
-        "firms": c.firms,
-        "overall": list(c.overall.items()),
-        "overall_levels": list(c.overall_levels.items()),
-        "parts": [[k, key, list(v.items())] for (k, key), v in c.parts.items()],
-        "part_levels": [[k, key, list(v.items())] for (k, key), v in c.part_levels.items()],
-        "breakdowns": {
-            d: [[g, list(v.items())] for g, v in b.items()] for d, b in c.breakdowns.items()
-        },
-        "rounds": [[r.number, r.firms, r.mean] for r in c.rounds],
-    }
+def decode(questionnaire_id: str, counts: dict[str, Any]) -> Cohort:
+    """The Cohort of kept counts (readiness.services.cohort_pool)."""
 
+    def pair(key: str) -> tuple[str, str]:
+        kind, name = key.split("|", 1)
+        return kind, name
 
-def _decode(questionnaire_id: str, data: dict[str, Any]) -> Cohort:
     return Cohort(
         questionnaire_id,
-        data["firms"],
-        {float(s): n for s, n in data["overall"]},
-        {int(lv): n for lv, n in data["overall_levels"]},
-        {(k, key): {float(s): n for s, n in v} for k, key, v in data["parts"]},
-        {(k, key): {int(lv): n for lv, n in v} for k, key, v in data["part_levels"]},
-        {d: {g: {float(s): n for s, n in v} for g, v in b} for d, b in data["breakdowns"].items()},
-        [RoundStat(n, f, m) for n, f, m in data["rounds"]],
+        counts["firms"],
+        {float(s): n for s, n in counts["overall"].items()},
+        {int(lv): n for lv, n in counts["overall_levels"].items()},
+        {pair(k): {float(s): n for s, n in v.items()} for k, v in counts["parts"].items()},
+        {pair(k): {int(lv): n for lv, n in v.items()} for k, v in counts["part_levels"].items()},
+        {
+            d: {g: {float(s): n for s, n in v.items()} for g, v in b.items()}
+            for d, b in counts["breakdowns"].items()
+        },
+        [
+            RoundStat(int(n), firms, total / cohort_pool.MICRO / scored if scored else None)
+            for n, (firms, scored, total) in sorted(
+                counts["rounds"].items(), key=lambda item: int(item[0])
+            )
+        ],
     )
 
 
 def compute(session: Session, programme: Programme, questionnaire_id: str) -> Cohort:
-    """The cohort's distributions computed afresh in SQL (what `cohort` keeps)."""
+    """The cohort's counts recounted in SQL (what the kept counts must equal; tests, benchmarks)."""
     result = Cohort(questionnaire_id)
     where = latest_condition(programme, questionnaire_id)
     breakdowns: dict[str, dict[str, dict[float, int]]] = {d: {} for d in DIMENSIONS}
@@ -196,6 +165,7 @@ def rounds(session: Session, programme: Programme, questionnaire_id: str) -> lis
         select(Assessment.overall_score.label("score"), number, total)
         .where(
             Assessment.status == "submitted",
+            official(),
             Assessment.questionnaire_id == questionnaire_id,
             Assessment.organisation_id.in_(consenting(programme)),
             Assessment.submitted_at >= since(programme),

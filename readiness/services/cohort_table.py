@@ -21,9 +21,11 @@ from sqlalchemy.orm import aliased
 from readiness.models import Answer
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
+from readiness.models import CohortMember
 from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import Programme
+from readiness.services import cohort_pool
 from readiness.services.cohort import PER_PAGE
 from readiness.services.cohort import latest_condition
 from readiness.services.cohort import since
@@ -56,6 +58,150 @@ class FirmPage:
     total: int
 
 
+def _shares(programme: Programme) -> Any:
+    """EXISTS: the assessment's firm shares its results with the programme now."""
+    return (
+        select(Participation.id)
+        .where(
+            Participation.programme_id == programme.id,
+            Participation.organisation_id == Assessment.organisation_id,
+            Participation.consent.is_not(None),
+        )
+        .exists()
+    )
+
+
+def _sort_key(query: Any, sort: str) -> tuple[Any, Any]:
+    """The query joined to what it sorts by, and the sort column ("overall" or a pillar key)."""
+    if sort == "overall":
+        return query, Assessment.overall_score
+    pillar = aliased(AssessmentScore)
+    on = and_(pillar.assessment_id == Assessment.id, pillar.kind == "pillar", pillar.key == sort)
+    return query.outerjoin(pillar, on), pillar.score
+
+
+def _order(key: Any, descending: bool) -> tuple[Any, ...]:
+    """The table's order: scored rows by score, then the rest; ties by ID, all one direction."""
+    if descending:
+        return key.is_(None), key.desc(), Assessment.id.desc()
+    return key.is_(None), key.asc(), Assessment.id.asc()
+
+
+def _scored_ids(conditions: list[Any], sort: str, descending: bool) -> Any:
+    """The IDs of the rows with a score to sort by, in `_order`, read along an index.
+
+    By the overall score: ix_assessments_cohort_order. By a pillar's: the scores in
+    ix_assessment_scores_key_kind_score order, each checked with EXISTS, so that the database
+    reads only the index entries up to the page instead of sorting the whole cohort.
+    """
+    if sort == "overall":
+        key, ident = Assessment.overall_score, Assessment.id
+        query = select(Assessment.id).where(*conditions, key.is_not(None))
+    else:
+        pillar = aliased(AssessmentScore)
+        key, ident = pillar.score, pillar.assessment_id
+        counted = select(Assessment.id).where(Assessment.id == pillar.assessment_id, *conditions)
+        query = select(pillar.assessment_id).where(
+            pillar.key == sort, pillar.kind == "pillar", key.is_not(None), counted.exists()
+        )
+    return query.order_by(key.desc(), ident.desc()) if descending else query.order_by(key, ident)
+
+
+def _unscored_ids(conditions: list[Any], sort: str, descending: bool) -> Any:
+    """The IDs of the rows without a score to sort by, by ID (they come last)."""
+    if sort == "overall":
+        missing: Any = Assessment.overall_score.is_(None)
+    else:
+        missing = ~(
+            select(AssessmentScore.assessment_id)
+            .where(
+                AssessmentScore.assessment_id == Assessment.id,
+                AssessmentScore.kind == "pillar",
+                AssessmentScore.key == sort,
+                AssessmentScore.score.is_not(None),
+            )
+            .exists()
+        )
+    query = select(Assessment.id).where(*conditions, missing)
+    return query.order_by(Assessment.id.desc() if descending else Assessment.id.asc())
+
+
+def _ids_by_name(
+    session: Session,
+    programme: Programme,
+    questionnaire_id: str,
+    conditions: list[Any],
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """The page's assessment IDs by firm name (then organisation ID).
+
+    Sorts only the names of the cohort's members (readiness.services.cohort_pool keeps one
+    row per consenting firm with a latest assessment in the programme), then reads the page's
+    firms' assessments.
+    """
+    cohort_pool.ensure_built(session, programme, questionnaire_id)
+    name = func.lower(Organisation.name)
+    order = (name.desc(), Organisation.id.desc()) if descending else (name, Organisation.id)
+    firms = list(
+        session.scalars(
+            select(Organisation.id)
+            .join(CohortMember, CohortMember.organisation_id == Organisation.id)
+            .where(
+                CohortMember.programme_id == programme.id,
+                CohortMember.questionnaire_id == questionnaire_id,
+            )
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    found = dict(
+        session.execute(
+            select(Assessment.organisation_id, Assessment.id).where(
+                Assessment.organisation_id.in_(firms), *conditions
+            )
+        ).all()
+    )
+    return [found[firm] for firm in firms if firm in found]
+
+
+def _page_ids(
+    session: Session,
+    programme: Programme,
+    questionnaire_id: str,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """The page's assessment IDs in `_order`: scored rows first (from an index), then the rest."""
+    conditions = [
+        Assessment.questionnaire_id == questionnaire_id,
+        Assessment.is_latest.is_(True),
+        Assessment.submitted_at >= since(programme),
+        _shares(programme),
+    ]
+    if sort == "name":
+        return _ids_by_name(
+            session, programme, questionnaire_id, conditions, descending, offset, limit
+        )
+    scored = _scored_ids(conditions, sort, descending)
+    ids = list(session.scalars(scored.limit(limit).offset(offset)))
+    if len(ids) == limit:
+        return ids
+    if ids:
+        before = offset + len(ids)
+    else:
+        counted = select(func.count()).select_from(scored.order_by(None).subquery())
+        before = session.scalar(counted) or 0
+    unscored = _unscored_ids(conditions, sort, descending)
+    return ids + list(
+        session.scalars(unscored.limit(limit - len(ids)).offset(max(0, offset - before)))
+    )
+
+
 def firm_page(
     session: Session,
     programme: Programme,
@@ -68,12 +214,12 @@ def firm_page(
 ) -> FirmPage:
     """Consenting firms' latest assessments sorted by the overall or a pillar's score, paged.
 
-    `sort` is "overall", "name" or a pillar key; an unknown key sorts by nothing but ID.
-    `total` is the number of rows if known (the kept cohort's `firms`).
-    per_page=None gives every row (exports).
+    `sort` is "overall", "name" or a pillar key (an unknown key: no row has that score, so
+    the rows come by ID). `total` is the number of rows if known (the kept cohort's `firms`).
+    per_page=None gives every row (exports), in one straightforward query.
     """
     where = latest_condition(programme, questionnaire_id)
-    if total is None:  # the cohort's kept count saves this query
+    if total is None and per_page:  # the cohort's kept count saves this query
         total = session.scalar(select(func.count()).select_from(Assessment).where(where)) or 0
     query = (
         select(Assessment, Organisation.name, Participation.id, Participation.consent)
@@ -85,64 +231,26 @@ def firm_page(
                 Participation.programme_id == programme.id,
             ),
         )
-        .where(where)
     )
-    if sort == "overall":
-        key: Any = Assessment.overall_score
-    elif sort == "name":
-        key = func.lower(Organisation.name)
-    else:
-        pillar = aliased(AssessmentScore)
-        query = query.outerjoin(
-            pillar,
-            and_(
-                pillar.assessment_id == Assessment.id,
-                pillar.kind == "pillar",
-                pillar.key == sort,
-            ),
-        )
-        key = pillar.score
-    pages = max(1, math.ceil(total / per_page)) if per_page else 1
+    pages = max(1, math.ceil((total or 0) / per_page)) if per_page else 1
     number = min(max(1, number), pages)
-    if sort == "overall" and per_page:
-        # The page's IDs in index order (ix_assessments_cohort_order), consent checked per row
-        # with EXISTS, so only the rows up to the page are read; then those rows in full.
-        shares = (
-            select(Participation.id)
-            .where(
-                Participation.programme_id == programme.id,
-                Participation.organisation_id == Assessment.organisation_id,
-                Participation.consent.is_not(None),
-            )
-            .exists()
-        )
-        order = (
-            (Assessment.overall_score.desc(), Assessment.id.desc())
-            if descending
-            else (Assessment.overall_score, Assessment.id)
-        )
-        chosen = list(
-            session.scalars(
-                select(Assessment.id)
-                .where(
-                    Assessment.questionnaire_id == questionnaire_id,
-                    Assessment.is_latest.is_(True),
-                    Assessment.submitted_at >= since(programme),
-                    shares,
-                )
-                .order_by(*order)
-                .limit(per_page)
-                .offset((number - 1) * per_page)
-            )
-        )
+    if per_page:
+        offset = (number - 1) * per_page
+        chosen = _page_ids(session, programme, questionnaire_id, sort, descending, offset, per_page)
         position = {assessment_id: i for i, assessment_id in enumerate(chosen)}
         found = sorted(
             session.execute(query.where(Assessment.id.in_(chosen))).all(),
             key=lambda row: position[row[0].id],
         )
     else:
-        order_key = key.desc() if descending else key.asc()
-        query = query.order_by(order_key.nulls_last(), Assessment.id)
+        if sort == "name":
+            name = func.lower(Organisation.name)
+            ties = Organisation.id.desc() if descending else Organisation.id
+            order = (name.desc() if descending else name, ties)
+        else:
+            query, key = _sort_key(query, sort)
+            order = _order(key, descending)
+        query = query.where(where).order_by(*order)
         if per_page:
             query = query.limit(per_page).offset((number - 1) * per_page)
         found = session.execute(query).all()
@@ -171,7 +279,7 @@ def firm_page(
         )
         for a, name, participation_id, consent in found
     ]
-    return FirmPage(rows, number, pages, total)
+    return FirmPage(rows, number, pages, len(rows) if total is None else total)
 
 
 def shared_assessment(

@@ -119,7 +119,6 @@ def delete_organisation(
     )
     # Out of every programme cohort and the benchmark pool first (its bins are counts); an
     # operator's programmes go, so its firms may no longer share with any programme.
-    touch_programmes(session, organisation_id)
     operated = select(Programme.id).where(Programme.organisation_id == organisation_id)
     firms = set(
         session.scalars(
@@ -138,6 +137,7 @@ def delete_organisation(
         .execution_options(synchronize_session=False)
     )
     refresh_peers(session, sorted(firms | {organisation_id}))
+    touch_programmes(session, organisation_id)  # its shares leave the other programmes' cohorts
     session.delete(organisation)  # memberships, invitations, assessments, tokens by cascade
     session.commit()
     remove_cached_reports(cache_directory, ids)

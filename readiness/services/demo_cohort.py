@@ -36,6 +36,7 @@ from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import Programme
 from readiness.models import User
+from readiness.services import cohort_pool
 from readiness.services.peer_pool import refresh_peers
 
 BATCH = 5000
@@ -212,4 +213,6 @@ def create_demo_cohort(
     _fix_sequences(session)
     refresh_peers(session)  # the whole benchmark pool, in two INSERT … SELECT statements
     session.commit()
+    cohort_pool.ensure_built(session, programme, q.id)  # the cohort's counts (commits)
+    say("built the cohort counts")
     return DemoCohort(operator.id, programme.id, firms, len(assessments))

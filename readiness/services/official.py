@@ -1,4 +1,11 @@
-"""Which submitted assessments count as the firm's official result (on-site ones once confirmed)."""
+"""Which submitted assessments count as the firm's official result (on-site ones once confirmed).
+
+The one rule for every aggregate: `mark_latest` (readiness.services.summaries) flags a firm's
+latest *official* result with `is_latest`, which the cohort counts, the cohort table, the
+benchmark pool and the operator's view of a firm read; the cohort's rounds and the firm's own
+trend filter with `official()` directly. An on-site evaluation the firm has not confirmed (still
+under review, or with disputed answers) is visible to the firm but counts nowhere else.
+"""
 
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from readiness.services.assessments import AssessmentLocked
 from readiness.services.assessments import NotSubmitted
 from readiness.services.locking import lock_row
 from readiness.services.official import is_official
+from readiness.services.summaries import mark_latest
 
 KIND = "on_site"
 VERDICTS = ("confirmed", "disputed")
@@ -144,5 +145,8 @@ def confirm(session: Session, assessment: Assessment, user: User) -> Assessment:
     if missing:
         raise ReviewIncomplete(missing)
     assessment.confirmed_at, assessment.confirmed_by_id = utcnow(), user.id
+    session.flush()
+    # Now official: it may become the firm's latest result in cohorts and benchmarks.
+    mark_latest(session, assessment.organisation_id, assessment.questionnaire_id)
     session.commit()
     return assessment

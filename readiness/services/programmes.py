@@ -18,7 +18,6 @@ from datetime import timedelta
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +28,7 @@ from readiness.models import Programme
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services import audit
+from readiness.services import cohort_pool
 from readiness.services.accounts import AccountError
 from readiness.services.accounts import InvalidToken
 from readiness.services.accounts import NotFound
@@ -50,16 +50,6 @@ class OwnProgramme(AccountError):
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _touch(session: Session, programme_id: int) -> None:
-    """The programme's cohort changed: bump its revision (its cached aggregates are stale)."""
-    session.execute(
-        update(Programme)
-        .where(Programme.id == programme_id)
-        .values(revision=Programme.revision + 1)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _check_consent(consent: str | None) -> None:
@@ -91,6 +81,8 @@ def create_programme(
         repeat_after_days=repeat_after_days,
         created_by_id=user.id,
     )
+    # No firm yet: its cohort counts start empty and follow every change from now on.
+    programme.cohort_cache = cohort_pool.started(programme.questionnaire_ids)
     session.add(programme)
     session.flush()
     audit.record(
@@ -209,7 +201,7 @@ def join(
     participation.joined_at = now
     participation.consent = consent
     participation.consented_at = now
-    _touch(session, programme.id)
+    cohort_pool.refresh(session, organisation_id)
     refresh_peers(session, [organisation_id])
     audit.record(
         session,
@@ -263,7 +255,7 @@ def set_consent(
     else:
         participation.consented_at = now
         participation.withdrawn_at = None
-    _touch(session, participation.programme_id)
+    cohort_pool.refresh(session, organisation_id)
     refresh_peers(session, [organisation_id])
     audit.record(
         session,

@@ -26,8 +26,7 @@ from readiness.domain.scoring import Scorecard
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.models import Organisation
-from readiness.models import Participation
-from readiness.models import Programme
+from readiness.services import cohort_pool
 from readiness.services.locking import lock_row
 from readiness.services.official import official
 from readiness.services.peer_pool import refresh_peers
@@ -102,9 +101,12 @@ def clear_summary(session: Session, assessment: Assessment) -> None:
 
 
 def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -> None:
-    """Flag the organisation's latest submitted assessment of the questionnaire (caller commits).
+    """Flag the organisation's latest official result of the questionnaire (caller commits).
 
-    The organisation's row is locked first, so two submits at once cannot both stay flagged.
+    Official: submitted, and not an on-site evaluation the firm has yet to confirm
+    (readiness.services.official); `is_latest` is what every cohort and benchmark aggregate
+    reads, so the rule applies to all of them. The organisation's row is locked first, so two
+    submits at once cannot both stay flagged.
     """
     lock_row(session, Organisation, organisation_id)
     mine = (Assessment.organisation_id == organisation_id) & (
@@ -112,7 +114,7 @@ def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -
     )
     latest = session.scalar(
         select(Assessment.id)
-        .where(mine, Assessment.status == "submitted")
+        .where(mine, Assessment.status == "submitted", official())
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(1)
     )
@@ -135,19 +137,8 @@ def mark_latest(session: Session, organisation_id: int, questionnaire_id: str) -
 
 
 def touch_programmes(session: Session, organisation_id: int) -> None:
-    """Bump the revision of every programme the organisation takes part in (cohorts changed)."""
-    session.execute(
-        update(Programme)
-        .where(
-            Programme.id.in_(
-                select(Participation.programme_id).where(
-                    Participation.organisation_id == organisation_id
-                )
-            )
-        )
-        .values(revision=Programme.revision + 1)
-        .execution_options(synchronize_session=False)
-    )
+    """The firm's results changed: bring its share of every programme's cohort up to date."""
+    cohort_pool.refresh(session, organisation_id)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,14 @@ from sqlalchemy import select
 from readiness.models import Participation
 from readiness.models import User
 from readiness.services import accounts
+from readiness.services import cohort
 from readiness.services import programmes
 from tests.factories import make_org
 from tests.factories import make_user
+from tests.programme_data import QUESTIONNAIRE
+from tests.programme_data import join_firm
 from tests.programme_data import make_programme
+from tests.programme_data import store_result
 from tests.services.test_races import run_together
 
 TRIALS = 10
@@ -44,3 +48,31 @@ def test_one_link_lets_exactly_one_firm_join(app, db_session):
         .where(Participation.organisation_id.is_not(None))
     )
     assert total == TRIALS
+
+
+def test_firms_changing_consent_at_once_keep_the_cohort_counts_exact(app, db_session):
+    programme = make_programme(db_session)
+    firms = []
+    for score in (30.0, 50.0, 70.0, 90.0):
+        firm, participation = join_firm(db_session, programme)
+        store_result(db_session, firm, score, {"technology": score})
+        firms.append((firm.id, firm.memberships[0].user.id, participation.id))
+    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).firms == 4  # counts built
+
+    def changing(firm_id: int, owner_id: int, participation_id: int, consent: str | None):
+        def prepare(session):
+            owner = session.get(User, owner_id)
+            return lambda: programmes.set_consent(
+                session, owner, firm_id, participation_id, consent
+            )
+
+        return prepare
+
+    for trial in range(6):  # withdraw, give consent again … ending with consent
+        consent = "results" if trial % 2 else None
+        outcomes = run_together(app, *(changing(*firm, consent) for firm in firms))
+        assert all(isinstance(r, Participation) for r in outcomes), outcomes
+    db_session.expire_all()
+    kept = cohort.cohort(db_session, programme, QUESTIONNAIRE)
+    assert kept == cohort.compute(db_session, programme, QUESTIONNAIRE)
+    assert kept.overall == {30.0: 1, 50.0: 1, 70.0: 1, 90.0: 1}

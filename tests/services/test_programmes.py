@@ -168,18 +168,3 @@ def test_a_real_submit_fills_the_aggregation_keys_and_the_latest_flag(db_session
     ]
     assessments.reopen(db_session, db_session.get(Assessment, second.id), owner)
     assert db_session.get(Assessment, first.id).is_latest is True
-
-
-def test_the_kept_cohort_follows_every_change(db_session):
-    programme = make_programme(db_session)
-    (a, pa), (b, _pb) = join_firm(db_session, programme), join_firm(db_session, programme)
-    store_result(db_session, a, 30.0)
-    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).overall == {30.0: 1}
-    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).overall == {30.0: 1}  # kept
-    store_result(db_session, b, 60.0)  # a member firm submits
-    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).overall == {30.0: 1, 60.0: 1}
-    programmes.set_consent(db_session, a.memberships[0].user, a.id, pa.id, None)  # withdraws
-    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).overall == {60.0: 1}
-    latest = db_session.scalar(select(Assessment).where(Assessment.organisation_id == b.id))
-    assessments.reopen(db_session, latest, b.memberships[0].user)  # reopened: no result
-    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).firms == 0
