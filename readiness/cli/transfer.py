@@ -74,3 +74,12 @@ def import_command(archive: Path) -> None:
                 n=len(data["assessments"]),
             )
         )
+        if data["participations"]:
+            click.echo(
+                _(
+                    "%(n)d programme participations kept as a record of the firm: this "
+                    "installation has no link to those programmes, so they share nothing here; "
+                    "to take part here, join a programme with a new invitation.",
+                    n=len(data["participations"]),
+                )
+            )

@@ -22,6 +22,7 @@ from readiness.models.plans import PlanAction
 from readiness.models.plans import PlanActionChange
 from readiness.models.programmes import CONSENTS
 from readiness.models.programmes import Participation
+from readiness.models.programmes import ParticipationRecord
 from readiness.models.programmes import PeerBin
 from readiness.models.programmes import PeerScore
 from readiness.models.programmes import Programme
@@ -33,6 +34,7 @@ __all__ = [
     "ACTION_STATUSES",
     "CONSENTS",
     "Participation",
+    "ParticipationRecord",
     "PeerBin",
     "PeerScore",
     "Programme",
