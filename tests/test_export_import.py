@@ -21,6 +21,7 @@ from readiness.models import Organisation
 from readiness.models import Participation
 from readiness.models import ParticipationRecord
 from readiness.models import PlanAction
+from readiness.models import Programme
 from readiness.models import RespondentAnswer
 from readiness.models import Settlement
 from readiness.models import User
@@ -42,7 +43,7 @@ def _firm(db_session, app):
 
     Also an on-site evaluation the firm reviewed (one answer confirmed, one disputed), a draft
     answered by two respondents (one has left since) with a settled disagreement, and a
-    programme the firm joined, changed its consent for, and left.
+    programme the firm joined, changed its consent for, and left, and one it operates itself.
     """
     owner = factories.make_user(db_session, "boss@example.com", "Boss")
     editor = factories.make_user(db_session, "ed@example.com", "Ed", locale="zh")
@@ -104,6 +105,18 @@ def _programme(db_session, org, owner) -> None:
     programmes.join(db_session, owner, token, org.id, "answers")
     programmes.set_consent(db_session, owner, org.id, invitation.id, "results")
     programmes.set_consent(db_session, owner, org.id, invitation.id, None)
+    own = programmes.create_programme(
+        db_session,
+        owner,
+        org.id,
+        "Suppliers 供应商",
+        ["smart-manufacturing-readiness"],
+        date(2026, 2, 1),
+        date(2026, 12, 31),
+        "discrete",
+        90,
+    )
+    programmes.invite_firm(db_session, owner, own, "supplier@example.com")  # not exported
 
 
 def _plan(db_session, org, first, owner, editor) -> None:
@@ -175,6 +188,12 @@ def test_round_trip_into_an_empty_installation(app, db_session, databases, tmp_p
         "=walked the floor",
         "boss@example.com",
     )
+    [operated] = first["programmes"]
+    assert (operated["name"], operated["ends_on"], operated["created_by"]) == (
+        "Suppliers 供应商",
+        "2026-12-31",
+        "boss@example.com",
+    )
     [joined] = first["participations"]
     assert (
         joined["programme"]["name"] == "Pilot 试点"
@@ -212,6 +231,8 @@ def test_round_trip_into_an_empty_installation(app, db_session, databases, tmp_p
                 assert owned.owner.email == "ed@example.com"
                 assert len(owned.changes) == 2 and owned.changes[1].user.email == "boss@example.com"
                 # the programme does not exist here: a record of the firm, no live participation
+                own = session.scalars(select(Programme)).one()  # starts without firms
+                assert (own.organisation_id, own.participations) == (imported.id, [])
                 assert session.scalars(select(Participation)).all() == []
                 record = session.scalars(select(ParticipationRecord)).one()
                 assert (record.organisation_id, record.consent) == (imported.id, None)
@@ -227,29 +248,17 @@ def test_round_trip_into_an_empty_installation(app, db_session, databases, tmp_p
                 assert (
                     session.scalars(select(Settlement)).one().settled_by.email == "boss@example.com"
                 )
-                assert "kept as a record" in result.output
+                assert "kept as a record" in result.output and "without firms" in result.output
             again = _export(runner, imported.id, tmp_path / "two.zip")
         finally:
             other.extensions["readiness.db"]["engine"].dispose()
     assert again == first
 
 
-def test_import_maps_people_by_email(app, db_session, tmp_path) -> None:
-    org = _firm(db_session, app)
-    runner = app.test_cli_runner()
-    _export(runner, org.id, tmp_path / "a.zip")
-    result = runner.invoke(cli, ["import", str(tmp_path / "a.zip")])
-    assert result.exit_code == 0, result.output
-    db_session.expire_all()
-    assert len(db_session.scalars(select(User)).all()) == 4, "the firm's three and the operator"
-    orgs = db_session.scalars(select(Organisation).where(Organisation.name != "Park 园区")).all()
-    assert len(orgs) == 2 and {o.name for o in orgs} == {"Acme 精密"}
-
-
 def _as_version(data: dict, version: int) -> dict:
     """The export as an older format version would have written it."""
     v3_keys = ("reviews", "respondents", "settlements")
-    old = {key: value for key, value in data.items() if key != "participations"}
+    old = {k: v for k, v in data.items() if k not in ("participations", "programmes")}
     old["assessments"] = [
         {key: value for key, value in a.items() if key not in v3_keys} for a in data["assessments"]
     ]
@@ -267,10 +276,13 @@ def _import(app, tmp_path, data: dict):
     return app.test_cli_runner().invoke(cli, ["import", str(path)])
 
 
-def test_older_versions_import_and_bad_references_are_refused(app, db_session, tmp_path) -> None:
+def test_older_versions_import_people_by_email_and_bad_references_are_refused(
+    app, db_session, tmp_path
+) -> None:
     org = _firm(db_session, app)
     data = _export(app.test_cli_runner(), org.id, tmp_path / "a.zip")
     data["exported_at"] = "2026-01-01T00:00:00.000000+00:00"
+    people = len(db_session.scalars(select(User)).all())
     for version, actions in ((1, 0), (2, 3)):
         result = _import(app, tmp_path, _as_version(data, version))
         assert result.exit_code == 0, result.output
@@ -282,6 +294,10 @@ def test_older_versions_import_and_bad_references_are_refused(app, db_session, t
             ParticipationRecord.organisation_id == imported.id
         )
         assert db_session.scalars(record).all() == []
+    # into the same installation: people are matched by e-mail address, none is added
+    assert len(db_session.scalars(select(User)).all()) == people == 4
+    orgs = db_session.scalars(select(Organisation).where(Organisation.name != "Park 园区")).all()
+    assert len(orgs) == 3 and {o.name for o in orgs} == {"Acme 精密"}
     bad = {**_as_version(data, 1), "plan": []}  # a version 1 file has no plan
     result = _import(app, tmp_path, bad)
     assert result.exit_code == 1 and "plan" in result.output

@@ -83,3 +83,11 @@ def import_command(archive: Path) -> None:
                     n=len(data["participations"]),
                 )
             )
+        if data["programmes"]:
+            click.echo(
+                _(
+                    "%(n)d programmes the organisation operates were created without firms: "
+                    "invite the firms again; their data and consent stay theirs.",
+                    n=len(data["programmes"]),
+                )
+            )

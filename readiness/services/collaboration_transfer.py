@@ -7,7 +7,9 @@ consent must never attach itself to another operator's programme that merely has
 name. So an imported participation becomes a ParticipationRecord of the firm: the programme's
 name and period, what the firm shared and the history of its consent, linked to no programme
 and giving no operator any access. Exporting again writes records in the same form, so that an
-export, an import and another export give the same document.
+export, an import and another export give the same document. The programmes an organisation
+operates travel as definitions only: the firms in them, their consent and their invitations
+are the firms' data or secrets, so an imported programme starts without firms.
 """
 
 from __future__ import annotations
@@ -130,6 +132,54 @@ def participation_data(session: Session, organisation_id: int) -> list[dict[str,
             }
         )
     return rows
+
+
+def programme_data(
+    session: Session, organisation_id: int, emails: dict[int, str]
+) -> list[dict[str, Any]]:
+    """The programmes the organisation operates, without their firms (those are the firms')."""
+    rows = session.scalars(
+        select(Programme)
+        .where(Programme.organisation_id == organisation_id)
+        .order_by(Programme.created_at, Programme.id)
+    )
+    return [
+        {
+            "name": p.name,
+            "questionnaire_ids": list(p.questionnaire_ids),
+            "starts_on": _day(p.starts_on),
+            "ends_on": _day(p.ends_on),
+            "sector_focus": p.sector_focus,
+            "repeat_after_days": p.repeat_after_days,
+            "created_at": _stamp(p.created_at),
+            "created_by": emails.get(p.created_by_id),
+        }
+        for p in rows
+    ]
+
+
+def load_programmes(
+    session: Session,
+    organisation_id: int,
+    items: list[dict[str, Any]],
+    person: Callable[[str | None], int | None],
+) -> int:
+    """Create the archive's programmes for the organisation, with no firms yet; how many."""
+    for item in items:
+        session.add(
+            Programme(
+                organisation_id=organisation_id,
+                name=item["name"],
+                questionnaire_ids=item["questionnaire_ids"],
+                starts_on=date.fromisoformat(item["starts_on"]),
+                ends_on=date.fromisoformat(item["ends_on"]) if item["ends_on"] else None,
+                sector_focus=item["sector_focus"],
+                repeat_after_days=item["repeat_after_days"],
+                created_at=_when(item["created_at"]),
+                created_by_id=person(item["created_by"]),
+            )
+        )
+    return len(items)
 
 
 def load_participations(session: Session, organisation_id: int, items: list[dict]) -> int:

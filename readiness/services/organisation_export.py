@@ -33,6 +33,7 @@ from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
 from readiness.services.collaboration_transfer import Extras
 from readiness.services.collaboration_transfer import participation_data
+from readiness.services.collaboration_transfer import programme_data
 from readiness.services.plan_transfer import plan_data
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
@@ -93,6 +94,7 @@ def organisation_data(session: Session, organisation_id: int) -> dict[str, Any]:
         "assessments": [{**_assessment(a, refs, emails), **extras.of(a.id, emails)} for a in rows],
         "plan": plan_data(session, organisation_id, emails, refs),
         "participations": participation_data(session, organisation_id),
+        "programmes": programme_data(session, organisation_id, emails),
     }
 
 

@@ -33,6 +33,7 @@ from readiness.services.accounts import user_by_email
 from readiness.services.collaboration_transfer import check_extras
 from readiness.services.collaboration_transfer import load_extras
 from readiness.services.collaboration_transfer import load_participations
+from readiness.services.collaboration_transfer import load_programmes
 from readiness.services.collaboration_transfer import respondent_people
 from readiness.services.organisation_export import DATA_NAME
 from readiness.services.organisation_export import FORMAT
@@ -106,6 +107,7 @@ def check_data(data: Any) -> dict[str, Any]:
     if len(set(keys)) != len(keys):
         raise ImportError_("an action is adopted twice (source_key)")
     data.setdefault("participations", [])  # versions 1 and 2 had none
+    data.setdefault("programmes", [])
     problem = check_extras(data, {normalise_email(m["email"]) for m in data["members"]})
     if problem is not None:
         raise ImportError_(problem)
@@ -207,6 +209,7 @@ def import_organisation(
             summarise_arrived(session, assessment, catalogue, item["result"])
     plan = load_plan(session, organisation.id, data["plan"], person, ids)
     records = load_participations(session, organisation.id, data["participations"])
+    operated = load_programmes(session, organisation.id, data["programmes"], person)
     session.flush()
     for questionnaire_id in sorted({item["questionnaire_id"] for item in data["assessments"]}):
         mark_latest(session, organisation.id, questionnaire_id)
@@ -222,6 +225,7 @@ def import_organisation(
             "members": len(data["members"]),
             "plan_actions": plan,
             "participation_records": records,
+            "programmes": operated,
         },
         origin=origin,
         commit=False,
