@@ -307,10 +307,16 @@ def test_older_versions_import_people_by_email_and_bad_references_are_refused(
     stranger = json.loads(json.dumps(data))
     stranger["assessments"][3]["settlements"][0]["settled_by"] = "nobody@example.com"
     v2_with_records = {**_as_version(data, 2), "participations": data["participations"]}
+    bad_day = json.loads(json.dumps(data))
+    bad_day["programmes"][0]["starts_on"] = "soon"
+    twice = json.loads(json.dumps(data))
+    twice["assessments"][3]["respondents"][1]["email"] = "ED@example.com"
     for refused, message in (
         (self_review, "a1: reviews belong to on-site evaluations, this one is self"),
         (stranger, "a4: settlements data.governance: nobody@example.com is not a member"),
         (v2_with_records, "'participations' was unexpected"),
+        (bad_day, "programmes/0/starts_on: 'soon' is not a 'date'"),
+        (twice, "a4: respondents: the same email twice"),
     ):
         result = _import(app, tmp_path, refused)
         assert result.exit_code == 1 and message in result.output, result.output

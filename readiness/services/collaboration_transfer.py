@@ -352,7 +352,7 @@ def check_extras(data: dict[str, Any], members: set[str]) -> str | None:
             ("settlements", "question_id"),
             ("respondents", "email"),
         ):
-            values = [row[unique] for row in a.get(key, [])]
+            values = [str(row[unique]).lower() for row in a.get(key, [])]
             if len(set(values)) != len(values):
                 return f"{ref}: {key}: the same {unique} twice"
         for key, who in (("reviews", "reviewed_by"), ("settlements", "settled_by")):

@@ -52,7 +52,9 @@ class ImportError_(Exception):
 
 @lru_cache(maxsize=len(READABLE_VERSIONS))
 def _validator(version: int) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_path(version).read_text(encoding="utf-8")))
+    schema = json.loads(schema_path(version).read_text(encoding="utf-8"))
+    # Formats are checked too: a date or time that does not parse is refused, not a traceback.
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def read_archive(path: Path) -> dict[str, Any]:
