@@ -13,6 +13,7 @@ from readiness import create_app
 from readiness.cli import cli
 from readiness.db import make_engine
 from readiness.models import Base
+from readiness.models import ParticipationRecord
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
@@ -83,6 +84,12 @@ def _installation(db_session) -> None:
     _participation, token = programmes.invite_firm(db_session, operator, programme)
     programmes.join(db_session, owner, token, org.id, "results")
     assert cohort.cohort(db_session, programme, q.id).firms == 1  # its kept counts and share
+    # a participation that arrived with an imported organisation (only import makes them)
+    record = {"name": "旧项目", "operator": "Park", "questionnaire_ids": [q.id]}
+    db_session.add(
+        ParticipationRecord(organisation_id=org.id, programme=record, status="withdrawn")
+    )
+    db_session.commit()
 
 
 def test_round_trip_compares_every_table(make_app, db_session, databases, tmp_path) -> None:

@@ -74,3 +74,20 @@ def import_command(archive: Path) -> None:
                 n=len(data["assessments"]),
             )
         )
+        if data["participations"]:
+            click.echo(
+                _(
+                    "%(n)d programme participations kept as a record of the firm: this "
+                    "installation has no link to those programmes, so they share nothing here; "
+                    "to take part here, join a programme with a new invitation.",
+                    n=len(data["participations"]),
+                )
+            )
+        if data["programmes"]:
+            click.echo(
+                _(
+                    "%(n)d programmes the organisation operates were created without firms: "
+                    "invite the firms again; their data and consent stay theirs.",
+                    n=len(data["programmes"]),
+                )
+            )

@@ -23,6 +23,7 @@ from readiness.models.plans import PlanActionChange
 from readiness.models.programmes import CONSENTS
 from readiness.models.programmes import CohortMember
 from readiness.models.programmes import Participation
+from readiness.models.programmes import ParticipationRecord
 from readiness.models.programmes import PeerBin
 from readiness.models.programmes import PeerScore
 from readiness.models.programmes import Programme
@@ -35,6 +36,7 @@ __all__ = [
     "CONSENTS",
     "CohortMember",
     "Participation",
+    "ParticipationRecord",
     "PeerBin",
     "PeerScore",
     "Programme",

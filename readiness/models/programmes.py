@@ -90,6 +90,34 @@ class Participation(CreatedAtMixin, Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class ParticipationRecord(CreatedAtMixin, Base):
+    """A programme participation that arrived with an imported organisation: a record only.
+
+    It names the programme and its operator as the exporting installation knew them and keeps
+    what the firm agreed to share and when; it is linked to no programme here, so it gives no
+    operator any access (the firm joins a programme of this installation with a new invitation).
+    `programme` holds name, operator, questionnaire_ids, starts_on, ends_on and sector_focus;
+    `history` the consent events (at, event, from, to, by).
+    """
+
+    __tablename__ = "participation_records"
+    __table_args__ = (
+        CheckConstraint("consent IS NULL OR consent IN ('results', 'answers')", name="consent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    programme: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(20))
+    consent: Mapped[str | None] = mapped_column(String(10))
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+
+
 class PeerScore(Base):
     """One score of a firm's latest assessment in the benchmark pool (only while it shares).
 

@@ -1,7 +1,8 @@
 """Exporting an organisation: one ZIP archive with its data as versioned JSON plus its reports.
 
-The archive holds `organisation.json` (described by `schema/organisation-export-2.json`, a
-copy of readiness/schemas/; version 2 added the action plan), and for each submitted
+The archive holds `organisation.json` (described by `schema/organisation-export-3.json`, a
+copy of readiness/schemas/; version 2 added the action plan, version 3 the programme
+participations, on-site reviews and respondents), and for each submitted
 assessment its report as HTML and JSON in every language of its questionnaire (and as PDF
 when asked). People are named by e-mail address and assessments and plan actions by a
 reference local to the file, so that the archive can be loaded into another installation
@@ -30,13 +31,17 @@ from readiness.models.base import utcnow
 from readiness.services import audit
 from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
+from readiness.services.collaboration_transfer import Extras
+from readiness.services.collaboration_transfer import participation_data
+from readiness.services.collaboration_transfer import programme_data
 from readiness.services.plan_transfer import plan_data
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 
 FORMAT = "readiness-organisation-export"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1: the same without the action plan
+VERSION = 3
+# version 1: without the action plan; 2: without participations, reviews and respondents
+READABLE_VERSIONS = (1, 2, 3)
 SCHEMA_NAME = f"organisation-export-{VERSION}.json"
 SCHEMA_PATH = PACKAGE_DIR / "schemas" / SCHEMA_NAME
 
@@ -44,6 +49,7 @@ SCHEMA_PATH = PACKAGE_DIR / "schemas" / SCHEMA_NAME
 def schema_path(version: int) -> Path:
     """The JSON Schema of an export format version."""
     return PACKAGE_DIR / "schemas" / f"organisation-export-{version}.json"
+
 
 DATA_NAME = "organisation.json"
 # Renders a submitted assessment's report: (assessment, questionnaire, lang, format) -> bytes.
@@ -71,6 +77,7 @@ def organisation_data(session: Session, organisation_id: int) -> dict[str, Any]:
         )
     )
     refs = {a.id: f"a{n}" for n, a in enumerate(rows, start=1)}
+    extras = Extras(session, rows)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -84,8 +91,10 @@ def organisation_data(session: Session, organisation_id: int) -> dict[str, Any]:
             {"email": m.user.email, "name": m.user.name, "role": m.role, "locale": m.user.locale}
             for m in sorted(members, key=lambda m: m.user.email)
         ],
-        "assessments": [_assessment(a, refs, emails) for a in rows],
+        "assessments": [{**_assessment(a, refs, emails), **extras.of(a.id, emails)} for a in rows],
         "plan": plan_data(session, organisation_id, emails, refs),
+        "participations": participation_data(session, organisation_id),
+        "programmes": programme_data(session, organisation_id, emails),
     }
 
 
@@ -169,7 +178,11 @@ def export_organisation(
         actor=user,
         organisation_id=organisation_id,
         target=f"organisation:{organisation_id}",
-        details={"assessments": len(data["assessments"]), "plan_actions": len(data["plan"])},
+        details={
+            "assessments": len(data["assessments"]),
+            "plan_actions": len(data["plan"]),
+            "participations": len(data["participations"]),
+        },
         origin=origin,
     )
     return buffer.getvalue()

@@ -3,7 +3,9 @@
 Everything arrives as a new organisation, in one transaction. People are matched by e-mail
 address: an existing account is reused, anyone else gets an account without a usable
 password (they choose one with "Forgot password"). Assessments keep their answers, results,
-revisions and timestamps; only the database IDs are new.
+revisions and timestamps; only the database IDs are new. On-site reviews, respondents (with
+their own answers) and settlements come back with their assessments; programme participations
+arrive as records of the firm linked to no programme here (services/collaboration_transfer.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from readiness.services import audit
 from readiness.services.accounts import hash_password
 from readiness.services.accounts import normalise_email
 from readiness.services.accounts import user_by_email
+from readiness.services.collaboration_transfer import check_extras
+from readiness.services.collaboration_transfer import load_extras
+from readiness.services.collaboration_transfer import load_participations
+from readiness.services.collaboration_transfer import load_programmes
+from readiness.services.collaboration_transfer import respondent_people
 from readiness.services.organisation_export import DATA_NAME
 from readiness.services.organisation_export import FORMAT
 from readiness.services.organisation_export import READABLE_VERSIONS
@@ -45,7 +52,9 @@ class ImportError_(Exception):
 
 @lru_cache(maxsize=len(READABLE_VERSIONS))
 def _validator(version: int) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_path(version).read_text(encoding="utf-8")))
+    schema = json.loads(schema_path(version).read_text(encoding="utf-8"))
+    # Formats are checked too: a date or time that does not parse is refused, not a traceback.
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def read_archive(path: Path) -> dict[str, Any]:
@@ -99,6 +108,11 @@ def check_data(data: Any) -> dict[str, Any]:
     keys = [a["source_key"] for a in data["plan"] if a["source_key"] is not None]
     if len(set(keys)) != len(keys):
         raise ImportError_("an action is adopted twice (source_key)")
+    data.setdefault("participations", [])  # versions 1 and 2 had none
+    data.setdefault("programmes", [])
+    problem = check_extras(data, {normalise_email(m["email"]) for m in data["members"]})
+    if problem is not None:
+        raise ImportError_(problem)
     return data
 
 
@@ -115,8 +129,14 @@ def import_organisation(
     this installation has the version, else read from their result documents.
     """
     people: dict[str, User] = {}
-    for member in data["members"]:
+    outside = {
+        email: {"email": email, "name": name, "locale": None}
+        for email, name in respondent_people(data).items()
+    }
+    for member in [*data["members"], *outside.values()]:
         email = normalise_email(member["email"])
+        if email in people:
+            continue
         user = user_by_email(session, email)
         if user is None:
             user = User(
@@ -185,10 +205,13 @@ def import_organisation(
                     updated_by_id=person(answer["updated_by"]),
                 )
             )
+        load_extras(session, assessment.id, item, person)
         if assessment.status == "submitted":  # lists and history read the summary, not the result
             session.flush()
             summarise_arrived(session, assessment, catalogue, item["result"])
     plan = load_plan(session, organisation.id, data["plan"], person, ids)
+    records = load_participations(session, organisation.id, data["participations"])
+    operated = load_programmes(session, organisation.id, data["programmes"], person)
     session.flush()
     for questionnaire_id in sorted({item["questionnaire_id"] for item in data["assessments"]}):
         mark_latest(session, organisation.id, questionnaire_id)
@@ -199,7 +222,13 @@ def import_organisation(
         "organisation_imported",
         organisation_id=organisation.id,
         target=f"organisation:{organisation.id}",
-        details={"assessments": len(ids), "members": len(data["members"]), "plan_actions": plan},
+        details={
+            "assessments": len(ids),
+            "members": len(data["members"]),
+            "plan_actions": plan,
+            "participation_records": records,
+            "programmes": operated,
+        },
         origin=origin,
         commit=False,
     )

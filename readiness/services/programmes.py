@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from readiness.models import CONSENTS
 from readiness.models import Assessment
 from readiness.models import Participation
+from readiness.models import ParticipationRecord
 from readiness.models import Programme
 from readiness.models import User
 from readiness.models.base import utcnow
@@ -225,6 +226,17 @@ def participations_of_firm(session: Session, organisation_id: int) -> list[Parti
             .where(Participation.organisation_id == organisation_id)
             .options(selectinload(Participation.programme).selectinload(Programme.organisation))
             .order_by(Participation.joined_at.desc(), Participation.id.desc())
+        )
+    )
+
+
+def participation_records(session: Session, organisation_id: int) -> list[ParticipationRecord]:
+    """The firm's participations that arrived with an import: records, linked to no programme."""
+    return list(
+        session.scalars(
+            select(ParticipationRecord)
+            .where(ParticipationRecord.organisation_id == organisation_id)
+            .order_by(ParticipationRecord.id)
         )
     )
 

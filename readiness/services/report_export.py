@@ -13,6 +13,7 @@ from flask_babel import pgettext
 
 from readiness.domain.text import clean_deep
 from readiness.i18n import use_language
+from readiness.services import made_export
 from readiness.services.chart_images import add_charts
 from readiness.services.plan_export import STATUS_LABELS
 from readiness.services.plan_export import add_plan_docx
@@ -60,6 +61,7 @@ CSV_COLUMNS = (
     "level_name",
     "comment",
     "evidence",
+    "by",  # who evaluated, answered or settled (rows of how the assessment was made)
 )
 
 
@@ -79,6 +81,7 @@ def csv_headers() -> dict[str, str]:
         "level_name": pgettext("CSV column", "level_name"),
         "comment": pgettext("CSV column", "comment"),
         "evidence": pgettext("CSV column", "evidence"),
+        "by": pgettext("CSV column", "by"),
     }
 
 
@@ -171,9 +174,10 @@ def score_rows(data: ReportData) -> list[dict[str, Any]]:
 
 def to_csv(data: ReportData) -> str:
     """Answers and scores as CSV (UTF-8 with a BOM so that Excel shows Chinese correctly)."""
-    rows = [[row[column] for column in CSV_COLUMNS] for row in score_rows(data)]
     with use_language(data.lang):
         headers = csv_headers()
+        made = made_export.csv_rows(data.how_made)
+    rows = [[row.get(column, "") for column in CSV_COLUMNS] for row in (*score_rows(data), *made)]
     return csv_text([[headers[column] for column in CSV_COLUMNS], *rows])
 
 
@@ -204,6 +208,10 @@ def to_json(data: ReportData) -> str:
         "answers": answers,
         "result": data.document,
     }
+    with use_language(data.lang):
+        made = data.how_made
+    if made:  # how the assessment was made: kind, review, respondents' disagreements
+        document["how_made"] = made
     if data.lang != "en":
         with use_language(data.lang):
             # the `rule` fields stay English: they are the technical working, not prose
@@ -298,6 +306,7 @@ def to_xlsx(data: ReportData) -> bytes:
                     "\n".join(a["text"] for a in rec["actions"]),
                 ],
             )
+        made_export.add_sheet(book, data.how_made)
         if data.plan:
             add_plan_sheet(book, data.plan, data.lang)
         for sheet in (answers, scores, recs):
@@ -359,6 +368,7 @@ def to_docx(data: ReportData) -> bytes:
     data = clean_deep(data)  # XML cannot hold control characters, whatever was stored
     with use_language(data.lang):
         doc = Document()
+        made = data.how_made
         _cjk_styles(doc)
         doc.add_heading(data.organisation or _("Readiness report"), level=0)
         doc.add_paragraph(data.questionnaire_title)
@@ -370,6 +380,7 @@ def to_docx(data: ReportData) -> bytes:
                 [_("Date"), format_date(data.date, "long")],
                 [_("Questionnaire"), data.questionnaire_name],
                 [_("Filled in by"), data.filled_in_by or "—"],
+                *made_export.docx_items(made),
             ],
         )
         doc.add_heading(_("Executive summary"), level=1)
@@ -423,6 +434,7 @@ def to_docx(data: ReportData) -> bytes:
                     for q in section.questions
                 ],
             )
+        made_export.add_docx_section(doc, made, _table)
         doc.add_heading(_("Gap analysis"), level=1)
         _table(
             doc,

@@ -31,6 +31,7 @@ from readiness.services import assessments
 from readiness.services.benchmark import PeerGroup
 from readiness.services.benchmark import benchmark
 from readiness.services.collaboration_report import collaboration_report
+from readiness.services.collaboration_report import how_made
 from readiness.services.crosswalks import report_sections
 from readiness.services.plan_export import PlanRow
 from readiness.services.plan_export import plan_rows
@@ -136,6 +137,11 @@ class ReportData:
     provenance: dict[str, Any] = field(default_factory=dict)
     disagreements: tuple[dict[str, Any], ...] = ()
     benchmark: tuple[PeerGroup, ...] = ()  # percentiles among comparable firms (issue 14)
+
+    @property
+    def how_made(self) -> dict[str, Any]:
+        """Kind of assessment and disagreements as every format shows them (current language)."""
+        return how_made(self.provenance, self.disagreements)
 
     @property
     def title(self) -> str:

@@ -85,6 +85,7 @@ def index(org_id: int) -> str:
         "participation/index.html",
         organisation=g.organisation,
         joined=joined,
+        records=programmes.participation_records(get_session(), org_id),
         is_owner=g.membership.role == "owner",
         form_for=lambda p: _consent_form(p.id, p.consent or WITHDRAW),
     )

@@ -91,6 +91,11 @@ def test_several_respondents_disagree_owner_settles_and_report_shows_it(login, t
     report = owner.get(f"/assessments/{aid}/report").text
     assert "Where respondents disagreed" in report and "Checked on the floor" in report
     assert "Pat: 1" in report and "Ian: 4" in report
+    rows = owner.get(f"/assessments/{aid}/report.csv").text.splitlines()  # the same facts
+    assert any(
+        r.startswith("disagreement,technology.rd,") and "Checked on the floor" in r for r in rows
+    )
+    assert sum(r.startswith("respondent_answer,technology.rd,") for r in rows) == 2
 
 
 def test_on_site_evaluation_reviewed_and_confirmed_by_the_firm(login, team):
@@ -135,6 +140,11 @@ def test_on_site_evaluation_reviewed_and_confirmed_by_the_firm(login, team):
     assert "1 answer disputed by the firm" in response.text
     report = owner.get(f"/assessments/{aid}/report").text
     assert "On-site evaluation" in report and "confirmed by the firm (Olga)" in report
+    made = owner.get(f"/assessments/{aid}/report.json").get_json()["how_made"]
+    assert made["summary"] == (
+        "On-site evaluation · by Carl · confirmed by the firm (Olga) · "
+        "1 answer disputed by the firm."
+    )
     assert "Self-assessment" in owner.get(f"/assessments/{self_id}/report").text
     compare = owner.get(f"/compare/?ids={self_id}&ids={aid}")
     assert compare.status_code == 200 and "Team" in compare.text

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from readiness.models import Participation
+from readiness.models import ParticipationRecord
 from readiness.services import programmes
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories import add_member
@@ -114,6 +115,26 @@ def test_a_firm_joins_through_the_page_and_withdraws(client, auth, db_session, p
     assert response.status_code == 302
     db_session.refresh(joined)
     assert joined.consent is None and joined.withdrawn_at is not None
+
+
+def test_participations_from_an_import_are_shown_as_records_only(client, auth, db_session):
+    owner = make_user(db_session, email="firm@example.com")
+    firm = make_org(db_session, owner=owner, name="Imported Ltd")
+    programme = {"name": "Pilot 试点", "operator": "Park <b>"}
+    db_session.add(
+        ParticipationRecord(
+            organisation_id=firm.id, programme=programme, status="sharing", consent="answers"
+        )
+    )
+    db_session.commit()
+    _login(auth, "firm@example.com")
+    page = client.get(f"/organisations/{firm.id}/programmes-joined/").data.decode()
+    assert "Pilot 试点" in page and "Park &lt;b&gt;" in page
+    assert "shared results and answers when exported" in page and "linked to no programme" in page
+    assert "<form" not in page.split("participation-records")[1]  # nothing to change on a record
+    client.post("/language", data={"lang": "zh"})
+    page = client.get(f"/organisations/{firm.id}/programmes-joined/").data.decode()
+    assert "Pilot 试点" in page and "shared results" not in page
 
 
 def test_a_viewer_of_the_firm_cannot_withdraw(client, auth, db_session, park):

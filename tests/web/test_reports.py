@@ -110,8 +110,9 @@ def test_download_contents_carry_every_question(login, team):
     client = login("viewer")
     data = json.loads(client.get(f"/assessments/{team['done']}/report.json").data)
     assert set(data["result"]["questions"]) == {q.id for q in team["q"].questions}
+    assert data["how_made"]["summary"] == "Self-assessment"
     book = load_workbook(io.BytesIO(client.get(f"/assessments/{team['done']}/report.xlsx").data))
-    assert book.sheetnames == ["Answers", "Scores", "Recommendations"]
+    assert book.sheetnames == ["Answers", "Scores", "Recommendations", "Kind of assessment"]
 
 
 def test_pdf_is_rendered_once_per_submission_and_language(app, login, team, tmp_path):
