@@ -21,6 +21,8 @@ from flask.testing import FlaskClient
 from flask.testing import FlaskCliRunner
 from hypothesis import HealthCheck
 from hypothesis import settings
+from jinja2.bccache import Bucket
+from jinja2.bccache import BytecodeCache
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
@@ -42,7 +44,6 @@ settings.register_profile("readiness", deadline=None, suppress_health_check=[Hea
 settings.load_profile("readiness")
 
 TEST_PASSWORD = factories.DEFAULT_PASSWORD
-
 
 
 def pytest_report_header() -> str:
@@ -104,6 +105,34 @@ def cheap_password_hashing() -> Iterator[None]:
     """Hash passwords with few rounds in tests: scrypt costs ~0.1-0.3 s per user."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+        yield
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for every app the test session builds.
+
+    Each test builds its own app, and each app's Jinja environment would compile every template
+    it renders again (~80 ms a test). Jinja checks a kept template against its source's checksum.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_code() -> Iterator[None]:
+    """Every app of the session keeps its compiled templates in one SharedBytecodeCache."""
+    options = {**Flask.jinja_options, "bytecode_cache": SharedBytecodeCache()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", options)
         yield
 
 
