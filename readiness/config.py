@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_ME_ENABLED": False,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "INVITATION_MAX_AGE": timedelta(days=7),
+    # How long a programme's invitation link works; the operator can issue a new one any time.
+    "PROGRAMME_INVITATION_MAX_AGE": timedelta(days=30),
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
@@ -101,6 +103,7 @@ _ENV_VARS: dict[str, type] = {
     "REDIS_URL": str,
     "BACKGROUND_JOBS": str,
     "REPORT_CACHE_DIR": str,
+    "PROGRAMME_INVITATION_MAX_AGE": timedelta,  # in days
 }
 
 
@@ -140,11 +143,16 @@ def questionnaire_dir(environ: Mapping[str, str] | None = None) -> str | None:
 def _convert(raw: str, kind: type) -> Any:
     if kind is bool:
         return raw.strip().lower() in ("1", "true", "yes", "on")
-    if kind is int:
+    if kind in (int, timedelta):
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError as exc:
             raise ConfigError(f"expected a whole number, got {raw!r}") from exc
+        if kind is timedelta:
+            if number < 1:
+                raise ConfigError(f"expected at least one day, got {raw!r}")
+            return timedelta(days=number)
+        return number
     return raw
 
 

@@ -80,6 +80,10 @@ class Participation(CreatedAtMixin, Base):
     )
     email: Mapped[str | None] = mapped_column(String(254))  # whom the invitation was sent to
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The invitation link works until then (None: links made before invitations expired);
+    # revoked_at: the operator withdrew the link. Neither matters once the firm has joined.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent: Mapped[str | None] = mapped_column(String(10))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

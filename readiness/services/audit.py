@@ -48,6 +48,10 @@ ACTIONS = (
     "programme_joined",
     "programme_consent_changed",
     "programme_consent_withdrawn",
+    "programme_updated",
+    "programme_deleted",
+    "programme_ended",
+    "programme_invitation_revoked",
 )
 
 

@@ -28,6 +28,7 @@ from readiness.services.accounts import InvalidCredentials
 from readiness.services.accounts import LastOwner
 from readiness.services.accounts import require_role
 from readiness.services.peer_pool import refresh_peers
+from readiness.services.programme_admin import end_participations
 from readiness.services.summaries import mark_latest
 from readiness.services.summaries import touch_programmes
 
@@ -119,24 +120,17 @@ def delete_organisation(
     )
     # Out of every programme cohort and the benchmark pool first (its bins are counts); an
     # operator's programmes go, so its firms may no longer share with any programme.
-    operated = select(Programme.id).where(Programme.organisation_id == organisation_id)
-    firms = set(
-        session.scalars(
-            select(Participation.organisation_id).where(
-                Participation.programme_id.in_(operated),
-                Participation.organisation_id.is_not(None),
-            )
-        )
-    )
+    operated = session.scalars(
+        select(Programme).where(Programme.organisation_id == organisation_id)
+    ).all()
+    # Its firms are told in their own logs that these programmes ended (and leave the pool).
+    end_participations(session, operated, origin)
     session.execute(
         delete(Participation)
-        .where(
-            (Participation.organisation_id == organisation_id)
-            | Participation.programme_id.in_(operated)
-        )
+        .where(Participation.organisation_id == organisation_id)
         .execution_options(synchronize_session=False)
     )
-    refresh_peers(session, sorted(firms | {organisation_id}))
+    refresh_peers(session, [organisation_id])
     touch_programmes(session, organisation_id)  # its shares leave the other programmes' cohorts
     session.delete(organisation)  # memberships, invitations, assessments, tokens by cascade
     session.commit()

@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -32,13 +33,17 @@ from readiness.services import audit
 from readiness.services import cohort_pool
 from readiness.services.accounts import AccountError
 from readiness.services.accounts import InvalidToken
+from readiness.services.accounts import InvitationExpired
+from readiness.services.accounts import InvitationUsed
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import normalise_email
 from readiness.services.accounts import require_role
 from readiness.services.locking import lock_row
 from readiness.services.peer_pool import refresh_peers
 
-STATUSES = ("invited", "joined", "draft", "submitted", "repeat_due")
+STATUSES = ("invited", "expired", "revoked", "joined", "draft", "submitted", "repeat_due")
+# How long an invitation link works unless the app's PROGRAMME_INVITATION_MAX_AGE says otherwise.
+INVITATION_VALID_FOR = timedelta(days=30)
 
 
 class AlreadyParticipating(AccountError):
@@ -49,8 +54,23 @@ class OwnProgramme(AccountError):
     """The operator's own organisation cannot join its programme as a firm."""
 
 
-def _hash(token: str) -> str:
+class InvitationRevoked(InvalidToken):
+    """The operator withdrew this invitation link."""
+
+
+def invitation_hash(token: str) -> str:
+    """The stored form of an invitation token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def touch_programme(session: Session, programme_id: int) -> None:
+    """The programme's cohort changed: bump its revision (its cached aggregates are stale)."""
+    session.execute(
+        update(Programme)
+        .where(Programme.id == programme_id)
+        .values(revision=Programme.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _check_consent(consent: str | None) -> None:
@@ -132,14 +152,19 @@ def invite_firm(
     programme: Programme,
     email: str | None = None,
     origin: audit.Origin = audit.CLI,
+    valid_for: timedelta = INVITATION_VALID_FOR,
 ) -> tuple[Participation, str]:
-    """An invitation link for one firm (owners of the operator); only its hash is stored."""
+    """An invitation link for one firm (owners of the operator) working for `valid_for`.
+
+    Only the token's hash is stored.
+    """
     require_role(session, user, programme.organisation_id, "owner")
     token = secrets.token_urlsafe(32)
     participation = Participation(
         programme_id=programme.id,
         email=normalise_email(email) if email else None,
-        token_hash=_hash(token),
+        token_hash=invitation_hash(token),
+        expires_at=utcnow() + valid_for,
     )
     session.add(participation)
     session.flush()
@@ -157,15 +182,32 @@ def invite_firm(
     return participation, token
 
 
-def invitation_for_token(session: Session, token: str) -> Participation:
-    """The open programme invitation with this token; raises InvalidToken if unknown or used."""
+def invitation_for_token(
+    session: Session, token: str, now: datetime | None = None
+) -> Participation:
+    """The open programme invitation with this token.
+
+    :raises InvalidToken: unknown link (a programme deleted since, a mistyped address).
+    :raises InvitationUsed, InvitationExpired, InvitationRevoked: a genuine link that no longer
+        works; the exception's `programme` says whom to ask for a new one.
+    """
     participation = session.scalar(
         select(Participation)
-        .where(Participation.token_hash == _hash(token))
+        .where(Participation.token_hash == invitation_hash(token))
         .options(selectinload(Participation.programme).selectinload(Programme.organisation))
     )
-    if participation is None or participation.organisation_id is not None:
-        raise InvalidToken("This programme invitation is not valid or was already used.")
+    if participation is None:
+        raise InvalidToken("This programme invitation is not valid.")
+    problem: InvalidToken | None = None
+    if participation.organisation_id is not None:
+        problem = InvitationUsed("This programme invitation was already used.")
+    elif participation.revoked_at is not None:
+        problem = InvitationRevoked("The operator withdrew this programme invitation.")
+    elif participation.expires_at is not None and participation.expires_at <= (now or utcnow()):
+        problem = InvitationExpired("This programme invitation has expired.")
+    if problem is not None:
+        problem.programme = participation.programme  # type: ignore[attr-defined]
+        raise problem
     return participation
 
 
@@ -293,6 +335,8 @@ class FirmStatus:
     organisation_name: str | None
     consent: str | None
     last_submitted: datetime | None
+    expires_at: datetime | None = None  # of an invitation not used yet
+
 
 
 @dataclass(frozen=True)
@@ -304,9 +348,13 @@ class ProgrammeStatus:
 
 
 def programme_status(
-    session: Session, programme: Programme, today: date | None = None
+    session: Session,
+    programme: Programme,
+    today: date | None = None,
+    now: datetime | None = None,
 ) -> ProgrammeStatus:
-    """Each invited or consenting firm's status: invited, joined, draft, submitted, repeat due.
+    """Each invited or consenting firm's status: invited (or its link expired or revoked),
+    joined, draft, submitted, repeat due.
 
     Firms that withdrew their consent are counted, never listed (the caller checked the role).
     """
@@ -344,7 +392,9 @@ def programme_status(
     firms, withdrawn = [], 0
     for p in rows:
         if p.organisation_id is None:
-            firms.append(FirmStatus(p.id, "invited", p.email, None, None, None))
+            firms.append(
+                FirmStatus(p.id, _invitation_state(p, now), p.email, None, None, None, p.expires_at)
+            )
             continue
         if p.consent is None:
             withdrawn += 1
@@ -363,3 +413,11 @@ def programme_status(
             status = "joined"
         firms.append(FirmStatus(p.id, status, p.email, p.organisation.name, p.consent, submitted))
     return ProgrammeStatus(firms, withdrawn)
+
+
+def _invitation_state(participation: Participation, now: datetime | None = None) -> str:
+    """invited, expired or revoked: whether an unused invitation link still works."""
+    if participation.revoked_at is not None:
+        return "revoked"
+    expires = participation.expires_at
+    return "expired" if expires is not None and expires <= (now or utcnow()) else "invited"

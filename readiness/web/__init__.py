@@ -16,6 +16,7 @@ from readiness.web import onsite
 from readiness.web import organisations
 from readiness.web import participation
 from readiness.web import plans
+from readiness.web import programme_admin
 from readiness.web import programmes
 from readiness.web import reports
 from readiness.web import respondents
@@ -44,4 +45,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(onsite.bp)
     app.register_blueprint(respondents.bp)
     app.register_blueprint(programmes.bp)
+    app.register_blueprint(programme_admin.bp)
     app.register_blueprint(participation.bp)

@@ -38,6 +38,10 @@ ACTION_LABELS = {
     "programme_joined": _l("Joined a programme and consented"),
     "programme_consent_changed": _l("Consent to a programme changed"),
     "programme_consent_withdrawn": _l("Consent to a programme withdrawn"),
+    "programme_updated": _l("Programme changed"),
+    "programme_deleted": _l("Programme deleted"),
+    "programme_ended": _l("A programme the organisation took part in ended"),
+    "programme_invitation_revoked": _l("Programme invitation withdrawn"),
 }
 
 

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from readiness.db import get_session
 from readiness.services import accounts
+from readiness.services import programme_admin
 from readiness.services import programmes
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
@@ -37,9 +38,8 @@ def join(token: str) -> Response | str:
     session = get_session()
     try:
         invitation = programmes.invitation_for_token(session, token)
-    except accounts.InvalidToken:
-        flash(_("This programme invitation is not valid or was already used."), "error")
-        return redirect(url_for("main.index"))
+    except accounts.InvalidToken as exc:
+        return _unusable(exc)
     owned = [
         m.organisation
         for m in user_memberships()
@@ -61,13 +61,27 @@ def join(token: str) -> Response | str:
         except programmes.AlreadyParticipating:
             flash(_("This organisation already takes part in the programme."), "info")
             return redirect(url_for("main.index"))
-        except accounts.InvalidToken:
-            flash(_("This programme invitation is not valid or was already used."), "error")
-            return redirect(url_for("main.index"))
+        except accounts.InvalidToken as exc:  # revoked, expired or used a moment ago
+            return _unusable(exc)
         set_active_organisation(participation.organisation_id)
         flash(_("You have joined “%(name)s”.", name=invitation.programme.name), "success")
         return redirect(url_for(".index", org_id=participation.organisation_id))
     return render_template("participation/join.html", invitation=invitation, form=form, owned=owned)
+
+
+def _unusable(problem: accounts.InvalidToken) -> tuple[str, int]:
+    """A page saying why the invitation link does not work and what to do (404 or 410)."""
+    reason = "unknown"
+    if isinstance(problem, programmes.InvitationRevoked):
+        reason = "revoked"
+    elif isinstance(problem, accounts.InvitationExpired):
+        reason = "expired"
+    elif isinstance(problem, accounts.InvitationUsed):
+        reason = "used"
+    programme = getattr(problem, "programme", None)
+    return render_template(
+        "participation/unusable.html", reason=reason, programme=programme
+    ), (404 if programme is None else 410)
 
 
 def _consent_form(participation_id: int, current: str | None) -> ConsentForm:
@@ -86,6 +100,7 @@ def index(org_id: int) -> str:
         organisation=g.organisation,
         joined=joined,
         records=programmes.participation_records(get_session(), org_id),
+        ended=programme_admin.ended_programmes(get_session(), org_id),
         is_owner=g.membership.role == "owner",
         form_for=lambda p: _consent_form(p.id, p.consent or WITHDRAW),
     )

@@ -1,4 +1,4 @@
-"""Forms of programmes: create a programme, invite a firm, join with consent, change consent."""
+"""Forms of programmes: create, edit or delete a programme, invite a firm, join, change consent."""
 
 from __future__ import annotations
 
@@ -54,6 +54,19 @@ class ProgrammeForm(BaseForm):
         """The end, if given, is not before the start."""
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The end cannot be before the start."))
+
+
+class EditProgrammeForm(ProgrammeForm):
+    """Change a programme: the same fields, saved over the old ones."""
+
+    submit = SubmitField(_l("Save changes"))
+
+
+class DeleteProgrammeForm(BaseForm):
+    """Delete a programme, confirmed by typing its name."""
+
+    name = StringField(_l("Type the programme's name to confirm"), validators=[DataRequired()])
+    submit = SubmitField(_l("Delete the programme"))
 
 
 class ProgrammeInviteForm(BaseForm):

@@ -16,6 +16,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +27,7 @@ from readiness.models import Programme
 from readiness.services import accounts
 from readiness.services import cohort
 from readiness.services import cohort_table
+from readiness.services import programme_admin
 from readiness.services import programmes
 from readiness.services.assessments import page_answer
 from readiness.services.cohort_export import cohort_csv
@@ -39,6 +41,7 @@ from readiness.services.mail import send_mail
 from readiness.web.access import member_required
 from readiness.web.answer_text import describe_answer
 from readiness.web.audit_trail import origin
+from readiness.web.forms import ActionForm
 from readiness.web.programme_forms import ProgrammeForm
 from readiness.web.programme_forms import ProgrammeInviteForm
 
@@ -117,6 +120,8 @@ def _show(org_id: int, programme: Programme, link: str | None = None) -> str:
         programme=programme,
         status=programmes.programme_status(get_session(), programme),
         invite_form=ProgrammeInviteForm(formdata=None),
+        action_form=ActionForm(formdata=None),
+        invitation_days=current_app.config["PROGRAMME_INVITATION_MAX_AGE"].days,
         invite_link=link,
         is_owner=g.membership.role == "owner",
     )
@@ -138,28 +143,95 @@ def invite(org_id: int, programme_id: int) -> Response | str:
     if not form.validate_on_submit():
         flash(_("Please give a valid e-mail address, or none for a link."), "error")
         return redirect(url_for(".show", org_id=org_id, programme_id=programme_id))
-    _participation, token = programmes.invite_firm(
-        get_session(), current_user, programme, form.email.data or None, origin=origin()
+    participation, token = programmes.invite_firm(
+        get_session(),
+        current_user,
+        programme,
+        form.email.data or None,
+        origin=origin(),
+        valid_for=current_app.config["PROGRAMME_INVITATION_MAX_AGE"],
     )
+    return _hand_out(org_id, programme, participation, token)
+
+
+def _hand_out(org_id: int, programme: Programme, participation: Any, token: str) -> str:
+    """Mail a fresh invitation link where an address is known; show it once either way."""
     link = url_for("participation.join", token=token, _external=True)
-    if form.email.data and _mail(form.email.data, programme, link):
-        flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
+    until = format_datetime(participation.expires_at)
+    if participation.email and _mail(participation.email, programme, link, until):
+        flash(
+            _(
+                "The invitation was sent to %(email)s. Its link works until %(until)s.",
+                email=participation.email,
+                until=until,
+            ),
+            "success",
+        )
     else:
-        flash(_("Invitation created. Pass the link on to the firm."), "success")
+        flash(
+            _("Invitation created. Pass the link on to the firm; it works until %(until)s.",
+              until=until),
+            "success",
+        )
     return _show(org_id, programme, link)
 
 
-def _mail(email: str, programme: Programme, link: str) -> bool:
+@bp.route("/<int:programme_id>/invitations/<int:participation_id>/revoke", methods=["POST"])
+@member_required("owner")
+def revoke_invitation(org_id: int, programme_id: int, participation_id: int) -> Response:
+    """Withdraw an unused invitation link: a firm opening it is told to ask for a new one."""
+    programme = _programme(org_id, programme_id, "owner")
+    if ActionForm().validate_on_submit():
+        try:
+            programme_admin.revoke_invitation(
+                get_session(), current_user, programme, participation_id, origin()
+            )
+        except accounts.NotFound:
+            abort(404)
+        except programme_admin.InvitationClosed:
+            flash(_("This firm has joined already; its link is used."), "info")
+        else:
+            flash(_("The invitation is withdrawn; its link no longer works."), "success")
+    return redirect(url_for(".show", org_id=org_id, programme_id=programme_id))
+
+
+@bp.route("/<int:programme_id>/invitations/<int:participation_id>/renew", methods=["POST"])
+@member_required("owner")
+def renew_invitation(org_id: int, programme_id: int, participation_id: int) -> Response | str:
+    """A new link for an unused invitation (the old link stops working); shown once, mailed."""
+    programme = _programme(org_id, programme_id, "owner")
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".show", org_id=org_id, programme_id=programme_id))
+    try:
+        participation, token = programme_admin.renew_invitation(
+            get_session(),
+            current_user,
+            programme,
+            participation_id,
+            current_app.config["PROGRAMME_INVITATION_MAX_AGE"],
+            origin(),
+        )
+    except accounts.NotFound:
+        abort(404)
+    except programme_admin.InvitationClosed:
+        flash(_("This firm has joined already; its link is used."), "info")
+        return redirect(url_for(".show", org_id=org_id, programme_id=programme_id))
+    return _hand_out(org_id, programme, participation, token)
+
+
+def _mail(email: str, programme: Programme, link: str, until: str) -> bool:
     """Mail the invitation link; False without MAIL_SERVER or when sending fails (link shown)."""
     if not current_app.config.get("MAIL_SERVER"):
         return False
     subject = _("Invitation to the programme %(name)s", name=programme.name)
     body = _(
         "%(operator)s invites your firm to its programme %(name)s on Readiness. Open this link"
-        " to join with your organisation and choose what the programme may see:\n\n%(link)s",
+        " to join with your organisation and choose what the programme may see (the link works"
+        " until %(until)s):\n\n%(link)s",
         operator=g.organisation.name,
         name=programme.name,
         link=link,
+        until=until,
     )
     try:
         return send_mail(current_app.config, email, subject, body)

@@ -179,3 +179,63 @@ def test_the_results_page_hides_a_benchmark_of_four_and_shows_one_of_five(client
     html = client.get(f"/assessments/{done.id}/results").data.decode()
     assert "benchmark-hidden" not in html
     assert re.search(r"<td data-label=\"[^\"]+\">5</td>", html)  # 5 firms in the group
+
+
+def test_the_owner_edits_the_programme_but_keeps_an_answered_questionnaire(client, auth, park):
+    _login(auth)
+    url = _base(park) + "/edit"
+    assert "Pilot park" in client.get(url).data.decode()
+    form = {"name": "Renamed park", "starts_on": "2020-01-01", "repeat_after_days": "90"}
+    refused = client.post(url, data=form | {"questionnaires": "miit-sme-digital-2024"})
+    html = refused.data.decode()
+    assert refused.status_code == 200 and "have already answered" in html
+    assert 'value="Renamed park"' in html  # the input is kept
+    kept = ["smart-manufacturing-readiness", "miit-sme-digital-2024"]
+    assert client.post(url, data=form | {"questionnaires": kept}).status_code == 302
+    page = client.get(_base(park) + "/").data.decode()
+    assert "Renamed park" in page and park["results"][0].name in page
+
+
+def test_deleting_needs_the_name_and_the_firms_see_the_programme_ended(client, auth, park):
+    _login(auth)
+    url = _base(park) + "/delete"
+    wrong = client.post(url, data={"name": "Pilot"})
+    assert wrong.status_code == 200 and "does not match" in wrong.data.decode()
+    assert client.post(url, data={"name": "Pilot park"}).status_code == 302
+    assert client.get(_base(park) + "/").status_code == 404
+    firm = park["results"][0]
+    auth.logout()
+    auth.login(firm.memberships[0].user.email, DEFAULT_PASSWORD)
+    page = client.get(f"/organisations/{firm.id}/programmes-joined/").data.decode()
+    assert "Programmes that ended" in page and "Pilot park" in page
+
+
+def test_expired_revoked_used_and_unknown_links_say_what_to_do(client, auth, db_session, park):
+    from datetime import timedelta
+
+    programme = park["programme"]
+    operator = programme.organisation.memberships[0].user
+    late, token = programmes.invite_firm(
+        db_session, operator, programme, "late@example.com", valid_for=timedelta(seconds=-1)
+    )
+    _login(auth)
+    assert "Invitation expired" in client.get(_base(park) + "/").data.decode()
+    renewed = client.post(f"{_base(park)}/invitations/{late.id}/renew").data.decode()
+    fresh = re.search(r"/programmes/join/([\w-]+)", renewed).group(1)
+    assert fresh != token and "Link works until" in renewed
+    expired = client.get(f"/programmes/join/{token}")  # replaced by the new one: unknown now
+    assert expired.status_code == 404 and "not a valid programme invitation" in expired.text
+    client.post(f"{_base(park)}/invitations/{late.id}/revoke")
+    revoked = client.get(f"/programmes/join/{fresh}")
+    assert revoked.status_code == 410 and "has withdrawn this invitation" in revoked.text
+    assert "Park operator" in revoked.text
+    _old, stale = programmes.invite_firm(
+        db_session, operator, programme, valid_for=timedelta(seconds=-1)
+    )
+    gone = client.get(f"/programmes/join/{stale}")
+    assert gone.status_code == 410 and "has expired" in gone.text
+    _p, token = programmes.invite_firm(db_session, operator, programme)
+    owner = make_user(db_session)
+    programmes.join(db_session, owner, token, make_org(db_session, owner=owner).id, "results")
+    used = client.get(f"/programmes/join/{token}")
+    assert used.status_code == 410 and "has been used already" in used.text
