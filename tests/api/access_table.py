@@ -1,13 +1,18 @@
 """The API's authorisation table: every operation, the role it needs, whether it writes.
 
 Paths are relative to /api/v1 and use placeholders from the API world: {draft}, {submitted},
-{submitted2} (assessments of the token's organisation) and {action} (a plan action of it).
+{submitted2} (assessments of the token's organisation) and {action} (a plan action of it);
+built only when a path names them (tests/api/test_access.py): {programme} (a programme the
+organisation runs), {joined} (its participation in another operator's programme), {resp} (an
+assessment with several respondents), {onsite} (an on-site evaluation, its answer {qid}
+reviewed by the owner).
 org_scoped=False: the operation reads nothing of an organisation (questionnaires) or only the
 token's own (organisations, lists).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -105,4 +110,32 @@ API_RULES = [
     ),
     ApiRule("api.delete_action", "DELETE", "/plan/actions/{action}", "owner", True),
     ApiRule("api.action_history", "GET", "/plan/actions/{action}/history"),
+    ApiRule("api.list_programmes", "GET", "/programmes?per_page=5", org_scoped=False),
+    ApiRule("api.programme_firms_page", "GET", "/programmes/{programme}/firms"),
+    ApiRule("api.programme_cohort", "GET", "/programmes/{programme}/cohort"),
+    ApiRule("api.list_participations", "GET", "/participations", org_scoped=False),
+    ApiRule(
+        "api.set_consent",
+        "PUT",
+        "/participations/{joined}/consent",
+        "owner",
+        True,
+        {"consent": "answers"},
+    ),
+    ApiRule("api.list_respondents", "GET", "/assessments/{resp}/respondents"),
+    ApiRule("api.list_reviews", "GET", "/assessments/{onsite}/reviews", "editor"),
+    ApiRule(
+        "api.review_answer",
+        "PUT",
+        "/assessments/{onsite}/reviews/{qid}",
+        "editor",
+        True,
+        {"verdict": "disputed", "note": "We have two CNC machines, not one."},
+    ),
+    ApiRule("api.confirm_evaluation", "POST", "/assessments/{onsite}/confirm", "editor", True),
 ]
+
+
+def placeholders(path: str) -> set[str]:
+    """The world's names a path uses."""
+    return set(re.findall(r"{(\w+)}", path))

@@ -41,6 +41,10 @@ class ApiClient:
         """POST."""
         return self.call("POST", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> TestResponse:
+        """PUT."""
+        return self.call("PUT", path, **kwargs)
+
     def patch(self, path: str, **kwargs: Any) -> TestResponse:
         """PATCH."""
         return self.call("PATCH", path, **kwargs)

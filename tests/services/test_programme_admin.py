@@ -113,9 +113,7 @@ def test_deleting_the_operator_tells_its_firms(db_session):
     operator = _operator(db_session, programme)
     firm, _p = join_firm(db_session, programme)
     deletion.delete_organisation(db_session, operator, programme.organisation_id, "Park operator")
-    assert [e.name for e in programme_admin.ended_programmes(db_session, firm.id)] == [
-        "Pilot park"
-    ]
+    assert [e.name for e in programme_admin.ended_programmes(db_session, firm.id)] == ["Pilot park"]
 
 
 def test_expired_revoked_and_used_links_say_why(db_session):

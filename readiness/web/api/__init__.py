@@ -6,8 +6,10 @@ The routes live in the modules imported here; each calls the same services as th
 from __future__ import annotations
 
 from readiness.web.api import assessments
+from readiness.web.api import collaboration
 from readiness.web.api import document
 from readiness.web.api import plan
+from readiness.web.api import programmes
 from readiness.web.api import reports
 from readiness.web.api.core import CookielessApiSessions
 from readiness.web.api.core import bp
@@ -18,9 +20,11 @@ __all__ = [
     "CookielessApiSessions",
     "assessments",
     "bp",
+    "collaboration",
     "document",
     "is_api_request",
     "plan",
     "problem",
+    "programmes",
     "reports",
 ]

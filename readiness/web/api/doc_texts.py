@@ -126,4 +126,65 @@ DOC_TEXTS = (
         "A pair or a series of assessments; a tree for assessments of one format-2 "
         "questionnaire, compared node by node."
     ),
+    _l("Who answers an assessment with several respondents, and who has submitted."),
+    _l(
+        "The members asked to answer (all pillars, or the listed ones) and whether each "
+        "has submitted their part. Their answers stay private until the owner "
+        "consolidates them."
+    ),
+    _l("The respondents."),
+    _l("The pillars the respondent answers; null for all."),
+    _l("The firm's verdicts on an on-site evaluation, and the answers still to review (editors)."),
+    _l("The verdicts."),
+    _l("Whether the evaluation counts as the firm's result (once confirmed)."),
+    _l("Answered questions without a verdict yet."),
+    _l("Confirm or dispute one answer of an on-site evaluation (editors, write token)."),
+    _l(
+        "The consultant who made the evaluation cannot review it (`403`). A disputed "
+        "answer needs a `note` saying what is wrong with it."
+    ),
+    _l("The verdict."),
+    _l("Required when disputing."),
+    _l(
+        "Confirm a reviewed on-site evaluation; it becomes the firm's official result "
+        "(editors, write token)."
+    ),
+    _l(
+        "Every answer needs a verdict first; otherwise the response is `409` and lists "
+        "the answers still to review under `questions`."
+    ),
+    _l("The confirmed evaluation."),
+    _l("The programmes the organisation runs as an operator, newest first, a page at a time."),
+    _l("One page of programmes."),
+    _l("A programme's firms with their status and, with their consent, their latest scores."),
+    _l(
+        "Only what each firm consented to: a firm that withdrew its consent is not listed "
+        "at all (`withdrawn` counts them); a firm that has not joined shows only its "
+        "invitation. Answers are never included."
+    ),
+    _l("One page of firms."),
+    _l("The firm's name once it has joined."),
+    _l("Firms that withdrew their consent (not listed)."),
+    _l("The firm's latest submitted assessment in the programme, as scores and levels."),
+    _l("The cohort's distributions over the consenting firms' latest results."),
+    _l(
+        "Counts of firms per overall score (rounded to whole points) and level, per "
+        "pillar and challenge area, broken down by sector, industry, size band and "
+        "region, and the mean score per round for firms that repeated."
+    ),
+    _l("One of the programme's questionnaires; its first by default."),
+    _l("The cohort."),
+    _l("Per dimension (sector, industry, size_band, region), the overall scores of each group."),
+    _l("The programmes the organisation takes part in as a firm, with what each may see."),
+    _l("The participations."),
+    _l(
+        "Share results, or results and answers, with a programme, or withdraw (owners, "
+        "write token)."
+    ),
+    _l(
+        "`null` withdraws the consent: from then on the operator sees nothing of the "
+        "organisation. The change is recorded in the organisation's audit log."
+    ),
+    _l("null withdraws the consent."),
+    _l("The participation."),
 )
