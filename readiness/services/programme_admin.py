@@ -257,10 +257,12 @@ def _invitation(
     session: Session, user: User, programme: Programme, participation_id: int
 ) -> Participation:
     """An invitation of the programme not used yet, locked (owners of the operator)."""
+    programme_id = programme.id
     require_role(session, user, programme.organisation_id, "owner")
+    lock_row(session, Programme, programme_id)  # programme, then participation (as join does)
     lock_row(session, Participation, participation_id)
     participation = session.get(Participation, participation_id)
-    if participation is None or participation.programme_id != programme.id:
+    if participation is None or participation.programme_id != programme_id:
         raise NotFound("No such invitation.")
     if participation.organisation_id is not None:
         raise InvitationClosed("The firm has joined already; this link is used.")

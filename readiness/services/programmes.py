@@ -226,7 +226,12 @@ def join(
     """
     _check_consent(consent)
     require_role(session, user, organisation_id, "owner")
-    lock_row(session, Participation, invitation_for_token(session, token).id)
+    found = invitation_for_token(session, token)
+    invitation_id, programme_id = found.id, found.programme_id  # `found` expires with the lock
+    # The programme's row first, then the invitation's: the order every programme use case
+    # takes, so that a join waits for a deletion of the programme (and finds the link gone).
+    lock_row(session, Programme, programme_id)
+    lock_row(session, Participation, invitation_id)
     participation = invitation_for_token(session, token)
     programme = participation.programme
     if programme.organisation_id == organisation_id:
@@ -297,6 +302,10 @@ def set_consent(
     """
     _check_consent(consent)
     require_role(session, user, organisation_id, "owner")
+    found = session.get(Participation, participation_id)
+    if found is None or found.organisation_id != organisation_id:
+        raise NotFound("No such programme participation.")
+    lock_row(session, Programme, found.programme_id)  # programme, then participation (join)
     lock_row(session, Participation, participation_id)
     participation = session.get(Participation, participation_id)
     if participation is None or participation.organisation_id != organisation_id:

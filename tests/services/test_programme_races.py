@@ -76,3 +76,62 @@ def test_firms_changing_consent_at_once_keep_the_cohort_counts_exact(app, db_ses
     kept = cohort.cohort(db_session, programme, QUESTIONNAIRE)
     assert kept == cohort.compute(db_session, programme, QUESTIONNAIRE)
     assert kept.overall == {30.0: 1, 50.0: 1, 70.0: 1, 90.0: 1}
+
+
+def test_deleting_a_programme_while_firms_join_and_change_consent(app, db_session):
+    """Whatever commits first, no firm stays in the benchmark pool of a deleted programme and
+    every firm that had joined is told it ended; no deadlock (one lock order: programme first)."""
+    from readiness.services import programme_admin
+    from readiness.services.peer_pool import refresh_peers
+    from tests.programme_data import join_firm
+    from tests.programme_data import store_result
+
+    for _trial in range(TRIALS):
+        programme = make_programme(db_session)
+        operator_id, pid = programme.created_by_id, programme.id
+        sharing, shared = join_firm(db_session, programme, "results")
+        store_result(db_session, sharing, 50.0)
+        refresh_peers(db_session, [sharing.id])  # in the pool while it shares
+        db_session.commit()
+        owner = make_user(db_session)
+        newcomer = make_org(db_session, owner=owner)
+        store_result(db_session, newcomer, 60.0)
+        operator = db_session.get(User, operator_id)
+        _p, token = programmes.invite_firm(db_session, operator, programme)
+        ids = (sharing.memberships[0].user_id, sharing.id, shared.id, owner.id, newcomer.id)
+
+        def deleting(session, org_id=programme.organisation_id, pid=pid, by=operator_id):
+            user = session.get(User, by)
+            return lambda: programme_admin.delete_programme(
+                session, user, org_id, pid, "Pilot park"
+            )
+
+        def consenting(session, ids=ids):
+            user = session.get(User, ids[0])
+            return lambda: programmes.set_consent(session, user, ids[1], ids[2], "answers")
+
+        def joining(session, ids=ids, token=token):
+            user = session.get(User, ids[3])
+            return lambda: programmes.join(session, user, token, ids[4], "results")
+
+        assert _pooled(db_session, sharing.id, newcomer.id) == 1
+        deleted, consent, joined = run_together(app, deleting, consenting, joining)
+        assert isinstance(deleted, int), deleted
+        assert isinstance(consent, Participation | accounts.NotFound), consent
+        assert isinstance(joined, Participation | accounts.InvalidToken), joined
+        db_session.expire_all()
+        assert _pooled(db_session, sharing.id, newcomer.id) == 0
+        told = {e.name for e in programme_admin.ended_programmes(db_session, newcomer.id)}
+        assert told == ({"Pilot park"} if isinstance(joined, Participation) else set())
+        assert deleted == (2 if isinstance(joined, Participation) else 1)
+
+
+def _pooled(session, *organisation_ids: int) -> int:
+    """How many benchmark pool rows these organisations have."""
+    from readiness.models import PeerScore
+
+    return session.scalar(
+        select(func.count())
+        .select_from(PeerScore)
+        .where(PeerScore.organisation_id.in_(organisation_ids))
+    )
