@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint
 from flask import abort
 from flask import flash
@@ -101,6 +103,7 @@ def index(org_id: int) -> str:
         joined=joined,
         records=programmes.participation_records(get_session(), org_id),
         ended=programme_admin.ended_programmes(get_session(), org_id),
+        today=date.today(),
         is_owner=g.membership.role == "owner",
         form_for=lambda p: _consent_form(p.id, p.consent or WITHDRAW),
     )

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -115,6 +116,9 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
     participation = programmes.join(db_session, firm_owner, join_token, firm.id, "answers")
     _submitted(db_session, firm, questionnaire, firm_owner, "首次评估", 2)
     _p, programme_token = programmes.invite_firm(db_session, owner, programme, "a@example.com")
+    _p, expired_token = programmes.invite_firm(
+        db_session, owner, programme, valid_for=timedelta(seconds=-1)
+    )
     client = app.test_client()
     response = client.post(
         "/login", data={"email": OWNER_EMAIL, "password": factories.DEFAULT_PASSWORD}
@@ -124,6 +128,7 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
         "programme_id": programme.id,
         "participation_id": participation.id,
         "programme_token": programme_token,
+        "expired_token": expired_token,
         "client": client,
         "org_id": org.id,
         "user_id": colleague.id,
@@ -140,7 +145,7 @@ def owner_site(app: Flask, db_session: Session) -> dict[str, Any]:
         | {questionnaire.id, questionnaire.key}
         # the audit log's targets and the origin of events recorded from services ("cli")
         | {f"programme:{programme.id}", "cli"}
-        | {f"participation:{i}" for i in range(1, participation.id + 2)},
+        | {f"participation:{i}" for i in range(1, participation.id + 3)},
     }
 
 
@@ -187,6 +192,8 @@ def _urls(app: Flask, site: dict[str, Any]) -> list[str]:
         f"/assessments/{site['visit_id']}/results",
         f"/assessments/{site['visit_id']}/report",
         f"/programmes/join/{site['programme_token']}",
+        f"/programmes/join/{site['expired_token']}",
+        "/programmes/join/not-a-token",
         f"/organisations/{site['org_id']}/programmes/{site['programme_id']}/cohort?sort=data",
     ]
     return urls

@@ -191,9 +191,15 @@ def test_the_owner_edits_the_programme_but_keeps_an_answered_questionnaire(clien
     assert refused.status_code == 200 and "have already answered" in html
     assert 'value="Renamed park"' in html  # the input is kept
     kept = ["smart-manufacturing-readiness", "miit-sme-digital-2024"]
-    assert client.post(url, data=form | {"questionnaires": kept}).status_code == 302
+    ended = form | {"questionnaires": kept, "ends_on": "2021-12-31"}
+    assert client.post(url, data=ended).status_code == 302
     page = client.get(_base(park) + "/").data.decode()
     assert "Renamed park" in page and park["results"][0].name in page
+    firm = park["results"][0]
+    auth.logout()
+    auth.login(firm.memberships[0].user.email, DEFAULT_PASSWORD)
+    page = client.get(f"/organisations/{firm.id}/programmes-joined/").data.decode()
+    assert "This programme ended on" in page and "Renamed park" in page
 
 
 def test_deleting_needs_the_name_and_the_firms_see_the_programme_ended(client, auth, park):

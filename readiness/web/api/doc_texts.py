@@ -174,7 +174,10 @@ DOC_TEXTS = (
     ),
     _l("One of the programme's questionnaires; its first by default."),
     _l("The cohort."),
-    _l("Per dimension (sector, industry, size_band, region), the overall scores of each group."),
+    _l(
+        "Per dimension (`sector`, `industry`, `size_band`, `region`), the overall scores "
+        "of each group."
+    ),
     _l("The programmes the organisation takes part in as a firm, with what each may see."),
     _l("The participations."),
     _l(
