@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,7 @@ def test_unknown_environment_is_refused(tmp_path: Path) -> None:
         ({"MAIL_USE_TLS": "true"}, "MAIL_USE_TLS", True),
         ({"MAIL_USE_TLS": "0"}, "MAIL_USE_TLS", False),
         ({"QUESTIONNAIRE_DIR": "/q"}, "QUESTIONNAIRE_DIR", "/q"),
+        ({"PROGRAMME_INVITATION_MAX_AGE": "14"}, "PROGRAMME_INVITATION_MAX_AGE", timedelta(14)),
     ],
 )
 def test_from_env(tmp_path: Path, environ: dict[str, str], key: str, expected: object) -> None:
@@ -98,3 +100,5 @@ def test_from_env(tmp_path: Path, environ: dict[str, str], key: str, expected: o
 def test_from_env_bad_number_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="whole number"):
         from_env(tmp_path, {"MAIL_PORT": "twenty-five"})
+    with pytest.raises(ConfigError, match="at least one day"):
+        from_env(tmp_path, {"PROGRAMME_INVITATION_MAX_AGE": "0"})
