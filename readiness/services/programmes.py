@@ -347,7 +347,6 @@ class FirmStatus:
     expires_at: datetime | None = None  # of an invitation not used yet
 
 
-
 @dataclass(frozen=True)
 class ProgrammeStatus:
     """The firms of a programme with their status, and how many withdrew (shown as a number)."""

@@ -81,9 +81,8 @@ def _unusable(problem: accounts.InvalidToken) -> tuple[str, int]:
     elif isinstance(problem, accounts.InvitationUsed):
         reason = "used"
     programme = getattr(problem, "programme", None)
-    return render_template(
-        "participation/unusable.html", reason=reason, programme=programme
-    ), (404 if programme is None else 410)
+    page = render_template("participation/unusable.html", reason=reason, programme=programme)
+    return page, 404 if programme is None else 410
 
 
 def _consent_form(participation_id: int, current: str | None) -> ConsentForm:

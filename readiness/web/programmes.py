@@ -169,8 +169,10 @@ def _hand_out(org_id: int, programme: Programme, participation: Any, token: str)
         )
     else:
         flash(
-            _("Invitation created. Pass the link on to the firm; it works until %(until)s.",
-              until=until),
+            _(
+                "Invitation created. Pass the link on to the firm; it works until %(until)s.",
+                until=until,
+            ),
             "success",
         )
     return _show(org_id, programme, link)

@@ -19,6 +19,7 @@ from tests.programme_data import store_result
 from tests.services.test_races import run_together
 
 TRIALS = 10
+DELETE_TRIALS = 5  # three racers per trial; the old lock order deadlocked in the first ones
 
 
 def test_one_link_lets_exactly_one_firm_join(app, db_session):
@@ -86,7 +87,7 @@ def test_deleting_a_programme_while_firms_join_and_change_consent(app, db_sessio
     from tests.programme_data import join_firm
     from tests.programme_data import store_result
 
-    for _trial in range(TRIALS):
+    for _trial in range(DELETE_TRIALS):
         programme = make_programme(db_session)
         operator_id, pid = programme.created_by_id, programme.id
         sharing, shared = join_firm(db_session, programme, "results")
