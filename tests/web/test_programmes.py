@@ -184,7 +184,10 @@ def test_the_results_page_hides_a_benchmark_of_four_and_shows_one_of_five(client
 def test_the_owner_edits_the_programme_but_keeps_an_answered_questionnaire(client, auth, park):
     _login(auth)
     url = _base(park) + "/edit"
-    assert "Pilot park" in client.get(url).data.decode()
+    form_page = client.get(url).data.decode()
+    assert 'value="Pilot park"' in form_page and 'value="2020-01-01"' in form_page
+    flagship = 'value="smart-manufacturing-readiness"'
+    assert re.search(f"checked[^>]*{flagship}|{flagship}[^>]*checked", form_page)
     form = {"name": "Renamed park", "starts_on": "2020-01-01", "repeat_after_days": "90"}
     refused = client.post(url, data=form | {"questionnaires": "miit-sme-digital-2024"})
     html = refused.data.decode()
