@@ -124,7 +124,7 @@ def delete_organisation(
         select(Programme).where(Programme.organisation_id == organisation_id)
     ).all()
     # Its firms are told in their own logs that these programmes ended (and leave the pool).
-    end_participations(session, operated, origin)
+    end_participations(session, operated)
     session.execute(
         delete(Participation)
         .where(Participation.organisation_id == organisation_id)

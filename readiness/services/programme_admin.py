@@ -173,7 +173,7 @@ def delete_programme(
     programme = _owned(session, user, organisation_id, programme_id)
     if typed_name.strip() != programme.name.strip():
         raise NameMismatch("Type the programme's name exactly to delete it.")
-    firms = end_participations(session, [programme], origin)
+    firms = end_participations(session, [programme])
     audit.record(
         session,
         "programme_deleted",
@@ -189,13 +189,12 @@ def delete_programme(
     return len(firms)
 
 
-def end_participations(
-    session: Session, ended: Sequence[Programme], origin: audit.Origin = audit.CLI
-) -> set[int]:
+def end_participations(session: Session, ended: Sequence[Programme]) -> set[int]:
     """Tell every firm that joined these programmes that they ended, then remove the rows.
 
     Part of the caller's transaction (programme or operator deletion). The firms leave the
-    benchmark pool if they no longer share with any programme. Returns the firms' IDs.
+    benchmark pool if they no longer share with any programme. The firm's log names the
+    programme and operator, never the operator's people or addresses. Returns the firms' IDs.
     """
     ids = [p.id for p in ended]
     joined = session.execute(
@@ -212,7 +211,7 @@ def end_participations(
             organisation_id=firm_id,
             target=f"programme:{programme_id}",
             details={"name": programme.name, "operator": programme.organisation.name},
-            origin=origin,
+            origin=audit.Origin(),
             commit=False,
         )
     session.execute(
