@@ -47,7 +47,7 @@ class Rule:
 
     def url(self, world: dict[str, Any]) -> str:
         """The path with the world's IDs filled in."""
-        return self.path.format(**world)
+        return self.path.format_map(world)  # a lazy world builds what the path names
 
     @property
     def id(self) -> str:
@@ -345,8 +345,8 @@ RULES += [
 
 def _programmes(session: Session, world: dict[str, Any]) -> None:
     """{programme}: a programme operated by {org}, with {participation}: a firm sharing answers;
-    {programme_token}: an unused invitation to it ({invitation}: its ID); {joined}: {org}'s own
-    participation in a programme of another operator."""
+    {programme_token}: an unused invitation to it ({programme_invitation}: its ID); {joined}:
+    {org}'s own participation in a programme of another operator."""
     from datetime import date
 
     from readiness.models import Organisation
@@ -366,7 +366,7 @@ def _programmes(session: Session, world: dict[str, Any]) -> None:
     participation = programmes.join(session, firm_owner, token, firm.id, "answers")
     store_result(session, firm, 42.0, {"technology": 40.0})  # summary rows, no scoring
     unused, world["programme_token"] = programmes.invite_firm(session, owner, programme)
-    world["invitation"] = unused.id
+    world["programme_invitation"] = unused.id
     world["programme"], world["participation"] = programme.id, participation.id
     operator = make_user(session)
     other = make_org(session, owner=operator)
@@ -403,8 +403,18 @@ RULES += [
     Rule("programmes.export", "GET", _P + "/cohort.xlsx", "viewer"),
     Rule("programmes.export", "GET", _P + "/cohort.pdf", "viewer"),
     Rule("programmes.firm", "GET", _P + "/firms/{participation}", "viewer"),
-    Rule("programmes.revoke_invitation", "POST", _P + "/invitations/{invitation}/revoke", "owner"),
-    Rule("programmes.renew_invitation", "POST", _P + "/invitations/{invitation}/renew", "owner"),
+    Rule(
+        "programmes.revoke_invitation",
+        "POST",
+        _P + "/invitations/{programme_invitation}/revoke",
+        "owner",
+    ),
+    Rule(
+        "programmes.renew_invitation",
+        "POST",
+        _P + "/invitations/{programme_invitation}/renew",
+        "owner",
+    ),
     Rule("programme_admin.edit", "GET", _P + "/edit", "owner"),
     Rule("programme_admin.delete", "GET", _P + "/delete", "owner"),
     Rule("participation.join", "GET", "/programmes/join/{programme_token}", "login"),

@@ -28,10 +28,29 @@ def world(db_session) -> dict:
     outsider = make_user(db_session, email="outsider@example.com")
     org = make_org(db_session, owner=owner, members={viewer: "viewer"})
     make_org(db_session, owner=outsider)
-    world = {"org": org.id, "owner": owner.id, "viewer": viewer.id, "token": "not-a-token"}
-    for build in WORLD_BUILDERS:
-        build(db_session, world)
-    return world
+    base = {"org": org.id, "owner": owner.id, "viewer": viewer.id, "token": "not-a-token"}
+    return LazyWorld(db_session, base)
+
+
+class LazyWorld(dict):
+    """The world's IDs, built when a rule's path first names one: the builders run in order
+    until the name appears (a rule needs one or two of them, and building all of them for
+    each of the several hundred rules was most of this file's time). A builder may not change
+    an ID an earlier one set."""
+
+    def __init__(self, session, base: dict) -> None:
+        super().__init__(base)
+        self.session, self.pending = session, list(WORLD_BUILDERS)
+
+    def __missing__(self, key: str):
+        while key not in self.keys() and self.pending:
+            before = dict(self)
+            self.pending.pop(0)(self.session, self)
+            changed = [k for k, v in before.items() if dict.__getitem__(self, k) != v]
+            assert not changed, f"a world builder overwrote {changed}"
+        if key not in self.keys():
+            raise KeyError(key)
+        return dict.__getitem__(self, key)
 
 
 def _call(client, rule: Rule, world: dict, **kwargs):
