@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from readiness.models import Assessment
 from readiness.models import AuditEvent
+from readiness.models import CohortMember
 from readiness.models import Participation
 from readiness.models import Programme
 from readiness.models import User
@@ -31,13 +32,12 @@ from readiness.services import audit
 from readiness.services.accounts import AccountError
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
-from readiness.services.cohort import consenting
-from readiness.services.cohort import since
+from readiness.services.cohort_pool import consenting
+from readiness.services.cohort_pool import since
 from readiness.services.locking import lock_row
 from readiness.services.peer_pool import refresh_peers
 from readiness.services.programmes import INVITATION_VALID_FOR
 from readiness.services.programmes import invitation_hash
-from readiness.services.programmes import touch_programme
 
 ENDED_SHOWN = 20  # ended programmes listed on a firm's programmes page
 
@@ -140,7 +140,8 @@ def update_programme(
         "repeat_after_days": programme.repeat_after_days,
     }
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    touch_programme(session, programme.id)  # the period or questionnaires may change the cohort
+    if {"questionnaires", "starts_on"} & set(changes):
+        _recount(session, programme)
     audit.record(
         session,
         "programme_updated",
@@ -153,6 +154,14 @@ def update_programme(
     )
     session.commit()
     return programme
+
+
+def _recount(session: Session, programme: Programme) -> None:
+    """Which firms' results count changed: drop the kept cohort counts and shares, so that the
+    next cohort view builds them afresh (cohort_pool.ensure_built); firms' data is untouched."""
+    session.execute(delete(CohortMember).where(CohortMember.programme_id == programme.id))
+    programme.cohort_cache = {}
+    programme.revision = Programme.revision + 1
 
 
 def delete_programme(

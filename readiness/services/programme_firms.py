@@ -20,7 +20,7 @@ from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.models import Participation
 from readiness.models import Programme
-from readiness.services.cohort import since
+from readiness.services.cohort_pool import since
 from readiness.services.programmes import FirmStatus
 from readiness.services.programmes import programme_status
 

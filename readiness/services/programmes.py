@@ -18,12 +18,12 @@ from datetime import timedelta
 from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from readiness.models import CONSENTS
 from readiness.models import Assessment
+from readiness.models import CohortMember
 from readiness.models import Participation
 from readiness.models import ParticipationRecord
 from readiness.models import Programme
@@ -63,14 +63,21 @@ def invitation_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def touch_programme(session: Session, programme_id: int) -> None:
-    """The programme's cohort changed: bump its revision (its cached aggregates are stale)."""
-    session.execute(
-        update(Programme)
-        .where(Programme.id == programme_id)
-        .values(revision=Programme.revision + 1)
-        .execution_options(synchronize_session=False)
+def lock_programmes(session: Session, organisation_id: int, programme_id: int) -> None:
+    """Lock the rows of every programme the firm is in, and of `programme_id`, in ID order.
+
+    Programme rows come before participation rows in every programme use case, and in ID
+    order as cohort_pool.refresh bumps them: so a join, a consent change, a firm's submit and
+    a programme's deletion at the same moment wait for each other instead of deadlocking.
+    """
+    mine = select(Participation.programme_id).where(
+        Participation.organisation_id == organisation_id
     )
+    counted = select(CohortMember.programme_id).where(
+        CohortMember.organisation_id == organisation_id
+    )
+    for chosen in sorted({programme_id, *session.scalars(mine.union(counted))}):
+        lock_row(session, Programme, chosen)
 
 
 def _check_consent(consent: str | None) -> None:
@@ -228,9 +235,7 @@ def join(
     require_role(session, user, organisation_id, "owner")
     found = invitation_for_token(session, token)
     invitation_id, programme_id = found.id, found.programme_id  # `found` expires with the lock
-    # The programme's row first, then the invitation's: the order every programme use case
-    # takes, so that a join waits for a deletion of the programme (and finds the link gone).
-    lock_row(session, Programme, programme_id)
+    lock_programmes(session, organisation_id, programme_id)
     lock_row(session, Participation, invitation_id)
     participation = invitation_for_token(session, token)
     programme = participation.programme
@@ -305,7 +310,7 @@ def set_consent(
     found = session.get(Participation, participation_id)
     if found is None or found.organisation_id != organisation_id:
         raise NotFound("No such programme participation.")
-    lock_row(session, Programme, found.programme_id)  # programme, then participation (join)
+    lock_programmes(session, organisation_id, found.programme_id)
     lock_row(session, Participation, participation_id)
     participation = session.get(Participation, participation_id)
     if participation is None or participation.organisation_id != organisation_id:

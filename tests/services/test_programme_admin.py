@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from readiness.models import Programme
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services import accounts
+from readiness.services import cohort
 from readiness.services import programme_admin
 from readiness.services import programmes
 from readiness.services.peer_pool import refresh_peers
@@ -49,7 +52,8 @@ def test_an_answered_questionnaire_stays_and_an_unanswered_one_goes(db_session):
     fields = _fields(programme, questionnaire_ids=[QUESTIONNAIRE, OTHER])
     programme_admin.update_programme(db_session, operator, oid, pid, fields)
     firm, _p = join_firm(db_session, programme)
-    store_result(db_session, firm, 50.0)
+    store_result(db_session, firm, 50.0, when=datetime(2020, 6, 1, tzinfo=UTC))
+    assert cohort.cohort(db_session, programme, QUESTIONNAIRE).firms == 1  # counts kept
     revision = db_session.get(Programme, pid).revision
     with pytest.raises(programme_admin.QuestionnaireInUse) as refused:
         programme_admin.update_programme(
@@ -74,7 +78,11 @@ def test_an_answered_questionnaire_stays_and_an_unanswered_one_goes(db_session):
         date(2030, 1, 1),
         90,
     )
-    assert saved.revision > revision  # the cohort's kept figures are stale
+    assert saved.revision > revision  # the cohort's kept counts were dropped and rebuilt
+    assert cohort.cohort(db_session, saved, QUESTIONNAIRE) == cohort.compute(
+        db_session, saved, QUESTIONNAIRE
+    )
+    assert cohort.cohort(db_session, saved, QUESTIONNAIRE).firms == 0  # submitted before 2021
     assert db_session.scalar(select(func.count()).select_from(Assessment)) == 1  # untouched
     viewer = make_user(db_session)
     make_org(db_session, owner=viewer)
