@@ -190,4 +190,11 @@ DOC_TEXTS = (
     ),
     _l("null withdraws the consent."),
     _l("The participation."),
+    _l(
+        "How the assessment was made (reports of stored assessments): `kind` (self, "
+        "on_site, respondents), `summary` (one line in the report's language), "
+        "`official`, `evaluator`, `confirmed_by`, `disputed_answers`, and `disagreements` "
+        "(per question: `question_id`, `question`, `answers` of each respondent with "
+        "their `level`, `spread`, `disputed`, `settled`, `note`, `settled_by`)."
+    ),
 )
