@@ -1,4 +1,4 @@
-"""Races of programmes on SQLite and PostgreSQL: one invitation link, two firms joining at once."""
+"""Races of programmes on SQLite and PostgreSQL: one link, consents at once, deletion amid them."""
 
 from __future__ import annotations
 
@@ -84,8 +84,6 @@ def test_deleting_a_programme_while_firms_join_and_change_consent(app, db_sessio
     every firm that had joined is told it ended; no deadlock (one lock order: programme first)."""
     from readiness.services import programme_admin
     from readiness.services.peer_pool import refresh_peers
-    from tests.programme_data import join_firm
-    from tests.programme_data import store_result
 
     for _trial in range(DELETE_TRIALS):
         programme = make_programme(db_session)
