@@ -31,6 +31,7 @@ from readiness.db import get_sessionmaker
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.services import accounts
+from readiness.services import questionnaires as questionnaires_module
 from readiness.services.questionnaires import Catalogue
 from tests import factories
 from tests.databases import DatabaseFactory
@@ -133,6 +134,28 @@ def shared_template_code() -> Iterator[None]:
     options = {**Flask.jinja_options, "bytecode_cache": SharedBytecodeCache()}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Flask, "jinja_options", options)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def builtin_questionnaires_read_once() -> Iterator[None]:
+    """The shipped questionnaire files are parsed once per session, not by every app built.
+
+    Many tests build an app of their own (a command's, one with CSRF on …), and each parsed
+    every built-in YAML file again (~0.5 s). The parsed questionnaires are immutable.
+    """
+    read = questionnaires_module.load_questionnaires
+    builtin = Path(questionnaires_module.BUILTIN_QUESTIONNAIRES).resolve()
+
+    @lru_cache(maxsize=1)
+    def read_builtin() -> Any:
+        return read(builtin)
+
+    def load(directory: str | Path) -> Any:
+        return read_builtin() if Path(directory).resolve() == builtin else read(directory)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(questionnaires_module, "load_questionnaires", load)
         yield
 
 
