@@ -17,6 +17,8 @@ APP_LOCK := requirements-app.lock
 LOCK_INPUTS := pyproject.toml requirements-build.in
 PIP_COMPILE_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links
+# The lock files' headers say to run `make lock` (both files together), not one pip-compile.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND='make lock' .venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS)
 
 $(BIN)/readiness: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +30,9 @@ $(BIN)/readiness: pyproject.toml $(LOCK)
 lock:
 	$(PYTHON) -m venv .venv-tools
 	.venv-tools/bin/python -m pip install --quiet 'pip-tools>=7.4'
-	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) --extra test --upgrade -o $(LOCK) $(LOCK_INPUTS)
+	$(PIP_COMPILE) --extra test --upgrade -o $(LOCK) $(LOCK_INPUTS)
 	cp $(LOCK) $(APP_LOCK)  # seeded with the same pins, then narrowed to what the app needs
-	.venv-tools/bin/pip-compile $(PIP_COMPILE_FLAGS) -o $(APP_LOCK) pyproject.toml
+	$(PIP_COMPILE) -o $(APP_LOCK) pyproject.toml
 
 # The suite against the newest versions pyproject.toml allows (not the lock): shows upstream
 # breakage before it reaches main. Uses its own virtualenv, so the locked one stays as it is.
