@@ -38,6 +38,7 @@ from tests.databases import DatabaseFactory
 from tests.databases import PostgresCluster
 from tests.databases import postgres_missing
 from tests.databases import selected_backends
+from tests.i18n_checks import compile_catalogs
 from tests.paths import ROOT
 
 # Property tests check behaviour, not speed: a loaded CI machine must not fail them on timing.
@@ -45,6 +46,16 @@ settings.register_profile("readiness", deadline=None, suppress_health_check=[Hea
 settings.load_profile("readiness")
 
 TEST_PASSWORD = factories.DEFAULT_PASSWORD
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test (and before pytest-xdist starts its workers): compile stale catalogs.
+
+    A worker that read a catalog while another rewrote it would keep the old texts for its
+    whole run (Flask-Babel keeps loaded translations per process).
+    """
+    if not hasattr(config, "workerinput"):  # the controller, or a run without workers
+        compile_catalogs()
 
 
 def pytest_report_header() -> str:

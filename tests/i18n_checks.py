@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import fields
@@ -42,12 +43,18 @@ def catalog_paths() -> list[Path]:
 
 
 def compile_catalogs() -> None:
-    """Compile stale .po catalogs to .mo, as `make translations` does (no .mo is committed)."""
+    """Compile stale .po catalogs to .mo, as `make translations` does (no .mo is committed).
+
+    Written to a temporary file and renamed over the old one, so that a process reading the
+    catalog meanwhile gets the old or the new one whole, never a part.
+    """
     for path in catalog_paths():
         mo = path.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < path.stat().st_mtime:
-            with mo.open("wb") as f:
+            partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+            with partial.open("wb") as f:
                 write_mo(f, read_catalog(path))
+            os.replace(partial, mo)
 
 
 def read_catalog(path: Path) -> Catalog:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.checkers import python_format
-from babel.messages.mofile import write_mo
 from flask import render_template_string
 from flask_babel import gettext
 
@@ -23,6 +22,7 @@ from tests.factories import DEFAULT_PASSWORD
 from tests.i18n_checks import POT
 from tests.i18n_checks import TRANSLATIONS
 from tests.i18n_checks import catalog_paths
+from tests.i18n_checks import compile_catalogs
 from tests.i18n_checks import english_words
 from tests.i18n_checks import extract_messages
 from tests.i18n_checks import message_ids
@@ -36,11 +36,7 @@ EN_HEADERS = {"Accept-Language": "en-GB,en;q=0.8"}
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs() -> None:
     """Compile the .po catalogs to .mo, as `make translations` does (the .mo are not committed)."""
-    for path in catalog_paths():
-        mo = path.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < path.stat().st_mtime:
-            with mo.open("wb") as f:
-                write_mo(f, read_catalog(path))
+    compile_catalogs()  # done before the workers start too (conftest.py), so rarely needed here
     cli_language_module._cli_translations.cache_clear()
 
 
