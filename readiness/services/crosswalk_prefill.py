@@ -95,7 +95,10 @@ def start_prefilled(
 
 
 def prefilled_rows(
-    session: Session, assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalogue,
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
     lang: str,
 ) -> dict[str, str]:
     """The assessment's answers still marked as prefilled: question ID → the source question's

@@ -44,6 +44,7 @@ from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.services.tree_results import tree_view
 from readiness.web.access import has_role
 from readiness.web.access import member_required
+from readiness.web.access import user_memberships
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
@@ -77,6 +78,7 @@ def _catalogue() -> Any:
 
 def _assessment(assessment_id: int, role: str) -> Assessment:
     """The assessment if the user's role allows (404 for other organisations, 403 for low roles)."""
+    user_memberships()  # read once: the navigation and the role checks share them
     return service.get_assessment(get_session(), current_user, assessment_id, role)
 
 

@@ -197,3 +197,24 @@ def test_comparison_and_history_follow_the_plan_language_and_new_rows(
     submitted(HIGH, datetime(2025, 9, 10, tzinfo=UTC), "Autumn")
     assert "Autumn" in owner.get("/compare/history").text
     assert "Autumn" in owner.get("/assessments/").text
+
+
+def test_the_kept_header_follows_reader_organisations_language_and_page(
+    login, team, make_org, db_session
+) -> None:
+    def header(client: FlaskClient, path: str) -> str:
+        page = client.get(path).text
+        return re.search(r'<header class="site-header">.*?</header>', page, re.S).group(0)
+
+    owner = login("owner")
+    first = header(owner, "/assessments/")
+    assert "Olga" in first and "Acme" in first and "Sign out" in first
+    assert 'name="next" type="hidden" value="/assessments/"' in first
+    assert "Vera" in header(login("viewer"), "/assessments/")  # another reader: their own
+    team["owner"].name, team["org"].name = "Olga K", "Acme Works"
+    db_session.commit()
+    make_org(owner=team["owner"], name="Beta")
+    again = header(owner, "/assessments/?page=1&sort=x")
+    assert "Olga K" in again and "Acme Works" in again and ">Beta</option>" in again
+    assert 'name="next" type="hidden" value="/assessments/?page=1&amp;sort=x"' in again
+    assert "Sign out" not in header(owner, "/assessments/?lang=zh")
