@@ -24,23 +24,18 @@ from wtforms.fields.choices import SelectChoice
 from readiness import jobs
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
-from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
-from readiness.services import onsite
 from readiness.services import summaries
 from readiness.services.benchmark import benchmark
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
-from readiness.services.report_export import DOWNLOADS as REPORT_DOWNLOADS
-from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
-from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.services.tree_results import tree_view
 from readiness.web.access import has_role
 from readiness.web.access import member_required
@@ -62,7 +57,9 @@ from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
 from readiness.web.question_markup import filled_sections
 from readiness.web.question_markup import section_form
+from readiness.web.results_page import downloads
 from readiness.web.results_page import results_body
+from readiness.web.results_page import results_head
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 LIST_PAGES = 64  # rendered pages of the assessment list kept per app
@@ -463,38 +460,13 @@ def results(assessment_id: int) -> str | Response:
             tv=tree_view(q, service.stored_result(get_session(), assessment, lang), lang),
             reopen_form=ActionForm(formdata=None),
             can_reopen=_has_role(assessment, "owner"),
-            downloads=_downloads(assessment, q),
+            downloads=downloads(assessment, q, lang),
         )
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        questionnaire_title=q.title.get(lang),
-        questionnaire_version=q.version,
+        head=results_head(assessment, q, lang, _has_role(assessment, "owner")),
         body=results_body(assessment, q, lang, _has_role(assessment, "editor")),
-        reopen_form=ActionForm(formdata=None),
-        can_reopen=_has_role(assessment, "owner"),
-        downloads=_downloads(assessment, q),
-        provenance=onsite.provenance(get_session(), assessment),
-        can_review=onsite.may_review(get_session(), assessment, current_user),
         peer_groups=benchmark(get_session(), assessment),
         pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
     )
-
-
-def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
-    """Every report format, per language of the questionnaire (the page's language first)."""
-    languages = sorted(q.languages, key=lambda lang: lang != _lang())
-    return [
-        {
-            "lang": lang,
-            "name": LANGUAGE_NAMES.get(lang, lang),
-            "links": [
-                (
-                    FORMATS[fmt][0],
-                    url_for("reports.download", assessment_id=assessment.id, fmt=fmt, lang=lang),
-                )
-                for fmt in (TREE_DOWNLOADS if q.is_tree else REPORT_DOWNLOADS)
-            ],
-        }
-        for lang in languages
-    ]
