@@ -95,7 +95,10 @@ def _questionnaire(assessment: Assessment) -> Questionnaire:
         abort(404)
 
 
-def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, Any]:
+def _fill_context(
+    assessment: Assessment, q: Questionnaire, pillar_id: str, stored: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a pillar page shows besides its form (`stored`: the answers, if read already)."""
     pillars = [p.id for p in q.pillars]
     index = pillars.index(pillar_id)
     return {
@@ -103,7 +106,7 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "questionnaire": q,
         "pillar": q.pillar(pillar_id),
         "next_pillar": pillars[index + 1] if index + 1 < len(pillars) else None,
-        "progress": service.progress(get_session(), assessment, q),
+        "progress": service.progress(get_session(), assessment, q, stored),
         "lang": _lang(),
         "answer_name": answer_name,
         "field_names": field_names,
@@ -112,7 +115,7 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "prefilled": {
             qid: source
             for qid, source in prefilled_rows(
-                get_session(), assessment, q, _catalogue(), _lang()
+                get_session(), assessment, q, _catalogue(), _lang(), stored
             ).items()
             if q.question(qid).pillar == pillar_id
         },
@@ -143,8 +146,9 @@ def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[
     return hints
 
 
-def _stored_form(form_class: type, assessment: Assessment) -> Any:
-    stored = service.load_answers(get_session(), assessment)
+def _stored_form(form_class: type, assessment: Assessment, stored: dict | None = None) -> Any:
+    """The page's form holding the stored answers (`stored`: read already, else read now)."""
+    stored = service.load_answers(get_session(), assessment) if stored is None else stored
     shown = {k: service.page_answer(v) for k, v in stored.items()}
     data = form_data(form_class.questions, shown)
     loaded = loaded_digests(form_class.questions, shown)
@@ -319,8 +323,10 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         abort(404)
     form_class = section_form(q, pillar_id, _lang())
     posted = request.method == "POST"
-    # Shown: the stored answers (the form is built once, not once empty and once filled).
-    form = form_class() if posted else _stored_form(form_class, assessment)
+    # Shown: the stored answers (the form is built once, not once empty and once filled); read
+    # once for the form, the progress and the prefilled marks.
+    stored = None if posted else service.load_answers(get_session(), assessment)
+    form = form_class() if posted else _stored_form(form_class, assessment, stored)
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
     if posted and form.validate_on_submit():
@@ -346,7 +352,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         form = _stored_form(form_class, assessment)
     elif posted and not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = _save_valid_part(form, form_class, assessment, q)
-    context = _fill_context(assessment, q, pillar_id)
+    context = _fill_context(assessment, q, pillar_id, stored)
     filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
     return render_template(
         "assessments/fill.html",
