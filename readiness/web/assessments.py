@@ -55,6 +55,7 @@ from readiness.web.page_cache import digest
 from readiness.web.page_cache import fragment
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
+from readiness.web.question_markup import filled_controls
 from readiness.web.question_markup import filled_sections
 from readiness.web.question_markup import section_form
 from readiness.web.results_page import downloads
@@ -358,6 +359,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         "assessments/fill.html",
         form=form,
         filled=filled,
+        controls=filled_controls(form, q, pillar_id, _lang()) if filled else None,
         conflicts=conflicts,
         partial=partial,
         **context,

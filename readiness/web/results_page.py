@@ -120,7 +120,8 @@ def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen
             questionnaire_title=q.title.get(lang),
             questionnaire_version=q.version,
             repeat_draft=draft,
-            repeat_form=form,
+            # built anew while the fragment renders: a form takes its CSRF token when built
+            repeat_form=offer["repeat_form_for"](assessment) if form else None,
             reopen_form=ActionForm(formdata=None),
             can_reopen=can_reopen,
             downloads=downloads(assessment, q, lang),
