@@ -157,8 +157,11 @@ def test_a_deleted_assessment_is_not_served_from_the_cache(login, submitted) -> 
     assert f"/assessments/{done}/" not in owner.get("/assessments/").text
 
 
-def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted) -> None:
+def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted, db_session) -> None:
     done = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = svc.start_assessment(db_session, team["org"], q, team["owner"], "Draft")
+    fill = f"/assessments/{draft.id}/pillars/{q.pillars[0].id}"
     production = make_app(WTF_CSRF_ENABLED=True, QUESTIONNAIRE_DIR=app.config["QUESTIONNAIRE_DIR"])
     tokens = []
     for who in ("editor", "owner", "owner"):  # the owner twice: two sessions, two tokens
@@ -174,6 +177,10 @@ def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted) -
         # every form on the page (header, the top's reopen and repeat forms) carries that token
         shown = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page))
         assert shown == {tokens[-1]}, "forms in kept fragments carry the reader's own token"
+        page = client.get(fill).text  # the questionnaire page's kept form controls too
+        assert set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)) == {
+            tokens[-1]
+        }
         url = f"/organisations/{team['org'].id}/plan/adopt/{done}"
         keys = [{0: "6.1|budget", 1: "6.2|pilot"}.get(len(tokens) - 1, "6.1|skills")]
         assert client.post(url, data={"keys": keys}).status_code == 400  # no token: refused
