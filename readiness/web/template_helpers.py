@@ -61,7 +61,9 @@ def site_header() -> Markup:
         )
 
     def render(csrf: str) -> str:
-        return render_template("_site_header.html", csrf=csrf, next=NEXT_SLOT)
+        # no token field when CSRF protection is off (as WTForms renders the forms then)
+        enabled = current_app.config.get("WTF_CSRF_ENABLED", True)
+        return render_template("_site_header.html", csrf=csrf if enabled else "", next=NEXT_SLOT)
 
     html = str(fragment("site_headers", HEADERS, key, render))
     here = request.full_path.rstrip("?")
