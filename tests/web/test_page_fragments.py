@@ -178,9 +178,9 @@ def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted, d
         shown = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page))
         assert shown == {tokens[-1]}, "forms in kept fragments carry the reader's own token"
         page = client.get(fill).text  # the questionnaire page's kept form controls too
-        assert set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)) == {
-            tokens[-1]
-        }
+        on_fill = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        # signed anew per request (the time differs), the session's token inside is the same
+        assert {t.split(".")[0] for t in on_fill} == {tokens[-1].split(".")[0]}
         url = f"/organisations/{team['org'].id}/plan/adopt/{done}"
         keys = [{0: "6.1|budget", 1: "6.2|pilot"}.get(len(tokens) - 1, "6.1|skills")]
         assert client.post(url, data={"keys": keys}).status_code == 400  # no token: refused
