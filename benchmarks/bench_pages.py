@@ -120,7 +120,11 @@ def sign_in(port: int, email: str, password: str) -> str:
     response = request(port, "/login", cookie, "POST", form)
     if response.status != 302:
         raise SystemExit(f"sign-in failed ({response.status})")
-    return _session_cookie(response) or cookie
+    cookie = _session_cookie(response) or cookie
+    # Sign-in starts a fresh session; the first page adds the CSRF token to it. A browser keeps
+    # that cookie, so wrk must too: with the sign-in cookie every request would make a new token
+    # and send a new session cookie, which no browser's requests do.
+    return _session_cookie(request(port, "/", cookie)) or cookie
 
 
 def _session_cookie(response: Any) -> str | None:

@@ -76,9 +76,7 @@ def compare_command(
     except UnknownQuestionnaire as exc:
         raise CliError(unknown_questionnaire(exc)) from None
     if before_q.is_tree or after_q.is_tree:
-        raise CliError(
-            _("format-2 questionnaires are compared in the web app or through the API")
-        )
+        raise CliError(_("format-2 questionnaires are compared in the web app or through the API"))
     before, _before_profile = read_answers(before_q, before_file, name_file=True)
     after, _after_profile = read_answers(after_q, after_file, name_file=True)
     comparison = compare(

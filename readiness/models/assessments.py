@@ -127,9 +127,7 @@ class Assessment(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(20), default="self", server_default="self")
     # An on-site evaluation counts as the firm's official result once the firm confirmed it.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    confirmed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="assessments")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -36,6 +36,8 @@ RESET_SALT = "readiness.password-reset"
 RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
 # werkzeug's hashing method; the test suite swaps in a cheap one (hashes record their method).
 PASSWORD_HASH_METHOD = "scrypt"
+# session.info key: (transaction, user ID, memberships by organisation) read by memberships_of
+KEPT_MEMBERSHIPS = "readiness.kept_memberships"
 
 
 class AccountError(Exception):
@@ -253,11 +255,15 @@ def require_role(session: Session, user: User, organisation_id: int, min_role: s
     :raises Forbidden: the user's role is below `min_role`.
     """
     _check_role(min_role)
-    membership = session.scalar(
-        select(Membership).where(
-            Membership.user_id == user.id, Membership.organisation_id == organisation_id
+    kept = session.info.get(KEPT_MEMBERSHIPS)
+    if kept is not None and kept[0] is session.get_transaction() and kept[1] == user.id:
+        membership = kept[2].get(organisation_id)  # read in this transaction already
+    else:
+        membership = session.scalar(
+            select(Membership).where(
+                Membership.user_id == user.id, Membership.organisation_id == organisation_id
+            )
         )
-    )
     if membership is None:
         raise NotFound("No such organisation.")
     if ROLES.index(membership.role) < ROLES.index(min_role):
@@ -265,9 +271,13 @@ def require_role(session: Session, user: User, organisation_id: int, min_role: s
     return membership
 
 
-def memberships_of(session: Session, user: User) -> list[Membership]:
-    """The user's memberships with their organisations, by organisation name."""
-    return list(
+def memberships_of(session: Session, user: User, keep: bool = False) -> list[Membership]:
+    """The user's memberships with their organisations, by organisation name.
+
+    With `keep`, role checks later in the same transaction (require_role) use these instead of
+    reading the membership again: a page that only reads checks its roles without a query.
+    """
+    memberships = list(
         session.scalars(
             select(Membership)
             .join(Membership.organisation)
@@ -276,6 +286,10 @@ def memberships_of(session: Session, user: User) -> list[Membership]:
             .order_by(func.lower(Organisation.name), Organisation.id)
         )
     )
+    if keep:
+        by_org = {m.organisation_id: m for m in memberships}
+        session.info[KEPT_MEMBERSHIPS] = (session.get_transaction(), user.id, by_org)
+    return memberships
 
 
 def members_of(session: Session, organisation_id: int) -> list[Membership]:

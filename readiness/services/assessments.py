@@ -370,16 +370,29 @@ def _write_notes(
     answer.revision = assessment.revision + 1
 
 
-def progress(session: Session, assessment: Assessment, questionnaire: Questionnaire) -> Progress:
-    """Answered of total per pillar and overall, from one query over the answered question IDs."""
-    answered_ids = set(
-        session.scalars(
-            select(Answer.question_id).where(
-                Answer.assessment_id == assessment.id,
-                or_(Answer.status != ANSWERED, Answer.value.is_not(None)),
+def progress(
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Answer] | None = None,
+) -> Progress:
+    """Answered of total per pillar and overall, from one query over the answered question IDs.
+
+    `answers`: the assessment's stored answers if the caller read them in this transaction.
+    """
+    if answers is not None:
+        answered_ids = {
+            qid for qid, a in answers.items() if a.status != ANSWERED or a.value is not None
+        }
+    else:
+        answered_ids = set(
+            session.scalars(
+                select(Answer.question_id).where(
+                    Answer.assessment_id == assessment.id,
+                    or_(Answer.status != ANSWERED, Answer.value.is_not(None)),
+                )
             )
         )
-    )
     pillars: dict[str, Count] = {}
     unanswered: list[str] = []
     for pillar in questionnaire.pillars:

@@ -3,6 +3,7 @@ through a crosswalk; prefilled answers are marked until the respondent reviews t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -95,16 +96,25 @@ def start_prefilled(
 
 
 def prefilled_rows(
-    session: Session, assessment: Assessment, questionnaire: Questionnaire, catalogue: Catalogue,
+    session: Session,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue,
     lang: str,
+    answers: Mapping[str, Answer] | None = None,
 ) -> dict[str, str]:
     """The assessment's answers still marked as prefilled: question ID → the source question's
-    text (in `lang`) they were read from."""
-    rows = session.execute(
-        select(Answer.question_id, Answer.prefilled_from).where(
-            Answer.assessment_id == assessment.id, Answer.prefilled_from.is_not(None)
-        )
-    ).all()
+    text (in `lang`) they were read from (`answers`: the stored ones, if read already)."""
+    if answers is not None:
+        rows = [
+            (qid, a.prefilled_from) for qid, a in answers.items() if a.prefilled_from is not None
+        ]
+    else:
+        rows = session.execute(
+            select(Answer.question_id, Answer.prefilled_from).where(
+                Answer.assessment_id == assessment.id, Answer.prefilled_from.is_not(None)
+            )
+        ).all()
     found = {}
     for question_id, source in rows:
         key, _sep, source_question = source.partition(":")

@@ -90,7 +90,10 @@ def user_memberships() -> list[Membership]:
     if not current_user.is_authenticated:
         return []
     if "user_memberships" not in g:
-        g.user_memberships = accounts.memberships_of(get_session(), current_user)
+        # A page that only reads checks roles from these (no query per check); a change reads
+        # the membership again in its own transaction.
+        keep = request.method in READ_METHODS
+        g.user_memberships = accounts.memberships_of(get_session(), current_user, keep=keep)
     return g.user_memberships
 
 
@@ -143,6 +146,7 @@ def member_required(min_role: str = "viewer", write_role: str | None = None) -> 
                 if active is None:
                     return redirect(url_for("organisations.create"))
                 org_id = active.organisation_id
+            user_memberships()  # read once: the navigation and the role checks share them
             try:
                 membership = accounts.require_role(get_session(), current_user, org_id, role)
             except accounts.NotFound:

@@ -24,26 +24,22 @@ from wtforms.fields.choices import SelectChoice
 from readiness import jobs
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
-from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
-from readiness.services import onsite
 from readiness.services import summaries
 from readiness.services.benchmark import benchmark
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
 from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
-from readiness.services.report_export import DOWNLOADS as REPORT_DOWNLOADS
-from readiness.services.report_export import FORMATS
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
-from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.services.tree_results import tree_view
 from readiness.web.access import has_role
 from readiness.web.access import member_required
+from readiness.web.access import user_memberships
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
@@ -59,9 +55,12 @@ from readiness.web.page_cache import digest
 from readiness.web.page_cache import fragment
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
+from readiness.web.question_markup import filled_controls
 from readiness.web.question_markup import filled_sections
 from readiness.web.question_markup import section_form
+from readiness.web.results_page import downloads
 from readiness.web.results_page import results_body
+from readiness.web.results_page import results_head
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 LIST_PAGES = 64  # rendered pages of the assessment list kept per app
@@ -77,6 +76,7 @@ def _catalogue() -> Any:
 
 def _assessment(assessment_id: int, role: str) -> Assessment:
     """The assessment if the user's role allows (404 for other organisations, 403 for low roles)."""
+    user_memberships()  # read once: the navigation and the role checks share them
     return service.get_assessment(get_session(), current_user, assessment_id, role)
 
 
@@ -96,7 +96,10 @@ def _questionnaire(assessment: Assessment) -> Questionnaire:
         abort(404)
 
 
-def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, Any]:
+def _fill_context(
+    assessment: Assessment, q: Questionnaire, pillar_id: str, stored: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a pillar page shows besides its form (`stored`: the answers, if read already)."""
     pillars = [p.id for p in q.pillars]
     index = pillars.index(pillar_id)
     return {
@@ -104,7 +107,7 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "questionnaire": q,
         "pillar": q.pillar(pillar_id),
         "next_pillar": pillars[index + 1] if index + 1 < len(pillars) else None,
-        "progress": service.progress(get_session(), assessment, q),
+        "progress": service.progress(get_session(), assessment, q, stored),
         "lang": _lang(),
         "answer_name": answer_name,
         "field_names": field_names,
@@ -113,7 +116,7 @@ def _fill_context(assessment: Assessment, q: Questionnaire, pillar_id: str) -> d
         "prefilled": {
             qid: source
             for qid, source in prefilled_rows(
-                get_session(), assessment, q, _catalogue(), _lang()
+                get_session(), assessment, q, _catalogue(), _lang(), stored
             ).items()
             if q.question(qid).pillar == pillar_id
         },
@@ -144,8 +147,9 @@ def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[
     return hints
 
 
-def _stored_form(form_class: type, assessment: Assessment) -> Any:
-    stored = service.load_answers(get_session(), assessment)
+def _stored_form(form_class: type, assessment: Assessment, stored: dict | None = None) -> Any:
+    """The page's form holding the stored answers (`stored`: read already, else read now)."""
+    stored = service.load_answers(get_session(), assessment) if stored is None else stored
     shown = {k: service.page_answer(v) for k, v in stored.items()}
     data = form_data(form_class.questions, shown)
     loaded = loaded_digests(form_class.questions, shown)
@@ -320,8 +324,10 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         abort(404)
     form_class = section_form(q, pillar_id, _lang())
     posted = request.method == "POST"
-    # Shown: the stored answers (the form is built once, not once empty and once filled).
-    form = form_class() if posted else _stored_form(form_class, assessment)
+    # Shown: the stored answers (the form is built once, not once empty and once filled); read
+    # once for the form, the progress and the prefilled marks.
+    stored = None if posted else service.load_answers(get_session(), assessment)
+    form = form_class() if posted else _stored_form(form_class, assessment, stored)
     conflicts: list[dict[str, str]] = []
     partial: dict[str, int] | None = None
     if posted and form.validate_on_submit():
@@ -347,12 +353,13 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         form = _stored_form(form_class, assessment)
     elif posted and not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = _save_valid_part(form, form_class, assessment, q)
-    context = _fill_context(assessment, q, pillar_id)
+    context = _fill_context(assessment, q, pillar_id, stored)
     filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
     return render_template(
         "assessments/fill.html",
         form=form,
         filled=filled,
+        controls=filled_controls(form, q, pillar_id, _lang()) if filled else None,
         conflicts=conflicts,
         partial=partial,
         **context,
@@ -461,38 +468,13 @@ def results(assessment_id: int) -> str | Response:
             tv=tree_view(q, service.stored_result(get_session(), assessment, lang), lang),
             reopen_form=ActionForm(formdata=None),
             can_reopen=_has_role(assessment, "owner"),
-            downloads=_downloads(assessment, q),
+            downloads=downloads(assessment, q, lang),
         )
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        questionnaire_title=q.title.get(lang),
-        questionnaire_version=q.version,
+        head=results_head(assessment, q, lang, _has_role(assessment, "owner")),
         body=results_body(assessment, q, lang, _has_role(assessment, "editor")),
-        reopen_form=ActionForm(formdata=None),
-        can_reopen=_has_role(assessment, "owner"),
-        downloads=_downloads(assessment, q),
-        provenance=onsite.provenance(get_session(), assessment),
-        can_review=onsite.may_review(get_session(), assessment, current_user),
         peer_groups=benchmark(get_session(), assessment),
         pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
     )
-
-
-def _downloads(assessment: Assessment, q: Questionnaire) -> list[dict[str, Any]]:
-    """Every report format, per language of the questionnaire (the page's language first)."""
-    languages = sorted(q.languages, key=lambda lang: lang != _lang())
-    return [
-        {
-            "lang": lang,
-            "name": LANGUAGE_NAMES.get(lang, lang),
-            "links": [
-                (
-                    FORMATS[fmt][0],
-                    url_for("reports.download", assessment_id=assessment.id, fmt=fmt, lang=lang),
-                )
-                for fmt in (TREE_DOWNLOADS if q.is_tree else REPORT_DOWNLOADS)
-            ],
-        }
-        for lang in languages
-    ]

@@ -20,6 +20,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -209,17 +210,38 @@ def history() -> str:
         chart = history_chart([p for p, _q in known], [q for _p, q in known], lang)
         return render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
 
-    repeat_form = RepeatForm(formdata=None)
-    repeat_form.title.data = default_repeat_title(g.organisation.name)
+    can_repeat = g.membership.role in ("editor", "owner") and bool(points)
+    draft = (
+        service.repeat_draft(session, g.organisation.id, points[-1].assessment_id)
+        if points
+        else None
+    )
     return render_template(
         "compare/history.html",
+        head=_history_head(can_repeat, draft),
         body=fragment("history_bodies", HISTORY_PAGES, key, render),
-        repeat_form=repeat_form,
-        can_repeat=g.membership.role in ("editor", "owner") and bool(points),
-        repeat_draft=service.repeat_draft(session, g.organisation.id, points[-1].assessment_id)
-        if points
-        else None,
     )
+
+
+def _history_head(can_repeat: bool, draft: Any) -> Markup:
+    """The history page's title and repeat offer, kept under what they show."""
+    name = g.organisation.name
+    title = default_repeat_title(name)  # the organisation's name and today's date
+    repeat = (draft.id, draft.title) if can_repeat and draft else can_repeat
+    key = (g.organisation.id, name, _lang(), repeat, title)
+
+    def render(_csrf: str) -> str:
+        repeat_form = RepeatForm(formdata=None)
+        repeat_form.title.data = title
+        return render_template(
+            "compare/_history_head.html",
+            organisation_name=name,
+            repeat_form=repeat_form,
+            can_repeat=can_repeat,
+            repeat_draft=draft,
+        )
+
+    return fragment("history_heads", HISTORY_PAGES, key, render)
 
 
 @bp.route("/repeat", methods=["POST"])

@@ -22,6 +22,7 @@ from typing import Generic
 from typing import TypeVar
 
 from flask import current_app
+from flask import g
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from markupsafe import escape
@@ -73,7 +74,24 @@ def digest(value: Any) -> str:
 
 def fragment(name: str, size: int, key: Hashable, render: Callable[[str], str]) -> Markup:
     """Rendered HTML kept under `key`; `render(csrf)` writes `csrf` where a form's token goes."""
-    html = app_cache(name, size).get_or_make(key, lambda: str(render(CSRF_SLOT)))
+    html = app_cache(name, size).get_or_make(key, lambda: _render_with_slot(render))
     if CSRF_SLOT in html:
         html = html.replace(CSRF_SLOT, str(escape(generate_csrf())))
     return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
+def _render_with_slot(render: Callable[[str], str]) -> str:
+    """`render(CSRF_SLOT)`, with WTForms' own CSRF fields writing the placeholder too.
+
+    Flask-WTF keeps the request's signed token in `g`; while a kept fragment renders, that is
+    the placeholder, so a form's hidden_tag() in it never puts one reader's token in the cache.
+    """
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    saved = g.pop(name, None)
+    setattr(g, name, CSRF_SLOT)
+    try:
+        return str(render(CSRF_SLOT))
+    finally:
+        g.pop(name, None)
+        if saved is not None:
+            setattr(g, name, saved)

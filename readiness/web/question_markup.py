@@ -23,9 +23,14 @@ from wtforms import Field
 from readiness.domain.questionnaire import Questionnaire
 from readiness.web.assessment_forms import build_section_form
 from readiness.web.assessment_forms import field_names
+from readiness.web.page_cache import fragment
 
 TEMPLATE = "assessments/_question.html"
 PREVIOUS = "\x00previous\x00"  # stands for the "last time" answer in the cached markup
+REVISION = "\x00revision\x00"  # … for the page's base revision in the kept form controls
+LOADED = "\x00loaded\x00"  # … for the digests of what the page shows
+BUTTONS = "\x00buttons\x00"  # between the hidden fields and the buttons
+CONTROLS = 64  # kept form controls per app (one per questionnaire, pillar, language)
 
 _lock = threading.Lock()
 _forms: dict[tuple[str, str, str], tuple[Questionnaire, type[FlaskForm]]] = {}
@@ -87,9 +92,13 @@ def _blank_markup(
 
 
 def _check_options(html: str, field: Field) -> str:
-    for option in field:
-        if option.checked:
-            html = html.replace(f'<input id="{option.id}" ', f'<input checked id="{option.id}" ', 1)
+    # The choices, not the field's option subfields: iterating the field builds a WTForms field
+    # per option (about 400 on a page), which was most of the filling's time. The IDs are those
+    # the options get when rendered (`<field id>-<index>`).
+    for index, choice in enumerate(field.iter_choices()):  # type: ignore[attr-defined]
+        if choice.selected:
+            option_id = f"{field.id}-{index}"
+            html = html.replace(f'<input id="{option_id}" ', f'<input checked id="{option_id}" ', 1)
     return html
 
 
@@ -155,6 +164,30 @@ def filled_sections(
             html = blank.plain
         sections.append(Markup(_fill(html, form, field_names(question.id))))
     return sections
+
+
+def filled_controls(
+    form: FlaskForm, questionnaire: Questionnaire, pillar_id: str, lang: str
+) -> tuple[Markup, Markup]:
+    """The form's hidden fields and its save buttons, as WTForms renders them, from kept markup.
+
+    Rendered once per (questionnaire, pillar, language) with placeholders; the reader's CSRF
+    token, the base revision and the `loaded` digests are put in (escaped) on every request.
+    """
+    form_class = type(form)
+
+    def render(_csrf: str) -> str:
+        blank = form_class(formdata=None, data={})
+        blank.base_revision.data, blank.loaded.data = REVISION, LOADED  # type: ignore[attr-defined]
+        save = blank.save(class_="button secondary")  # type: ignore[attr-defined]
+        return f"{blank.hidden_tag()}{BUTTONS}{save}\n{blank.save_next(class_='button')}"  # type: ignore[attr-defined]
+
+    key = (questionnaire.key, id(questionnaire), pillar_id, lang)
+    html = str(fragment("question_controls", CONTROLS, key, render))
+    hidden, buttons = html.split(BUTTONS)
+    hidden = hidden.replace(REVISION, str(escape(form.base_revision._value())), 1)  # type: ignore[attr-defined]
+    hidden = hidden.replace(LOADED, str(escape(form.loaded._value())), 1)  # type: ignore[attr-defined]
+    return Markup(hidden), Markup(buttons)  # noqa: S704 - rendered by WTForms, values escaped
 
 
 def clear() -> None:

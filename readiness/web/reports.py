@@ -40,6 +40,7 @@ from readiness.services.report_render import render_html
 from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.services.tree_report import TREE_DOWNLOADS
+from readiness.web.access import user_memberships
 from readiness.web.audit_trail import note
 from readiness.web.errors import Gone
 from readiness.web.forms import ActionForm
@@ -99,6 +100,7 @@ def _report_lang(questionnaire: Questionnaire) -> str:
 
 def _member_assessment(assessment_id: int, role: str = "viewer") -> Assessment:
     """A submitted assessment of one of the user's organisations (404 otherwise)."""
+    user_memberships()  # read once: the role checks share them
     assessment = assessments.get_assessment(get_session(), current_user, assessment_id, role)
     if assessment.status != "submitted":
         abort(404)

@@ -12,22 +12,32 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask import url_for
+from flask_babel import get_timezone
+from flask_login import current_user
 from markupsafe import Markup
 
 from readiness.db import get_session
 from readiness.domain.plan_links import annotate
 from readiness.domain.plan_links import annotate_roadmap
 from readiness.domain.questionnaire import Questionnaire
+from readiness.i18n import LANGUAGE_NAMES
 from readiness.models import Assessment
 from readiness.services import assessments as service
+from readiness.services import onsite
 from readiness.services.crosswalks import assessment_crosswalks
 from readiness.services.plan_loop import adopted
+from readiness.services.report_export import DOWNLOADS as REPORT_DOWNLOADS
+from readiness.services.report_export import FORMATS
 from readiness.services.result_explain import explain
+from readiness.services.tree_report import TREE_DOWNLOADS
+from readiness.web.compare import repeat_offer
 from readiness.web.crosswalk import crosswalk_set
+from readiness.web.forms import ActionForm
 from readiness.web.page_cache import digest
 from readiness.web.page_cache import fragment
 
-RESULTS_BODIES = 32  # rendered results bodies kept per app
+RESULTS_BODIES = 32  # rendered results bodies (and page tops) kept per app
 
 
 def crosswalks(assessment: Assessment, q: Questionnaire, lang: str) -> list[dict[str, Any]]:
@@ -64,3 +74,59 @@ def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt:
         )
 
     return fragment("results_bodies", RESULTS_BODIES, key, render)
+
+
+def downloads(assessment: Assessment, q: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    """Every report format, per language of the questionnaire (the page's language first)."""
+    return [
+        {
+            "lang": language,
+            "name": LANGUAGE_NAMES.get(language, language),
+            "links": [
+                (
+                    FORMATS[fmt][0],
+                    url_for(
+                        "reports.download", assessment_id=assessment.id, fmt=fmt, lang=language
+                    ),
+                )
+                for fmt in (TREE_DOWNLOADS if q.is_tree else REPORT_DOWNLOADS)
+            ],
+        }
+        for language in sorted(q.languages, key=lambda other: other != lang)
+    ]
+
+
+def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen: bool) -> Markup:
+    """The top of a results page: title, repeat offer, reopen and delete, provenance, downloads.
+
+    Kept under everything it shows: the assessment (title, submission), language, time zone,
+    questionnaire, the owner's buttons, the repeat in progress or the repeat form's title (with
+    the organisation's name and today's date), how the assessment was made, the review link.
+    """
+    session = get_session()
+    offer = repeat_offer()
+    draft = offer["repeat_draft_for"](assessment)
+    form = None if draft else offer["repeat_form_for"](assessment)
+    provenance = onsite.provenance(session, assessment)
+    can_review = onsite.may_review(session, assessment, current_user)
+    repeat = (draft.id, draft.title) if draft else (form.title.data if form else None)
+    key = (assessment.id, assessment.submitted_at, assessment.title, lang, str(get_timezone()))
+    key += (q.key, id(q), can_reopen, repeat, provenance, can_review)
+
+    def render(_csrf: str) -> str:
+        return render_template(
+            "assessments/_results_head.html",
+            assessment=assessment,
+            questionnaire_title=q.title.get(lang),
+            questionnaire_version=q.version,
+            repeat_draft=draft,
+            # built anew while the fragment renders: a form takes its CSRF token when built
+            repeat_form=offer["repeat_form_for"](assessment) if form else None,
+            reopen_form=ActionForm(formdata=None),
+            can_reopen=can_reopen,
+            downloads=downloads(assessment, q, lang),
+            provenance=provenance,
+            can_review=can_review,
+        )
+
+    return fragment("results_heads", RESULTS_BODIES, key, render)

@@ -1,23 +1,30 @@
-"""What every template sees: the active organisation, the switchers, and endpoint helpers."""
+"""What every template sees: the active organisation, the kept page header, endpoint helpers."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from markupsafe import Markup
+from markupsafe import escape
 from werkzeug.routing import BuildError
 
 from readiness.i18n import LANGUAGE_NAMES
 from readiness.i18n import current_language
 from readiness.web.access import current_membership
 from readiness.web.access import user_memberships
-from readiness.web.forms import ActionForm
-from readiness.web.forms import LanguageForm
-from readiness.web.forms import SwitchOrganisationForm
+from readiness.web.page_cache import fragment
+
+HEADERS = 64  # rendered page headers kept per app (one per reader, language and organisation)
+# Stands for the page's own path in the kept header (the switchers come back to it); random per
+# process, like the CSRF placeholder, so that no name a user typed can contain it.
+NEXT_SLOT = f"__next_{secrets.token_hex(8)}__"
 
 
 def has_endpoint(endpoint: str) -> bool:
@@ -35,24 +42,48 @@ def url_if(endpoint: str, **values: Any) -> str | None:
         return None
 
 
+def site_header() -> Markup:
+    """The page header (navigation, organisation and language switchers, account), kept.
+
+    Rendered once per (language, script root, reader, reader's name, organisations and their
+    names, active organisation) and kept; the reader's CSRF token and this page's path (where
+    the switchers return) are put in on every request.
+    """
+    lang = current_language()
+    key: tuple[Any, ...] = (lang, request.script_root)
+    if current_user.is_authenticated:
+        active = current_membership()
+        key += (
+            current_user.id,
+            current_user.name,
+            tuple((m.organisation_id, m.organisation.name) for m in user_memberships()),
+            active.organisation_id if active else None,
+        )
+
+    def render(csrf: str) -> str:
+        # no token field when CSRF protection is off (as WTForms renders the forms then)
+        enabled = current_app.config.get("WTF_CSRF_ENABLED", True)
+        return render_template("_site_header.html", csrf=csrf if enabled else "", next=NEXT_SLOT)
+
+    html = str(fragment("site_headers", HEADERS, key, render))
+    here = request.full_path.rstrip("?")
+    return Markup(html.replace(NEXT_SLOT, str(escape(here))))  # noqa: S704 - escaped above
+
+
 def _navigation() -> dict[str, Any]:
-    """Context for base.html: memberships, active organisation, switcher and language forms."""
-    here = request.full_path.rstrip("?") if request else "/"
-    language_form = LanguageForm(formdata=None, lang=current_language(), next=here)
+    """Context for every template: memberships, active organisation, language, the header."""
     context: dict[str, Any] = {
-        "language_form": language_form,
         "language_names": LANGUAGE_NAMES,
         "current_locale": current_language(),
         "has_endpoint": has_endpoint,
         "url_if": url_if,
+        "site_header": site_header,
         "nav_memberships": [],
         "active_membership": None,
     }
     if current_user.is_authenticated:
         context["nav_memberships"] = user_memberships()
         context["active_membership"] = current_membership()
-        context["switch_form"] = SwitchOrganisationForm(formdata=None, next=here)
-        context["logout_form"] = ActionForm(formdata=None)
     return context
 
 

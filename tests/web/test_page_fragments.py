@@ -157,11 +157,14 @@ def test_a_deleted_assessment_is_not_served_from_the_cache(login, submitted) -> 
     assert f"/assessments/{done}/" not in owner.get("/assessments/").text
 
 
-def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted) -> None:
+def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted, db_session) -> None:
     done = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = svc.start_assessment(db_session, team["org"], q, team["owner"], "Draft")
+    fill = f"/assessments/{draft.id}/pillars/{q.pillars[0].id}"
     production = make_app(WTF_CSRF_ENABLED=True, QUESTIONNAIRE_DIR=app.config["QUESTIONNAIRE_DIR"])
     tokens = []
-    for who in ("editor", "owner"):
+    for who in ("editor", "owner", "owner"):  # the owner twice: two sessions, two tokens
         client = production.test_client()
         login_page = client.get("/login").text
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
@@ -171,12 +174,19 @@ def test_each_reader_gets_their_own_csrf_token(app, make_app, team, submitted) -
         assert CSRF_SLOT not in page
         adopt = re.search(r'id="adopt-form".*?name="csrf_token" value="([^"]+)"', page, re.S)
         tokens.append(adopt.group(1))
+        # every form on the page (header, the top's reopen and repeat forms) carries that token
+        shown = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page))
+        assert shown == {tokens[-1]}, "forms in kept fragments carry the reader's own token"
+        page = client.get(fill).text  # the questionnaire page's kept form controls too
+        on_fill = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        # signed anew per request (the time differs), the session's token inside is the same
+        assert {t.split(".")[0] for t in on_fill} == {tokens[-1].split(".")[0]}
         url = f"/organisations/{team['org'].id}/plan/adopt/{done}"
-        keys = ["6.1|budget"] if who == "editor" else ["6.2|pilot"]
+        keys = [{0: "6.1|budget", 1: "6.2|pilot"}.get(len(tokens) - 1, "6.1|skills")]
         assert client.post(url, data={"keys": keys}).status_code == 400  # no token: refused
         response = client.post(url, data={"keys": keys, "csrf_token": tokens[-1]})
         assert response.status_code == 302, "the kept page's form carries a working token"
-    assert tokens[0] != tokens[1]
+    assert len(set(tokens)) == 3
 
 
 def test_comparison_and_history_follow_the_plan_language_and_new_rows(
@@ -197,3 +207,24 @@ def test_comparison_and_history_follow_the_plan_language_and_new_rows(
     submitted(HIGH, datetime(2025, 9, 10, tzinfo=UTC), "Autumn")
     assert "Autumn" in owner.get("/compare/history").text
     assert "Autumn" in owner.get("/assessments/").text
+
+
+def test_the_kept_header_follows_reader_organisations_language_and_page(
+    login, team, make_org, db_session
+) -> None:
+    def header(client: FlaskClient, path: str) -> str:
+        page = client.get(path).text
+        return re.search(r'<header class="site-header">.*?</header>', page, re.S).group(0)
+
+    owner = login("owner")
+    first = header(owner, "/assessments/")
+    assert "Olga" in first and "Acme" in first and "Sign out" in first
+    assert 'name="next" type="hidden" value="/assessments/"' in first
+    assert "Vera" in header(login("viewer"), "/assessments/")  # another reader: their own
+    team["owner"].name, team["org"].name = "Olga K", "Acme Works"
+    db_session.commit()
+    make_org(owner=team["owner"], name="Beta")
+    again = header(owner, "/assessments/?page=1&sort=x")
+    assert "Olga K" in again and "Acme Works" in again and ">Beta</option>" in again
+    assert 'name="next" type="hidden" value="/assessments/?page=1&amp;sort=x"' in again
+    assert "Sign out" not in header(owner, "/assessments/?lang=zh")

@@ -85,3 +85,16 @@ def test_a_form_with_errors_renders_live(flagship_app: Flask) -> None:
         form = question_markup.section_form(q, pillar.id, "en")()
         assert not form.validate()
         assert question_markup.filled_sections(form, q, pillar.id, "en") is None
+
+
+def test_kept_form_controls_equal_live_rendering(flagship_app: Flask) -> None:
+    q = flagship_app.extensions["catalogue"].get("smart-manufacturing-readiness")
+    pillar = q.pillars[1]
+    with flagship_app.test_request_context(), use_language("zh"):
+        form_class = question_markup.section_form(q, pillar.id, "zh")
+        for revision, loaded in ((3, "d1 d2"), (8, 'a "b" <c> & d')):  # rendered, then kept
+            form = form_class(formdata=None, data={"base_revision": revision, "loaded": loaded})
+            hidden, buttons = question_markup.filled_controls(form, q, pillar.id, "zh")
+            assert str(hidden) == str(form.hidden_tag())
+            live = f"{form.save(class_='button secondary')}\n{form.save_next(class_='button')}"
+            assert str(buttons) == live
