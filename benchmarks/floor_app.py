@@ -11,7 +11,8 @@ import sqlite3
 
 from flask import Flask
 from flask import g
-from flask import render_template_string
+from flask import render_template
+from jinja2 import DictLoader
 
 TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
 </head><body><h1>{{ title }}</h1><ul>{% for row in rows %}<li>{{ row[0] }}: {{ row[1] }}</li>
@@ -21,6 +22,9 @@ TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 def create_app() -> Flask:
     """The floor app: GET / reads five rows from an SQLite table and renders them."""
     app = Flask(__name__)
+    # a template file as the app has them: compiled once, then kept (render_template_string
+    # would compile it on every request, making the floor slower than a real small page)
+    app.jinja_loader = DictLoader({"floor.html": TEMPLATE})
     path = os.environ["FLOOR_DATABASE"]
 
     @app.route("/")
@@ -28,7 +32,7 @@ def create_app() -> Flask:
         if "db" not in g:
             g.db = sqlite3.connect(path)
         rows = g.db.execute("SELECT id, name FROM items ORDER BY id LIMIT 5").fetchall()
-        return render_template_string(TEMPLATE, title="Floor", rows=rows)
+        return render_template("floor.html", title="Floor", rows=rows)
 
     @app.teardown_appcontext
     def close(_exc: BaseException | None) -> None:
