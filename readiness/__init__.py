@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PACKAGE_DIR / "templates"),
         static_folder=str(PACKAGE_DIR / "static"),
     )
+    # A path with "//" is none of ours: 404, not Werkzeug's 308 to the path with the slashes
+    # merged (an API client must never be redirected, and a page has one address).
+    app.url_map.merge_slashes = False
     configure(app, config)
     db.init_app(app)
     register_extensions(app)

@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "PROGRAMME_INVITATION_MAX_AGE": timedelta(days=30),
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # A moving window counts the last minute (or hour) at any moment; a fixed window restarts
+    # on the clock, so an attacker could try twice the limit across its edge.
+    "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": False,
     "LOGIN_RATE_LIMIT": "10/minute",  # sign-in attempts per client address
     "LOGIN_ACCOUNT_RATE_LIMIT": "10/minute;30/hour",  # sign-in attempts per e-mail address

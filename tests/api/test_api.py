@@ -189,6 +189,17 @@ def test_unknown_api_address_is_problem_json(client) -> None:
     assert response.mimetype == "application/problem+json"
 
 
+def test_a_doubled_slash_is_not_found_not_redirected(client) -> None:
+    """An address with "//" (e.g. an ID that starts with a slash) is no address of ours: 404.
+
+    Werkzeug would answer 308 to the address with the slashes merged, which an API client
+    should never be sent and which no operation documents.
+    """
+    response = client.get(f"/api/v1/questionnaires//{FLAGSHIP}")
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+    assert client.get("/assessments//").status_code == 404
+
+
 def test_rate_limit(make_app, make_token) -> None:
     app = make_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3/minute")
     client = app.test_client()
