@@ -66,6 +66,13 @@ class InProcess:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-job")
         return self._pool.submit(run_in_app, self.app, path, *args)
 
+    def shutdown(self) -> None:
+        """Wait for the jobs already queued, then stop the thread (an app's end, e.g. in tests)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
 
 class RedisQueue:
     """Jobs on the RQ queue of REDIS_URL, run by `readiness worker` processes."""
@@ -106,6 +113,13 @@ def init_app(app: Flask) -> None:
         app.extensions["jobs"] = RedisQueue(url)
     else:
         app.extensions["jobs"] = InProcess(app, mode)
+
+
+def shutdown(app: Flask) -> None:
+    """Let the app's in-process jobs finish (nothing to do for a Redis queue: workers run them)."""
+    runner = app.extensions.get("jobs")
+    if isinstance(runner, InProcess):
+        runner.shutdown()
 
 
 def enqueue(func: Callable[..., Any], *args: Any) -> Any:

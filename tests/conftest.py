@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from readiness import create_app
+from readiness import jobs
 from readiness.db import get_sessionmaker
 from readiness.models import Organisation
 from readiness.models import User
@@ -221,6 +222,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for app in apps:
+        jobs.shutdown(app)
         app.extensions["readiness.db"]["engine"].dispose()
 
 
@@ -229,6 +231,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     """The app under test, on a fresh migrated database."""
     app = create_app(app_config)
     yield app
+    jobs.shutdown(app)  # no job of this test runs on into the next (the tables are emptied)
     app.extensions["readiness.db"]["engine"].dispose()
 
 

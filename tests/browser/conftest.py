@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from readiness import create_app
+from readiness import jobs
 from readiness import migrate
 from tests.browser import TIMEOUT_MS
 from tests.paths import ROOT
@@ -48,6 +49,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         }
     )
     yield app
+    # Jobs still queued (pre-rendering the module's reports) must not run into later tests,
+    # where they would call the renderers those tests patch.
+    jobs.shutdown(app)
     app.extensions["readiness.db"]["engine"].dispose()
 
 

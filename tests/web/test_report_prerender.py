@@ -116,6 +116,21 @@ def test_in_process_thread_runs_the_job_in_an_app_context(app: Flask):
     assert seen == [app.name]
 
 
+def test_shutdown_waits_for_the_queued_jobs(app: Flask):
+    """An app's end lets its queued jobs finish: none runs on into what comes after."""
+    seen: list[str] = []
+    app.extensions["jobs"] = jobs.InProcess(app, "thread")
+    for _ in range(3):
+        app.extensions["jobs"].enqueue(f"{__name__}:_slowly_record_app_name", seen)
+    jobs.shutdown(app)
+    assert seen == [app.name] * 3
+
+
+def _slowly_record_app_name(seen: list[str]) -> None:
+    time.sleep(0.1)
+    _record_app_name(seen)
+
+
 def _record_app_name(seen: list[str]) -> None:
     from flask import current_app
 
