@@ -12,6 +12,7 @@ from typing import Any
 from itsdangerous import BadSignature
 from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,16 @@ RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour
 PASSWORD_HASH_METHOD = "scrypt"
 # session.info key: (transaction, user ID, memberships by organisation) read by memberships_of
 KEPT_MEMBERSHIPS = "readiness.kept_memberships"
+# Every signed-in request runs these two; built once, as building a select() anew costs more
+# than running it (docs/performance.md).
+USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+MEMBERSHIPS_OF_USER = (
+    select(Membership)
+    .join(Membership.organisation)
+    .where(Membership.user_id == bindparam("user_id"))
+    .options(contains_eager(Membership.organisation))  # one query, not two
+    .order_by(func.lower(Organisation.name), Organisation.id)
+)
 
 
 class AccountError(Exception):
@@ -207,7 +218,7 @@ def user_for_session_id(session: Session, session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_ID:
         return None
-    user = session.get(User, int(user_id))
+    user = session.scalar(USER_BY_ID, {"user_id": int(user_id)})
     if user is None or not secrets.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return user
@@ -277,15 +288,7 @@ def memberships_of(session: Session, user: User, keep: bool = False) -> list[Mem
     With `keep`, role checks later in the same transaction (require_role) use these instead of
     reading the membership again: a page that only reads checks its roles without a query.
     """
-    memberships = list(
-        session.scalars(
-            select(Membership)
-            .join(Membership.organisation)
-            .where(Membership.user_id == user.id)
-            .options(contains_eager(Membership.organisation))  # one query, not two
-            .order_by(func.lower(Organisation.name), Organisation.id)
-        )
-    )
+    memberships = list(session.scalars(MEMBERSHIPS_OF_USER, {"user_id": user.id}))
     if keep:
         by_org = {m.organisation_id: m for m in memberships}
         session.info[KEPT_MEMBERSHIPS] = (session.get_transaction(), user.id, by_org)
