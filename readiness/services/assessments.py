@@ -9,6 +9,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -159,13 +160,17 @@ def page_answer(answer: Answer | None) -> PageAnswer:
     return PageAnswer(status, answer.value, answer.comment or "", answer.evidence or "")
 
 
+# Every assessment page reads its assessment through get_assessment: built once.
+ASSESSMENT_BY_ID = select(Assessment).where(Assessment.id == bindparam("assessment_id"))
+
+
 def get_assessment(session: Session, user: User, assessment_id: int, min_role: str) -> Assessment:
     """The assessment if `user` has at least `min_role` in its organisation.
 
     :raises NotFound: no such assessment, or the user is not a member of its organisation.
     :raises Forbidden: the user's role is too low.
     """
-    assessment = session.get(Assessment, assessment_id)
+    assessment = session.scalar(ASSESSMENT_BY_ID, {"assessment_id": assessment_id})
     if assessment is None:
         raise NotFound("No such assessment.")
     require_role(session, user, assessment.organisation_id, min_role)

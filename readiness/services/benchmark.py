@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,29 @@ from readiness.models import PeerScore
 from readiness.services.peer_pool import SCOPES
 from readiness.services.peer_pool import group_key
 from readiness.services.peer_pool import score_bin
+
+# Built once (the results page runs all three on every view; building a select() anew costs
+# more than running it).
+OWN_PILLAR_SCORES = select(AssessmentScore.key, AssessmentScore.score).where(
+    AssessmentScore.assessment_id == bindparam("assessment_id"),
+    AssessmentScore.kind == "pillar",
+    AssessmentScore.score.is_not(None),
+)
+OWN_POOL = select(
+    PeerScore.metric, PeerScore.score, PeerScore.sector, PeerScore.industry, PeerScore.size_band
+).where(
+    PeerScore.questionnaire_id == bindparam("questionnaire_id"),
+    PeerScore.questionnaire_version == bindparam("questionnaire_version"),
+    PeerScore.organisation_id == bindparam("organisation_id"),
+)
+GROUP_BINS = select(PeerBin.metric, PeerBin.bin, PeerBin.count).where(
+    PeerBin.questionnaire_id == bindparam("questionnaire_id"),
+    PeerBin.questionnaire_version == bindparam("questionnaire_version"),
+    PeerBin.scope == bindparam("scope"),
+    PeerBin.group_key == bindparam("group_key"),
+    PeerBin.metric.in_(bindparam("metrics", expanding=True)),
+    PeerBin.count > 0,
+)
 
 
 @dataclass(frozen=True)
@@ -51,27 +75,15 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
     if assessment.status != "submitted" or assessment.overall_score is None:
         return []
     own = {"overall": assessment.overall_score}
-    for key, value in session.execute(
-        select(AssessmentScore.key, AssessmentScore.score).where(
-            AssessmentScore.assessment_id == assessment.id,
-            AssessmentScore.kind == "pillar",
-            AssessmentScore.score.is_not(None),
-        )
-    ):
+    for key, value in session.execute(OWN_PILLAR_SCORES, {"assessment_id": assessment.id}):
         own[f"pillar:{key}"] = value
     mine = {metric: score_bin(value) for metric, value in own.items()}
-    same = (
-        PeerScore.questionnaire_id == assessment.questionnaire_id,
-        PeerScore.questionnaire_version == assessment.questionnaire_version,
-    )
+    same = {
+        "questionnaire_id": assessment.questionnaire_id,
+        "questionnaire_version": assessment.questionnaire_version,
+    }
     own_pool = session.execute(
-        select(
-            PeerScore.metric,
-            PeerScore.score,
-            PeerScore.sector,
-            PeerScore.industry,
-            PeerScore.size_band,
-        ).where(*same, PeerScore.organisation_id == assessment.organisation_id)
+        OWN_POOL, {**same, "organisation_id": assessment.organisation_id}
     ).all()
     values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
     groups = []
@@ -89,16 +101,8 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
             elif bin_ == mine[metric]:
                 entry[2] += n
 
-        for metric, bin_, n in session.execute(
-            select(PeerBin.metric, PeerBin.bin, PeerBin.count).where(
-                PeerBin.questionnaire_id == assessment.questionnaire_id,
-                PeerBin.questionnaire_version == assessment.questionnaire_version,
-                PeerBin.scope == scope,
-                PeerBin.group_key == key,
-                PeerBin.metric.in_(list(own)),
-                PeerBin.count > 0,
-            )
-        ):
+        params = {**same, "scope": scope, "group_key": key, "metrics": list(own)}
+        for metric, bin_, n in session.execute(GROUP_BINS, params):
             add(metric, bin_, n)
         for row in own_pool:  # the firm itself, if it is in the pool
             row_values = {

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -143,18 +144,39 @@ def history(assessments: Sequence[Assessment], catalogue: Catalogue, lang: str) 
     return rows
 
 
+# Built once: every results page asks both (the repeat offer), and building a select() anew
+# costs more than running it.
+LATEST_SUBMITTED = (
+    select(Assessment)
+    .where(
+        Assessment.organisation_id == bindparam("organisation_id"),
+        Assessment.status == "submitted",
+        official(),
+    )
+    .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+    .limit(1)
+)
+LATEST_SUBMITTED_ID = LATEST_SUBMITTED.with_only_columns(Assessment.id)
+REPEAT_DRAFT = (
+    select(Assessment)
+    .where(
+        Assessment.organisation_id == bindparam("organisation_id"),
+        Assessment.previous_assessment_id == bindparam("latest_id"),
+        Assessment.status == "draft",
+    )
+    .order_by(Assessment.id.desc())
+    .limit(1)
+)
+
+
 def latest_submitted(session: Session, organisation_id: int) -> Assessment | None:
     """The organisation's most recently submitted assessment, or None."""
-    return session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.status == "submitted",
-            official(),
-        )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(1)
-    ).first()
+    return session.scalars(LATEST_SUBMITTED, {"organisation_id": organisation_id}).first()
+
+
+def latest_submitted_id(session: Session, organisation_id: int) -> int | None:
+    """The ID of the organisation's most recently submitted assessment, or None."""
+    return session.scalar(LATEST_SUBMITTED_ID, {"organisation_id": organisation_id})
 
 
 def repeat_draft(
@@ -169,16 +191,8 @@ def repeat_draft(
         if latest is None:
             return None
         latest_id = latest.id
-    return session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.previous_assessment_id == latest_id,
-            Assessment.status == "draft",
-        )
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    ).first()
+    params = {"organisation_id": organisation_id, "latest_id": latest_id}
+    return session.scalars(REPEAT_DRAFT, params).first()
 
 
 def _still_valid(questionnaire: Questionnaire, row: Answer, question_id: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
@@ -28,6 +29,23 @@ from readiness.services.comparison_view import PairView
 from readiness.services.comparisons import Scored
 from readiness.services.plans import as_adopted
 from readiness.services.result_explain import answer_text
+
+# What the recommendations need of each adopted action: the results page reads it on every view.
+ADOPTED = (
+    select(
+        PlanAction.measure_id,
+        PlanAction.source_id,
+        PlanAction.source_key,
+        PlanAction.source_texts,
+        PlanAction.title,
+        PlanAction.status,
+    )
+    .where(
+        PlanAction.organisation_id == bindparam("organisation_id"),
+        PlanAction.source_key.is_not(None),
+    )
+    .order_by(PlanAction.id)
+)
 
 
 def _actions(session: Session, organisation_id: int) -> list[PlanAction]:
@@ -62,7 +80,7 @@ def question_ids_in(
 
 def adopted(session: Session, organisation_id: int) -> list[Adopted]:
     """The plan as the recommendations see it: each adopted action's link and status."""
-    return as_adopted(_actions(session, organisation_id))
+    return as_adopted(session.execute(ADOPTED, {"organisation_id": organisation_id}))
 
 
 @dataclass(frozen=True)

@@ -356,8 +356,11 @@ def adopted_keys(session: Session, organisation_id: int) -> set[str]:
     )
 
 
-def as_adopted(actions: Iterable[PlanAction]) -> list[Adopted]:
-    """The plan as the recommendations see it: each adopted action's link and status."""
+def as_adopted(actions: Iterable[Any]) -> list[Adopted]:
+    """The plan as the recommendations see it: each adopted action's link and status.
+
+    `actions`: PlanAction objects, or rows with the same columns (plan_loop.ADOPTED).
+    """
     return [
         Adopted(
             a.measure_id,

@@ -118,11 +118,11 @@ def default_repeat_title(organisation: str) -> str:
 def repeat_offer() -> dict[str, Any]:
     """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
 
-    def latest(organisation_id: int) -> Any:
-        """The organisation's latest submitted assessment, read once per request."""
+    def latest(organisation_id: int) -> int | None:
+        """The ID of the organisation's latest submitted assessment, read once per request."""
         memo = g.setdefault("latest_submitted", {})
         if organisation_id not in memo:
-            memo[organisation_id] = service.latest_submitted(get_session(), organisation_id)
+            memo[organisation_id] = service.latest_submitted_id(get_session(), organisation_id)
         return memo[organisation_id]
 
     def repeat_draft_for(assessment: Any) -> Any:
@@ -132,15 +132,15 @@ def repeat_offer() -> dict[str, Any]:
             return None
         if membership.role not in ("editor", "owner"):
             return None
-        newest = latest(assessment.organisation_id)
-        if newest is None or newest.id != assessment.id:
+        if latest(assessment.organisation_id) != assessment.id:
             return None  # only the latest submitted one is repeated
         draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment.id)
         return (
             draft if draft is not None and draft.previous_assessment_id == assessment.id else None
         )
 
-    def repeat_form_for(assessment: Any) -> RepeatForm | None:
+    def repeat_title_for(assessment: Any) -> str | None:
+        """The title a repeat of `assessment` would get, or None when no repeat is offered."""
         # None unless it is the active organisation's latest submitted assessment and the user
         # may edit there: POST /compare/repeat always repeats the active organisation's latest.
         membership = current_membership()
@@ -150,14 +150,23 @@ def repeat_offer() -> dict[str, Any]:
             or membership.role not in ("editor", "owner")
         ):
             return None
-        newest = latest(assessment.organisation_id)
-        if newest is None or newest.id != assessment.id:
+        if latest(assessment.organisation_id) != assessment.id:
+            return None
+        return default_repeat_title(membership.organisation.name)
+
+    def repeat_form_for(assessment: Any) -> RepeatForm | None:
+        title = repeat_title_for(assessment)
+        if title is None:
             return None
         form = RepeatForm(formdata=None)
-        form.title.data = default_repeat_title(membership.organisation.name)
+        form.title.data = title
         return form
 
-    return {"repeat_form_for": repeat_form_for, "repeat_draft_for": repeat_draft_for}
+    return {
+        "repeat_form_for": repeat_form_for,
+        "repeat_draft_for": repeat_draft_for,
+        "repeat_title_for": repeat_title_for,
+    }
 
 
 def _catalogue() -> Any:

@@ -106,10 +106,11 @@ def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen
     session = get_session()
     offer = repeat_offer()
     draft = offer["repeat_draft_for"](assessment)
-    form = None if draft else offer["repeat_form_for"](assessment)
+    # the form's title is in the key; the form itself is built only when the head renders
+    title = None if draft else offer["repeat_title_for"](assessment)
     provenance = onsite.provenance(session, assessment)
     can_review = onsite.may_review(session, assessment, current_user)
-    repeat = (draft.id, draft.title) if draft else (form.title.data if form else None)
+    repeat = (draft.id, draft.title) if draft else title
     key = (assessment.id, assessment.submitted_at, assessment.title, lang, str(get_timezone()))
     key += (q.key, id(q), can_reopen, repeat, provenance, can_review)
 
@@ -121,7 +122,7 @@ def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen
             questionnaire_version=q.version,
             repeat_draft=draft,
             # built anew while the fragment renders: a form takes its CSRF token when built
-            repeat_form=offer["repeat_form_for"](assessment) if form else None,
+            repeat_form=offer["repeat_form_for"](assessment) if title else None,
             reopen_form=ActionForm(formdata=None),
             can_reopen=can_reopen,
             downloads=downloads(assessment, q, lang),
