@@ -39,11 +39,15 @@ OWN_POOL = select(
     PeerScore.questionnaire_version == bindparam("questionnaire_version"),
     PeerScore.organisation_id == bindparam("organisation_id"),
 )
-GROUP_BINS = select(PeerBin.metric, PeerBin.bin, PeerBin.count).where(
+# The bins of every group the assessment falls in, in one query: the pairs (scope, group)
+# are matched in Python, as a group key of one scope may equal another scope's.
+GROUP_BINS = select(
+    PeerBin.scope, PeerBin.group_key, PeerBin.metric, PeerBin.bin, PeerBin.count
+).where(
     PeerBin.questionnaire_id == bindparam("questionnaire_id"),
     PeerBin.questionnaire_version == bindparam("questionnaire_version"),
-    PeerBin.scope == bindparam("scope"),
-    PeerBin.group_key == bindparam("group_key"),
+    PeerBin.scope.in_(bindparam("scopes", expanding=True)),
+    PeerBin.group_key.in_(bindparam("group_keys", expanding=True)),
     PeerBin.metric.in_(bindparam("metrics", expanding=True)),
     PeerBin.count > 0,
 )
@@ -86,11 +90,22 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
         OWN_POOL, {**same, "organisation_id": assessment.organisation_id}
     ).all()
     values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
+    keys = {scope: group_key(values, columns) for scope, columns in SCOPES}
+    keys = {scope: key for scope, key in keys.items() if key is not None}
+    if not keys:
+        return []
+    params = {**same, "scopes": list(keys), "group_keys": sorted(set(keys.values()))}
+    bins: dict[str, list[tuple[str, int, int]]] = {scope: [] for scope in keys}
+    for scope, key, metric, bin_, n in session.execute(
+        GROUP_BINS, {**params, "metrics": list(own)}
+    ):
+        if keys.get(scope) == key:
+            bins[scope].append((metric, bin_, n))
     groups = []
     for scope, columns in SCOPES:
-        key = group_key(values, columns)
-        if key is None:
+        if scope not in keys:
             continue
+        key = keys[scope]
         counts: dict[str, list[int]] = {m: [0, 0, 0] for m in own}
 
         def add(metric: str, bin_: int, n: int, counts: dict[str, list[int]] = counts) -> None:
@@ -101,8 +116,7 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
             elif bin_ == mine[metric]:
                 entry[2] += n
 
-        params = {**same, "scope": scope, "group_key": key, "metrics": list(own)}
-        for metric, bin_, n in session.execute(GROUP_BINS, params):
+        for metric, bin_, n in bins[scope]:
             add(metric, bin_, n)
         for row in own_pool:  # the firm itself, if it is in the pool
             row_values = {

@@ -174,9 +174,46 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     return session.scalars(LATEST_SUBMITTED, {"organisation_id": organisation_id}).first()
 
 
-def latest_submitted_id(session: Session, organisation_id: int) -> int | None:
-    """The ID of the organisation's most recently submitted assessment, or None."""
-    return session.scalar(LATEST_SUBMITTED_ID, {"organisation_id": organisation_id})
+_DRAFT_REPEATING = (
+    select(Assessment.id)
+    .where(
+        Assessment.organisation_id == bindparam("organisation_id"),
+        Assessment.previous_assessment_id == bindparam("assessment_id"),
+        Assessment.status == "draft",
+    )
+    .order_by(Assessment.id.desc())
+    .limit(1)
+)
+# What a results page offers, in one query: the latest submission's ID and the newest draft
+# repeating the assessment (its ID and title).
+REPEAT_STATE = select(
+    LATEST_SUBMITTED_ID.scalar_subquery(),
+    _DRAFT_REPEATING.scalar_subquery(),
+    _DRAFT_REPEATING.with_only_columns(Assessment.title).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class DraftRef:
+    """A draft as a link shows it."""
+
+    id: int
+    title: str
+
+
+def repeat_state(
+    session: Session, organisation_id: int, assessment_id: int
+) -> tuple[int | None, DraftRef | None]:
+    """The organisation's latest submission's ID, and the newest draft repeating the assessment.
+
+    The draft is None unless the assessment is that latest submission (only the latest one is
+    repeated).
+    """
+    params = {"organisation_id": organisation_id, "assessment_id": assessment_id}
+    latest_id, draft_id, draft_title = session.execute(REPEAT_STATE, params).one()
+    if latest_id != assessment_id or draft_id is None:
+        return latest_id, None
+    return latest_id, DraftRef(draft_id, draft_title)
 
 
 def repeat_draft(

@@ -118,12 +118,13 @@ def default_repeat_title(organisation: str) -> str:
 def repeat_offer() -> dict[str, Any]:
     """Templates get repeat_form_for(assessment): a RepeatForm for editors of its latest one."""
 
-    def latest(organisation_id: int) -> int | None:
-        """The ID of the organisation's latest submitted assessment, read once per request."""
-        memo = g.setdefault("latest_submitted", {})
-        if organisation_id not in memo:
-            memo[organisation_id] = service.latest_submitted_id(get_session(), organisation_id)
-        return memo[organisation_id]
+    def state(assessment: Any) -> tuple[int | None, service.DraftRef | None]:
+        """The latest submission's ID and the draft repeating `assessment`, read once."""
+        memo = g.setdefault("repeat_state", {})
+        key = (assessment.organisation_id, assessment.id)
+        if key not in memo:
+            memo[key] = service.repeat_state(get_session(), *key)
+        return memo[key]
 
     def repeat_draft_for(assessment: Any) -> Any:
         """The draft already repeating `assessment` (the latest submitted one), for editors."""
@@ -132,12 +133,7 @@ def repeat_offer() -> dict[str, Any]:
             return None
         if membership.role not in ("editor", "owner"):
             return None
-        if latest(assessment.organisation_id) != assessment.id:
-            return None  # only the latest submitted one is repeated
-        draft = service.repeat_draft(get_session(), assessment.organisation_id, assessment.id)
-        return (
-            draft if draft is not None and draft.previous_assessment_id == assessment.id else None
-        )
+        return state(assessment)[1]  # only the latest submitted one is repeated
 
     def repeat_title_for(assessment: Any) -> str | None:
         """The title a repeat of `assessment` would get, or None when no repeat is offered."""
@@ -150,7 +146,7 @@ def repeat_offer() -> dict[str, Any]:
             or membership.role not in ("editor", "owner")
         ):
             return None
-        if latest(assessment.organisation_id) != assessment.id:
+        if state(assessment)[0] != assessment.id:
             return None
         return default_repeat_title(membership.organisation.name)
 

@@ -327,6 +327,26 @@ def test_results_of_the_latest_submitted_offer_a_repeat_to_editors_only(
     assert "/compare/repeat" not in history and "Continue the repeat" in history
 
 
+def test_a_draft_repeating_an_older_assessment_is_offered_nowhere(
+    app, login, submitted, db_session, team
+) -> None:
+    """Only the latest submission is repeated: a draft that repeats an older one is no repeat."""
+    older = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
+    latest = submitted(SECOND, datetime(2025, 1, 15, tzinfo=UTC))
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = svc.start_assessment(db_session, team["org"], q, team["owner"], "Stray draft")
+    draft.previous_assessment_id = older
+    db_session.commit()
+    editor = login("editor")
+    assert "Stray draft" not in editor.get(f"/assessments/{older}/results").text
+    page = editor.get(f"/assessments/{latest}/results").text
+    assert "Stray draft" not in page and "/compare/repeat" in page  # the latest is offered anew
+    draft.previous_assessment_id = latest
+    db_session.commit()
+    page = editor.get(f"/assessments/{latest}/results").text
+    assert f'href="/assessments/{draft.id}"' in page and "/compare/repeat" not in page
+
+
 def test_a_draft_among_the_chosen_gets_a_clear_message(login, submitted, db_session, team) -> None:
     a = submitted(FIRST, datetime(2024, 1, 15, tzinfo=UTC))
     client = login("owner")
