@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import String
 from sqlalchemy import bindparam
+from sqlalchemy import cast
+from sqlalchemy import literal
+from sqlalchemy import null
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
 from readiness.domain.distribution import percentile
@@ -25,19 +30,35 @@ from readiness.services.peer_pool import SCOPES
 from readiness.services.peer_pool import group_key
 from readiness.services.peer_pool import score_bin
 
-# Built once (the results page runs all three on every view; building a select() anew costs
-# more than running it).
-OWN_PILLAR_SCORES = select(AssessmentScore.key, AssessmentScore.score).where(
-    AssessmentScore.assessment_id == bindparam("assessment_id"),
-    AssessmentScore.kind == "pillar",
-    AssessmentScore.score.is_not(None),
-)
-OWN_POOL = select(
-    PeerScore.metric, PeerScore.score, PeerScore.sector, PeerScore.industry, PeerScore.size_band
-).where(
-    PeerScore.questionnaire_id == bindparam("questionnaire_id"),
-    PeerScore.questionnaire_version == bindparam("questionnaire_version"),
-    PeerScore.organisation_id == bindparam("organisation_id"),
+# Built once (the results page runs both on every view; building a select() anew costs more
+# than running it). The first reads the firm's own pool entries ("pool" rows, with the profile
+# they were pooled under) and the assessment's pillar scores ("own" rows) in one go.
+NO_TEXT = cast(null(), String)
+OWN_SCORES_AND_POOL = union_all(
+    select(
+        literal("pool").label("source"),
+        PeerScore.metric,
+        PeerScore.score,
+        PeerScore.sector,
+        PeerScore.industry,
+        PeerScore.size_band,
+    ).where(
+        PeerScore.questionnaire_id == bindparam("questionnaire_id"),
+        PeerScore.questionnaire_version == bindparam("questionnaire_version"),
+        PeerScore.organisation_id == bindparam("organisation_id"),
+    ),
+    select(
+        literal("own"),
+        literal("pillar:") + AssessmentScore.key,
+        AssessmentScore.score,
+        NO_TEXT,
+        NO_TEXT,
+        NO_TEXT,
+    ).where(
+        AssessmentScore.assessment_id == bindparam("assessment_id"),
+        AssessmentScore.kind == "pillar",
+        AssessmentScore.score.is_not(None),
+    ),
 )
 # The bins of every group the assessment falls in, in one query: the pairs (scope, group)
 # are matched in Python, as a group key of one scope may equal another scope's.
@@ -78,17 +99,18 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
     """
     if assessment.status != "submitted" or assessment.overall_score is None:
         return []
-    own = {"overall": assessment.overall_score}
-    for key, value in session.execute(OWN_PILLAR_SCORES, {"assessment_id": assessment.id}):
-        own[f"pillar:{key}"] = value
-    mine = {metric: score_bin(value) for metric, value in own.items()}
     same = {
         "questionnaire_id": assessment.questionnaire_id,
         "questionnaire_version": assessment.questionnaire_version,
     }
-    own_pool = session.execute(
-        OWN_POOL, {**same, "organisation_id": assessment.organisation_id}
+    rows = session.execute(
+        OWN_SCORES_AND_POOL,
+        {**same, "organisation_id": assessment.organisation_id, "assessment_id": assessment.id},
     ).all()
+    own = {"overall": assessment.overall_score}
+    own.update((row.metric, row.score) for row in rows if row.source == "own")
+    own_pool = [row for row in rows if row.source == "pool"]
+    mine = {metric: score_bin(value) for metric, value in own.items()}
     values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
     keys = {scope: group_key(values, columns) for scope, columns in SCOPES}
     keys = {scope: key for scope, key in keys.items() if key is not None}

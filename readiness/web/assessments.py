@@ -61,9 +61,11 @@ from readiness.web.question_markup import section_form
 from readiness.web.results_page import downloads
 from readiness.web.results_page import results_body
 from readiness.web.results_page import results_head
+from readiness.web.template_helpers import kept_page
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 LIST_PAGES = 64  # rendered pages of the assessment list kept per app
+RESULTS_PAGES = 16  # whole results pages kept per app (each also keeps its head and body)
 
 
 def _lang() -> str:
@@ -470,11 +472,21 @@ def results(assessment_id: int) -> str | Response:
             can_reopen=_has_role(assessment, "owner"),
             downloads=downloads(assessment, q, lang),
         )
-    return render_template(
-        "assessments/results.html",
-        assessment=assessment,
-        head=results_head(assessment, q, lang, _has_role(assessment, "owner")),
-        body=results_body(assessment, q, lang, _has_role(assessment, "editor")),
-        peer_groups=benchmark(get_session(), assessment),
-        pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
+    head = results_head(assessment, q, lang, _has_role(assessment, "owner"))
+    body = results_body(assessment, q, lang, _has_role(assessment, "editor"))
+    peer_groups = benchmark(get_session(), assessment)
+    # kept whole: the head and body keys name what they show, the benchmark moves with peers
+    key = (head.key, body.key, digest(peer_groups))
+    return kept_page(
+        "results_pages",
+        RESULTS_PAGES,
+        key,
+        lambda: render_template(
+            "assessments/results.html",
+            assessment=assessment,
+            head=head,
+            body=body,
+            peer_groups=peer_groups,
+            pillar_titles=[(p.id, p.title.get(lang)) for p in q.pillars],
+        ),
     )

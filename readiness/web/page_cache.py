@@ -17,6 +17,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 from typing import Generic
 from typing import TypeVar
@@ -78,6 +79,24 @@ def fragment(name: str, size: int, key: Hashable, render: Callable[[str], str]) 
     if CSRF_SLOT in html:
         html = html.replace(CSRF_SLOT, str(escape(generate_csrf())))
     return Markup(html)  # noqa: S704 - rendered by our autoescaping templates
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A kept fragment not fetched yet: a template shows it by `{{ piece }}` (its __html__).
+
+    A page that is kept whole puts `key` in its own key and fetches the piece only when it
+    renders.
+    """
+
+    name: str
+    size: int
+    key: Hashable
+    render: Callable[[str], str]
+
+    def __html__(self) -> str:
+        """The fragment's HTML (kept, with the reader's CSRF token put in)."""
+        return fragment(self.name, self.size, self.key, self.render)
 
 
 def _render_with_slot(render: Callable[[str], str]) -> str:

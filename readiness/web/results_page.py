@@ -15,7 +15,6 @@ from flask import render_template
 from flask import url_for
 from flask_babel import get_timezone
 from flask_login import current_user
-from markupsafe import Markup
 
 from readiness.db import get_session
 from readiness.domain.plan_links import annotate
@@ -34,8 +33,8 @@ from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.web.compare import repeat_offer
 from readiness.web.crosswalk import crosswalk_set
 from readiness.web.forms import ActionForm
+from readiness.web.page_cache import Piece
 from readiness.web.page_cache import digest
-from readiness.web.page_cache import fragment
 
 RESULTS_BODIES = 32  # rendered results bodies (and page tops) kept per app
 
@@ -49,7 +48,7 @@ def crosswalks(assessment: Assessment, q: Questionnaire, lang: str) -> list[dict
         return []
 
 
-def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt: bool) -> Markup:
+def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt: bool) -> Piece:
     """Scores, levels, recommendations, roadmap and next steps of a submitted assessment."""
     session = get_session()
     plan = adopted(session, assessment.organisation_id)
@@ -73,7 +72,7 @@ def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt:
             csrf=csrf,
         )
 
-    return fragment("results_bodies", RESULTS_BODIES, key, render)
+    return Piece("results_bodies", RESULTS_BODIES, key, render)
 
 
 def downloads(assessment: Assessment, q: Questionnaire, lang: str) -> list[dict[str, Any]]:
@@ -96,7 +95,7 @@ def downloads(assessment: Assessment, q: Questionnaire, lang: str) -> list[dict[
     ]
 
 
-def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen: bool) -> Markup:
+def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen: bool) -> Piece:
     """The top of a results page: title, repeat offer, reopen and delete, provenance, downloads.
 
     Kept under everything it shows: the assessment (title, submission), language, time zone,
@@ -130,4 +129,4 @@ def results_head(assessment: Assessment, q: Questionnaire, lang: str, can_reopen
             can_review=can_review,
         )
 
-    return fragment("results_heads", RESULTS_BODIES, key, render)
+    return Piece("results_heads", RESULTS_BODIES, key, render)

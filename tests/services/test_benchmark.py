@@ -135,3 +135,18 @@ def test_firms_of_a_deleted_operator_leave_the_pool(db_session):
     name = programme.organisation.name
     deletion.delete_organisation(db_session, operator, programme.organisation_id, name)
     assert _groups(db_session, mine)["all"].firms == 0
+
+
+def test_a_sharing_firm_is_never_its_own_peer(db_session):
+    """The firm's own pool entry leaves every group it falls in, also for an older result."""
+    programme, firms = _peers(db_session, [10.0, 20.0, 30.0, 40.0, 60.0])
+    firm, _participation = firms[0]
+    older = store_result(db_session, firm, 90.0, {"technology": 90.0})
+    latest = store_result(db_session, firm, 15.0, {"technology": 15.0})  # in the pool now
+    for mine in (latest, older):
+        groups = _groups(db_session, mine)
+        assert {g.firms for g in groups.values()} == {4}
+    others = _peers(db_session, [70.0], MACHINERY_SMALL)
+    assert others and {g.firms for g in _groups(db_session, latest).values()} == {5}
+    # 15 is below all five others (20 to 70); counting itself would lift it above 0
+    assert _groups(db_session, latest)["all"].overall == 0

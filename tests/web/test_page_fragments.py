@@ -228,3 +228,20 @@ def test_the_kept_header_follows_reader_organisations_language_and_page(
     assert "Olga K" in again and "Acme Works" in again and ">Beta</option>" in again
     assert 'name="next" type="hidden" value="/assessments/?page=1&amp;sort=x"' in again
     assert "Sign out" not in header(owner, "/assessments/?lang=zh")
+
+
+def test_a_kept_results_page_shows_a_flash_once_and_its_own_path(login, submitted, team) -> None:
+    """The whole page is kept, yet a waiting message shows once and the switchers return here."""
+    done = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC))
+    editor = login("editor")
+    results = f"/assessments/{done}/results"
+    assert "Choose at least one action" not in editor.get(results).text  # now kept
+    adopt = f"/organisations/{team['org'].id}/plan/adopt/{done}"
+    page = editor.post(adopt, data={}, follow_redirects=True).text  # nothing chosen
+    assert "Choose at least one action to add to the plan." in page
+    assert "Choose at least one action" not in editor.get(results).text  # shown once
+    page = editor.get(results + "?lang=en").text
+    assert f'name="next" type="hidden" value="{results}?lang=en"' in page
+    page = editor.get(results).text
+    assert f'name="next" type="hidden" value="{results}"' in page
+    assert "Eddie" in page and "Vera" in login("viewer").get(results).text  # each reader's own
