@@ -14,10 +14,12 @@ from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
@@ -41,7 +43,11 @@ PASSWORD_HASH_METHOD = "scrypt"
 KEPT_MEMBERSHIPS = "readiness.kept_memberships"
 # Every signed-in request runs these two; built once, as building a select() anew costs more
 # than running it (docs/performance.md).
-USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+USER_BY_ID = (
+    select(User)
+    .where(User.id == bindparam("user_id"))
+    .options(joinedload(User.memberships).joinedload(Membership.organisation))
+)
 MEMBERSHIPS_OF_USER = (
     select(Membership)
     .join(Membership.organisation)
@@ -218,7 +224,7 @@ def user_for_session_id(session: Session, session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not (user_id.isascii() and user_id.isdigit()) or not token or int(user_id) > MAX_ID:
         return None
-    user = session.scalar(USER_BY_ID, {"user_id": int(user_id)})
+    user = session.execute(USER_BY_ID, {"user_id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not secrets.compare_digest(user.session_token.encode(), token.encode()):
         return None
     return user
@@ -288,7 +294,12 @@ def memberships_of(session: Session, user: User, keep: bool = False) -> list[Mem
     With `keep`, role checks later in the same transaction (require_role) use these instead of
     reading the membership again: a page that only reads checks its roles without a query.
     """
-    memberships = list(session.scalars(MEMBERSHIPS_OF_USER, {"user_id": user.id}))
+    if keep and "memberships" not in inspect(user).unloaded:  # read with the user, unchanged
+        memberships = sorted(
+            user.memberships, key=lambda m: (m.organisation.name.lower(), m.organisation_id)
+        )
+    else:
+        memberships = list(session.scalars(MEMBERSHIPS_OF_USER, {"user_id": user.id}))
     if keep:
         by_org = {m.organisation_id: m for m in memberships}
         session.info[KEPT_MEMBERSHIPS] = (session.get_transaction(), user.id, by_org)
