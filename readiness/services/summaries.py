@@ -15,6 +15,7 @@ from datetime import UTC
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -170,6 +171,25 @@ def _count(session: Session, organisation_id: int) -> int:
     )
 
 
+# The columns of ListRow, most recently changed first, from the covering index; built once.
+LIST_ROWS = (
+    select(
+        Assessment.id,
+        Assessment.title,
+        Assessment.questionnaire_id,
+        Assessment.questionnaire_version,
+        Assessment.status,
+        Assessment.updated_at,
+        Assessment.kind,
+        Assessment.confirmed_at,
+    )
+    .where(Assessment.organisation_id == bindparam("organisation_id"))
+    .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
 @dataclass(frozen=True)
 class ListRow:
     """One row of the assessment list: only what the list shows, read from its covering index."""
@@ -195,23 +215,15 @@ def assessment_page(
     total = _count(session, organisation_id)
     pages = max(1, math.ceil(total / per_page))
     number = min(max(1, number), pages)
-    rows = session.execute(
-        select(
-            Assessment.id,
-            Assessment.title,
-            Assessment.questionnaire_id,
-            Assessment.questionnaire_version,
-            Assessment.status,
-            Assessment.updated_at,
-            Assessment.kind,
-            Assessment.confirmed_at,
-        )
-        .where(Assessment.organisation_id == organisation_id)
-        .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    )
+    params = {"organisation_id": organisation_id, "limit": per_page}
+    rows = session.execute(LIST_ROWS, {**params, "offset": (number - 1) * per_page})
     return Page([ListRow(*row) for row in rows], number, pages, total)
+
+
+def recent_rows(session: Session, organisation_id: int, limit: int = 5) -> list[ListRow]:
+    """The organisation's most recently changed assessments (the dashboard's list)."""
+    params = {"organisation_id": organisation_id, "limit": limit, "offset": 0}
+    return [ListRow(*row) for row in session.execute(LIST_ROWS, params)]
 
 
 @dataclass(frozen=True)

@@ -235,12 +235,6 @@ def _has_role(assessment: Assessment, role: str) -> bool:
     return has_role(assessment.organisation_id, role)
 
 
-@bp.app_template_global()
-def recent_assessments(organisation_id: int, limit: int = 5) -> list[Assessment]:
-    """The organisation's latest assessments, for the dashboard (the caller is a member)."""
-    return service.list_assessments(get_session(), organisation_id, limit)
-
-
 @bp.route("/")
 @member_required("viewer")
 def index() -> str:

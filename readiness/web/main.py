@@ -8,17 +8,23 @@ from flask import redirect
 from flask import render_template
 from flask import send_from_directory
 from flask import session
+from flask_babel import get_timezone
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from readiness.db import get_session
 from readiness.services import accounts
+from readiness.services import summaries
 from readiness.web.access import current_organisation
 from readiness.web.access import user_memberships
 from readiness.web.auth import safe_next
 from readiness.web.forms import LanguageForm
+from readiness.web.page_cache import digest
+from readiness.web.template_helpers import has_endpoint
+from readiness.web.template_helpers import kept_page
 
 bp = Blueprint("main", __name__)
+DASHBOARDS = 64  # whole dashboards kept per app (one per reader, language and organisation)
 
 
 @bp.route("/")
@@ -26,10 +32,25 @@ def index() -> str:
     """The dashboard for signed-in users (organisations, assessments), else a welcome page."""
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    return render_template(
-        "main/dashboard.html",
-        memberships=user_memberships(),
-        organisation=current_organisation(),
+    memberships, organisation = user_memberships(), current_organisation()
+    recent = []
+    if organisation is not None and has_endpoint("assessments.index"):
+        recent = summaries.recent_rows(get_session(), organisation.id)
+    # kept whole under what it shows besides the header: roles, the active organisation, the
+    # recent assessments and the time zone their dates are shown in
+    key = (
+        tuple((m.organisation_id, m.role) for m in memberships),
+        organisation.id if organisation else None,
+        str(get_timezone()),
+        digest(recent),
+    )
+    return kept_page(
+        "dashboards",
+        DASHBOARDS,
+        key,
+        lambda: render_template(
+            "main/dashboard.html", memberships=memberships, organisation=organisation, recent=recent
+        ),
     )
 
 

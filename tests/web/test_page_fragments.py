@@ -245,3 +245,27 @@ def test_a_kept_results_page_shows_a_flash_once_and_its_own_path(login, submitte
     page = editor.get(results).text
     assert f'name="next" type="hidden" value="{results}"' in page
     assert "Eddie" in page and "Vera" in login("viewer").get(results).text  # each reader's own
+
+
+def test_the_kept_dashboard_follows_new_assessments_roles_and_language(
+    app, login, submitted, team, db_session
+) -> None:
+    owner, viewer = login("owner"), login("viewer")
+    assert "No assessments yet." in viewer.get("/").text
+    done = submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC), "Spring")
+    page = owner.get("/").text
+    assert f'href="/assessments/{done}/results">Spring</a>' in page
+    q = app.extensions["catalogue"].get("mini", 1)
+    draft = svc.start_assessment(db_session, team["org"], q, team["owner"], "Autumn")
+    page = owner.get("/").text
+    assert f'href="/assessments/{draft.id}">Autumn</a>' in page  # a new row
+    assert "Autumn</span>" in viewer.get("/").text  # a viewer sees the draft, not its link
+    membership = next(m for m in team["org"].memberships if m.user_id == team["viewer"].id)
+    membership.role = "editor"
+    db_session.commit()
+    assert f'href="/assessments/{draft.id}">Autumn</a>' in viewer.get("/").text  # the role
+    draft.title = "Winter"
+    db_session.commit()
+    assert "Winter" in owner.get("/").text and "Autumn" not in owner.get("/").text
+    chinese = owner.get("/?lang=zh").text
+    assert "<h1>工作台</h1>" in chinese and "Dashboard</h1>" not in chinese
