@@ -51,8 +51,8 @@ from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
 from readiness.web.assessment_forms import valid_page_answers
 from readiness.web.forms import ActionForm
+from readiness.web.page_cache import Piece
 from readiness.web.page_cache import digest
-from readiness.web.page_cache import fragment
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
 from readiness.web.question_markup import filled_controls
@@ -251,9 +251,22 @@ def index() -> str:
             "assessments/_list_rows.html", assessments=pager.items, titles=titles, can_edit=can_edit
         )
 
-    rows = fragment("assessment_list_rows", LIST_PAGES, key, render)
-    return render_template(
-        "assessments/index.html", assessments=pager.items, pager=pager, rows=rows
+    rows = Piece("assessment_list_rows", LIST_PAGES, key, render)
+    page = (
+        rows.key,
+        pager.number,
+        pager.pages,
+        pager.total,
+        g.organisation.id,
+        g.organisation.name,
+    )
+    return kept_page(
+        "assessment_lists",
+        LIST_PAGES,
+        (page, g.membership.role),
+        lambda: render_template(
+            "assessments/index.html", assessments=pager.items, pager=pager, rows=rows
+        ),
     )
 
 

@@ -269,3 +269,19 @@ def test_the_kept_dashboard_follows_new_assessments_roles_and_language(
     assert "Winter" in owner.get("/").text and "Autumn" not in owner.get("/").text
     chinese = owner.get("/?lang=zh").text
     assert "<h1>工作台</h1>" in chinese and "Dashboard</h1>" not in chinese
+
+
+def test_the_kept_assessment_list_follows_the_role_and_the_organisations_name(
+    login, submitted, team, db_session
+) -> None:
+    submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC), "Spring")
+    viewer = login("viewer")
+    page = viewer.get("/assessments/").text
+    assert "Spring" in page and "Start an assessment" not in page
+    membership = next(m for m in team["org"].memberships if m.user_id == team["viewer"].id)
+    membership.role = "editor"
+    db_session.commit()
+    assert "Start an assessment" in viewer.get("/assessments/").text
+    team["org"].name = "Acme Works"
+    db_session.commit()
+    assert "Assessments of Acme Works" in viewer.get("/assessments/").text
