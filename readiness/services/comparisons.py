@@ -161,7 +161,7 @@ REPEAT_DRAFT = (
     select(Assessment)
     .where(
         Assessment.organisation_id == bindparam("organisation_id"),
-        Assessment.previous_assessment_id == bindparam("latest_id"),
+        Assessment.previous_assessment_id == bindparam("assessment_id"),
         Assessment.status == "draft",
     )
     .order_by(Assessment.id.desc())
@@ -174,16 +174,7 @@ def latest_submitted(session: Session, organisation_id: int) -> Assessment | Non
     return session.scalars(LATEST_SUBMITTED, {"organisation_id": organisation_id}).first()
 
 
-_DRAFT_REPEATING = (
-    select(Assessment.id)
-    .where(
-        Assessment.organisation_id == bindparam("organisation_id"),
-        Assessment.previous_assessment_id == bindparam("assessment_id"),
-        Assessment.status == "draft",
-    )
-    .order_by(Assessment.id.desc())
-    .limit(1)
-)
+_DRAFT_REPEATING = REPEAT_DRAFT.with_only_columns(Assessment.id)
 # What a results page offers, in one query: the latest submission's ID and the newest draft
 # repeating the assessment (its ID and title).
 REPEAT_STATE = select(
@@ -228,7 +219,7 @@ def repeat_draft(
         if latest is None:
             return None
         latest_id = latest.id
-    params = {"organisation_id": organisation_id, "latest_id": latest_id}
+    params = {"organisation_id": organisation_id, "assessment_id": latest_id}
     return session.scalars(REPEAT_DRAFT, params).first()
 
 
