@@ -81,6 +81,19 @@ def test_template_and_catalogs_are_up_to_date(tmp_path: Path) -> None:
         assert message_ids(read_catalog(path)) == extracted, f"{path} is out of date; {hint}"
 
 
+def test_no_translatable_text_hides_where_extraction_never_looks() -> None:
+    """pybabel skips folders named "_…" or ".…": texts there never reach a catalog."""
+    hidden = [
+        path.relative_to(ROOT)
+        for path in (ROOT / "readiness").rglob("*")
+        if path.suffix in (".py", ".html")
+        and any(part.startswith(("_", ".")) for part in path.relative_to(ROOT).parts[1:-1])
+        and "__pycache__" not in path.parts
+        and re.search(r"\b(_|_l|gettext|lazy_gettext|ngettext)\(", path.read_text(encoding="utf-8"))
+    ]
+    assert hidden == [], "move these out of the skipped folder (or their texts out of them)"
+
+
 def test_chinese_catalog_uses_the_fields_terms() -> None:
     """One term per concept: pillar → 维度, challenge area → 挑战领域, measure → 举措."""
     catalog = read_catalog(TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po")
