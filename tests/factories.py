@@ -12,6 +12,7 @@ from readiness.models import Membership
 from readiness.models import Organisation
 from readiness.models import User
 from readiness.services import accounts
+from readiness.services import organisations
 
 DEFAULT_PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -48,7 +49,7 @@ def make_org(
 ) -> Organisation:
     """An organisation owned by `owner` (a new user if None), with extra members by role."""
     owner = owner or make_user(session)
-    organisation = accounts.create_organisation(
+    organisation = organisations.create_organisation(
         session, owner, name or f"Firm {next(_sequence)}", profile
     )
     for user, role in (members or {}).items():

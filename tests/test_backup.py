@@ -14,11 +14,11 @@ from readiness.cli import cli
 from readiness.db import make_engine
 from readiness.models import Base
 from readiness.models import ParticipationRecord
-from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import audit
 from readiness.services import cohort
 from readiness.services import onsite
+from readiness.services import organisations
 from readiness.services import plans
 from readiness.services import programmes
 from readiness.services import respondents
@@ -62,7 +62,7 @@ def _installation(db_session) -> None:
     assessments.start_assessment(db_session, org, q, editor, "Draft")
     share_links.create_share_link(db_session, done, owner, "secret")
     tokens.create_token(db_session, owner, org.id, "ERP", "read")
-    accounts.create_invitation(db_session, owner, org.id, "viewer")
+    organisations.create_invitation(db_session, owner, org.id, "viewer")
     audit.record(db_session, "sign_in", actor=owner, origin=audit.Origin("10.0.0.1", "test"))
     plans.create_action(db_session, org, owner, plans.ActionFields("网络改造", owner_id=editor.id))
     visit = assessments.start_assessment(db_session, org, q, editor, "On site", kind="on_site")

@@ -25,10 +25,10 @@ from readiness.models import Programme
 from readiness.models import RespondentAnswer
 from readiness.models import Settlement
 from readiness.models import User
-from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import comparisons
 from readiness.services import onsite
+from readiness.services import organisations
 from readiness.services import plans
 from readiness.services import programmes
 from readiness.services import respondents
@@ -87,7 +87,9 @@ def _respondents(db_session, org, q, owner, editor, viewer) -> None:
         respondents.submit_part(db_session, part, who)
     settled = assessments.PageAnswer("answered", 2)
     respondents.settle(db_session, team, q, owner, "data.governance", settled, "=walked the floor")
-    accounts.remove_member(db_session, viewer, org.id, viewer.id)  # Vi leaves, her answers stay
+    organisations.remove_member(
+        db_session, viewer, org.id, viewer.id
+    )  # Vi leaves, her answers stay
 
 
 def _programme(db_session, org, owner) -> None:

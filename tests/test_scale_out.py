@@ -28,6 +28,7 @@ from readiness.domain.answers import NOT_APPLICABLE
 from readiness.domain.answers import value_to_json
 from readiness.services import accounts
 from readiness.services import assessments
+from readiness.services import organisations
 from tests.conftest import repo_catalogue
 from tests.databases import selected_backends
 from tests.report_data import complete_answers
@@ -130,7 +131,7 @@ def _draft(url: str) -> tuple[str, int]:
     try:
         with Session(engine, expire_on_commit=False) as session:
             owner = accounts.register_user(session, "owner@scale.example", "Olga", PASSWORD)
-            org = accounts.create_organisation(session, owner, "Scale GmbH")
+            org = organisations.create_organisation(session, owner, "Scale GmbH")
             q = repo_catalogue().get("smart-manufacturing-readiness", 1)  # answers built for v1
             draft = assessments.start_assessment(session, org, q, owner, "Scaled")
             answers = complete_answers(q).values

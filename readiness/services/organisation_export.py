@@ -29,11 +29,11 @@ from readiness.models import Assessment
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services import audit
-from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
 from readiness.services.collaboration_transfer import Extras
 from readiness.services.collaboration_transfer import participation_data
 from readiness.services.collaboration_transfer import programme_data
+from readiness.services.organisations import members_of
 from readiness.services.plan_transfer import plan_data
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire

@@ -32,8 +32,8 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services import audit
 from readiness.services.accounts import NotFound
-from readiness.services.accounts import members_of
 from readiness.services.accounts import require_role
+from readiness.services.organisations import members_of
 
 
 class PlanError(Exception):

@@ -30,6 +30,7 @@ from readiness.i18n import current_language
 from readiness.i18n import use_language
 from readiness.models import User
 from readiness.services import accounts
+from readiness.services import organisations
 from readiness.services.mail import send_mail
 from readiness.web.audit_trail import note
 from readiness.web.forms import ActionForm
@@ -70,7 +71,7 @@ def invited_to(target: str | None) -> str | None:
     if endpoint != "organisations.accept_invitation":
         return None
     try:
-        return accounts.invitation_for_token(get_session(), args["token"]).organisation.name
+        return organisations.invitation_for_token(get_session(), args["token"]).organisation.name
     except accounts.InvalidToken:
         return None
 

@@ -25,6 +25,7 @@ from readiness.languages import single_full_stop
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import invitations
+from readiness.services import organisations
 from readiness.services.mail import send_mail
 from readiness.web.access import member_required
 from readiness.web.access import set_active_organisation
@@ -60,7 +61,9 @@ def create() -> Response | str:
     """Create an organisation; its creator becomes the owner and it becomes active."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        organisation = accounts.create_organisation(get_session(), current_user, form.name.data)
+        organisation = organisations.create_organisation(
+            get_session(), current_user, form.name.data
+        )
         set_active_organisation(organisation.id)
         flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
         return redirect(url_for("organisations.profile", org_id=organisation.id))
@@ -88,7 +91,7 @@ def profile(org_id: int) -> Response | str:
     data = {"name": organisation.name, **profile_to_formdata(fields, organisation.profile or {})}
     form = form_class(data=data)
     if form.validate_on_submit():
-        accounts.update_profile(
+        organisations.update_profile(
             get_session(),
             current_user,
             org_id,
@@ -114,7 +117,7 @@ def _members_page(org_id: int, invite_link: str | None = None, fresh: bool = Fal
     return render_template(
         "organisations/members.html",
         organisation=g.organisation,
-        members=accounts.members_of(get_session(), org_id),
+        members=organisations.members_of(get_session(), org_id),
         is_owner=g.membership.role == "owner",
         invite_form=InviteForm(**formdata),
         role_form_for=lambda m: RoleForm(**formdata, prefix=f"m{m.user_id}", role=m.role),
@@ -161,7 +164,7 @@ def invite(org_id: int) -> Response | str:
         flash(_("Please check the e-mail address and the role."), "error")
         return _members_page(org_id)
     valid_for = current_app.config["INVITATION_MAX_AGE"]
-    invitation, token = accounts.create_invitation(
+    invitation, token = organisations.create_invitation(
         get_session(), current_user, org_id, form.role.data, valid_for, email=form.email.data
     )
     note(
@@ -209,12 +212,12 @@ def change_role(org_id: int, user_id: int) -> Response:
     """Give a member another role."""
     form = RoleForm(prefix=f"m{user_id}")
     if form.validate_on_submit():
-        members = accounts.members_of(get_session(), org_id)
+        members = organisations.members_of(get_session(), org_id)
         if any(m.user_id == user_id and m.role == form.role.data for m in members):
             flash(_("The role is unchanged."), "info")
             return redirect(url_for("organisations.members", org_id=org_id))
         try:
-            accounts.change_role(get_session(), current_user, org_id, user_id, form.role.data)
+            organisations.change_role(get_session(), current_user, org_id, user_id, form.role.data)
         except accounts.LastOwner:
             flash(_("An organisation needs at least one owner."), "error")
         else:
@@ -235,7 +238,7 @@ def remove_member(org_id: int, user_id: int) -> Response:
     """Remove a member (owners), or leave the organisation (anyone, for themselves)."""
     if ActionForm().validate_on_submit():
         try:
-            accounts.remove_member(get_session(), current_user, org_id, user_id)
+            organisations.remove_member(get_session(), current_user, org_id, user_id)
         except accounts.LastOwner:
             flash(_("An organisation needs at least one owner."), "error")
             return redirect(url_for("organisations.members", org_id=org_id))
@@ -254,7 +257,7 @@ def accept_invitation(token: str) -> Response | str:
     """Show an invitation and join the organisation on confirmation."""
     session = get_session()
     try:
-        invitation = accounts.invitation_for_token(session, token)
+        invitation = organisations.invitation_for_token(session, token)
     except accounts.InvitationUsed:
         flash(
             _("This invitation link has already been used. Ask for a new one if needed."), "error"
@@ -272,7 +275,7 @@ def accept_invitation(token: str) -> Response | str:
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            membership = accounts.accept_invitation(session, current_user, token)
+            membership = organisations.accept_invitation(session, current_user, token)
         except accounts.AlreadyMember:
             flash(_("You already belong to this organisation."), "info")
             return redirect(url_for("main.index"))

@@ -30,9 +30,9 @@ from readiness.models import Assessment
 from readiness.models import PlanAction
 from readiness.models import User
 from readiness.services import plans as service
-from readiness.services.accounts import members_of
 from readiness.services.assessments import stored_result
 from readiness.services.comparisons import latest_submitted
+from readiness.services.organisations import members_of
 from readiness.services.plan_export import COST_LABELS
 from readiness.services.plan_export import EFFORT_LABELS
 from readiness.services.plan_export import FIELD_LABELS

@@ -24,6 +24,7 @@ from readiness.models import Assessment
 from readiness.models import Respondent
 from readiness.services import accounts
 from readiness.services import assessments
+from readiness.services import organisations
 from readiness.services import respondents as service
 from readiness.services.assessments import PageAnswer
 from readiness.services.questionnaires import UnknownQuestionnaire
@@ -80,7 +81,8 @@ def overview(assessment_id: int) -> str | Response:
     assessment = _assessment(assessment_id)
     q, lang, session = _questionnaire(assessment), current_language(), get_session()
     members = {
-        m.user_id: m.user.name for m in accounts.members_of(session, assessment.organisation_id)
+        m.user_id: m.user.name
+        for m in organisations.members_of(session, assessment.organisation_id)
     }
     form_class = assign_form(members, [(p.id, p.title.get(lang)) for p in q.pillars])
     current = service.respondents_of(session, assessment)

@@ -9,6 +9,7 @@ import pytest
 
 from readiness.models.base import utcnow
 from readiness.services import assessments
+from readiness.services import organisations
 from readiness.services import plans
 from readiness.services import tokens
 from tests.api.access_table import API_RULES
@@ -167,10 +168,9 @@ def test_access(client, db_session, team, make_token, world, rule) -> None:
 
 
 def test_token_of_a_member_who_left_stops_working(client, db_session, team, world) -> None:
-    from readiness.services import accounts
 
     _t, secret = tokens.create_token(db_session, team["editor"], team["org"].id, "x", "read")
     rule = API_RULES[2]
     assert _call(client, rule, world, secret).status_code == 200
-    accounts.remove_member(db_session, team["editor"], team["org"].id, team["editor"].id)
+    organisations.remove_member(db_session, team["editor"], team["org"].id, team["editor"].id)
     assert _call(client, rule, world, secret).status_code == 401

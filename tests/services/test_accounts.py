@@ -10,6 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from readiness.models import Membership
 from readiness.models.base import utcnow
 from readiness.services import accounts
+from readiness.services import organisations
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories import add_member
 
@@ -93,7 +94,7 @@ def test_reset_token_forgery_is_refused(db_session, make_user, tamper: str) -> N
 
 def test_create_organisation_makes_creator_owner(db_session, make_user) -> None:
     user = make_user()
-    org = accounts.create_organisation(db_session, user, " Acme ", {"sector": "process"})
+    org = organisations.create_organisation(db_session, user, " Acme ", {"sector": "process"})
     assert org.name == "Acme"
     assert org.profile == {"sector": "process"}
     [membership] = accounts.memberships_of(db_session, user)
@@ -130,8 +131,8 @@ def test_update_profile_needs_editor(db_session, make_user, make_org) -> None:
     viewer, editor = make_user(), make_user()
     org = make_org(members={viewer: "viewer", editor: "editor"})
     with pytest.raises(accounts.Forbidden):
-        accounts.update_profile(db_session, viewer, org.id, {"sector": "discrete"})
-    accounts.update_profile(db_session, editor, org.id, {"sector": "discrete"}, name="New")
+        organisations.update_profile(db_session, viewer, org.id, {"sector": "discrete"})
+    organisations.update_profile(db_session, editor, org.id, {"sector": "discrete"}, name="New")
     db_session.refresh(org)
     assert (org.name, org.profile) == ("New", {"sector": "discrete"})
 
@@ -139,53 +140,53 @@ def test_update_profile_needs_editor(db_session, make_user, make_org) -> None:
 def test_invitation_round_trip(db_session, make_user, make_org) -> None:
     owner, guest = make_user(), make_user()
     org = make_org(owner=owner)
-    invitation, token = accounts.create_invitation(db_session, owner, org.id, "editor")
+    invitation, token = organisations.create_invitation(db_session, owner, org.id, "editor")
     assert invitation.token_hash != token  # only the hash is stored
-    membership = accounts.accept_invitation(db_session, guest, token)
+    membership = organisations.accept_invitation(db_session, guest, token)
     assert (membership.organisation_id, membership.role) == (org.id, "editor")
     with pytest.raises(accounts.InvalidToken):
-        accounts.accept_invitation(db_session, make_user(), token)
+        organisations.accept_invitation(db_session, make_user(), token)
 
 
 def test_invitation_needs_owner_and_expires(db_session, make_user, make_org) -> None:
     owner, editor = make_user(), make_user()
     org = make_org(owner=owner, members={editor: "editor"})
     with pytest.raises(accounts.Forbidden):
-        accounts.create_invitation(db_session, editor, org.id, "viewer")
-    _inv, token = accounts.create_invitation(
+        organisations.create_invitation(db_session, editor, org.id, "viewer")
+    _inv, token = organisations.create_invitation(
         db_session, owner, org.id, "viewer", valid_for=timedelta(minutes=5)
     )
     with pytest.raises(accounts.InvalidToken, match="expired"):
-        accounts.invitation_for_token(db_session, token, now=utcnow() + timedelta(minutes=6))
+        organisations.invitation_for_token(db_session, token, now=utcnow() + timedelta(minutes=6))
 
 
 def test_existing_member_cannot_accept_again(db_session, make_user, make_org) -> None:
     owner = make_user()
     org = make_org(owner=owner)
-    _inv, token = accounts.create_invitation(db_session, owner, org.id, "viewer")
+    _inv, token = organisations.create_invitation(db_session, owner, org.id, "viewer")
     with pytest.raises(accounts.AlreadyMember):
-        accounts.accept_invitation(db_session, owner, token)
+        organisations.accept_invitation(db_session, owner, token)
 
 
 def test_last_owner_is_protected(db_session, make_user, make_org) -> None:
     owner, other = make_user(), make_user()
     org = make_org(owner=owner, members={other: "editor"})
     with pytest.raises(accounts.LastOwner):
-        accounts.change_role(db_session, owner, org.id, owner.id, "editor")
+        organisations.change_role(db_session, owner, org.id, owner.id, "editor")
     with pytest.raises(accounts.LastOwner):
-        accounts.remove_member(db_session, owner, org.id, owner.id)
-    accounts.change_role(db_session, owner, org.id, other.id, "owner")
-    accounts.remove_member(db_session, owner, org.id, owner.id)  # now allowed: another owner
-    assert [m.user_id for m in accounts.members_of(db_session, org.id)] == [other.id]
+        organisations.remove_member(db_session, owner, org.id, owner.id)
+    organisations.change_role(db_session, owner, org.id, other.id, "owner")
+    organisations.remove_member(db_session, owner, org.id, owner.id)  # now allowed: another owner
+    assert [m.user_id for m in organisations.members_of(db_session, org.id)] == [other.id]
 
 
 def test_members_can_leave_but_not_remove_others(db_session, make_user, make_org) -> None:
     owner, a, b = make_user(), make_user(), make_user()
     org = make_org(owner=owner, members={a: "editor", b: "viewer"})
     with pytest.raises(accounts.Forbidden):
-        accounts.remove_member(db_session, a, org.id, b.id)
-    accounts.remove_member(db_session, b, org.id, b.id)
-    assert {m.user_id for m in accounts.members_of(db_session, org.id)} == {owner.id, a.id}
+        organisations.remove_member(db_session, a, org.id, b.id)
+    organisations.remove_member(db_session, b, org.id, b.id)
+    assert {m.user_id for m in organisations.members_of(db_session, org.id)} == {owner.id, a.id}
 
 
 def test_membership_is_unique_per_user_and_org(db_session, make_user, make_org) -> None:

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from readiness.models import AuditEvent
 from readiness.models import Invitation
 from readiness.models import PlanAction
-from readiness.services import accounts
 from readiness.services import audit
 from readiness.services import invitations
+from readiness.services import organisations
 from readiness.services import plans
 from readiness.services.audit import events_of
 from tests import factories
@@ -23,7 +23,7 @@ def _events(session: Session, action: str) -> list[AuditEvent]:
 def test_withdrawing_an_invitation_is_recorded(db_session: Session) -> None:
     owner = factories.make_user(db_session)
     org = factories.make_org(db_session, owner, "Audit Ltd")
-    invitation, _token = accounts.create_invitation(db_session, owner, org.id, "editor")
+    invitation, _token = organisations.create_invitation(db_session, owner, org.id, "editor")
     where = audit.Origin("192.0.2.7", "test agent")
     invitations.revoke_invitation(db_session, owner, org.id, invitation.id, where)
     assert db_session.get(Invitation, invitation.id) is None
@@ -51,7 +51,7 @@ def test_the_members_page_withdrawal_records_where_it_came_from(
 ) -> None:
     owner = factories.make_user(db_session, email="owner@example.com")
     org = factories.make_org(db_session, owner, "Audit Ltd")
-    invitation, _token = accounts.create_invitation(db_session, owner, org.id, "viewer")
+    invitation, _token = organisations.create_invitation(db_session, owner, org.id, "viewer")
     auth.login("owner@example.com")
     response = client.post(f"/organisations/{org.id}/invitations/{invitation.id}/revoke")
     assert response.status_code == 302

@@ -18,6 +18,7 @@ from readiness.models import User
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import deletion
+from readiness.services import organisations
 from readiness.services import share_links
 from readiness.services import tokens
 from tests import factories
@@ -91,7 +92,7 @@ def test_submitted_needs_an_owner_and_a_confirmation(db_session, firm) -> None:
 def test_organisation_goes_with_everything_after_typing_its_name(db_session, firm) -> None:
     org_id, owner = firm["org"].id, firm["owner"]
     tokens.create_token(db_session, owner, org_id, "t", "read")
-    accounts.create_invitation(db_session, owner, org_id, "viewer")
+    organisations.create_invitation(db_session, owner, org_id, "viewer")
     with pytest.raises(deletion.ConfirmationRequired):
         deletion.delete_organisation(db_session, owner, org_id, "Acme Ltd")
     with pytest.raises(accounts.Forbidden):
@@ -126,7 +127,7 @@ def test_account_deletion_refused_while_sole_owner(db_session, firm) -> None:
     draft = db_session.get(Assessment, firm["draft"].id)
     assert draft is not None and draft.created_by_id is None, "the firm keeps its draft"
     # With a second owner, the first may go.
-    accounts.change_role(db_session, owner, firm["org"].id, owner.id, "owner")
+    organisations.change_role(db_session, owner, firm["org"].id, owner.id, "owner")
     other = factories.make_user(db_session)
     factories.add_member(db_session, firm["org"], other, "owner")
     deletion.delete_account(db_session, owner, factories.DEFAULT_PASSWORD)

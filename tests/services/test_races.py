@@ -27,6 +27,7 @@ from readiness.models import Membership
 from readiness.models import User
 from readiness.services import accounts
 from readiness.services import assessments as service
+from readiness.services import organisations
 from readiness.services.assessments import PageAnswer
 from tests.assessment_data import MINI
 
@@ -166,8 +167,10 @@ def test_owners_acting_at_once_leave_an_owner(app, db_session, team, action: str
                 accounts.require_role(session, user, org_id, "owner")  # as the page does
                 member = team[actor] if action == "leave" else team[target]
                 if action == "demote":
-                    return lambda: accounts.change_role(session, user, org_id, member, "editor")
-                return lambda: accounts.remove_member(session, user, org_id, member)
+                    return lambda: organisations.change_role(
+                        session, user, org_id, member, "editor"
+                    )
+                return lambda: organisations.remove_member(session, user, org_id, member)
 
             return prepare
 
@@ -257,12 +260,14 @@ def test_one_invitation_lets_one_person_join(app, db_session, team, make_user) -
     olga = db_session.get(User, team["olga"])
     for trial in range(10):
         first, second = make_user(), make_user()
-        _invitation, token = accounts.create_invitation(db_session, olga, team["org"], "viewer")
+        _invitation, token = organisations.create_invitation(
+            db_session, olga, team["org"], "viewer"
+        )
 
         def accept(user_id: int, token: str = token) -> Callable[[Session], Any]:
             def prepare(session: Session) -> Callable[[], Any]:
                 user = session.get(User, user_id)
-                return lambda: accounts.accept_invitation(session, user, token)
+                return lambda: organisations.accept_invitation(session, user, token)
 
             return prepare
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from readiness.domain.questionnaire import Questionnaire
-from readiness.services import accounts
+from readiness.services import organisations
 from tests.conftest import repo_catalogue
 
 ACCESS_LEVELS = ("public", "login", "viewer", "editor", "owner")
@@ -258,7 +258,7 @@ def _invitation(session: Session, world: dict[str, Any]) -> None:
     from readiness.models import User
 
     owner = session.get(User, world["owner"])
-    invitation, _token = accounts.create_invitation(session, owner, world["org"], "viewer")
+    invitation, _token = organisations.create_invitation(session, owner, world["org"], "viewer")
     world["invitation"] = invitation.id
 
 
