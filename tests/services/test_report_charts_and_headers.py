@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from PIL import Image
 
+from readiness.services import report_docx
 from readiness.services import report_export
 from tests.services.test_reports import build
 from tests.services.test_reports import flagship  # noqa: F401 - fixture
@@ -18,7 +19,7 @@ from tests.services.test_reports import report_app  # noqa: F401 - fixture
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_word_report_has_both_charts_as_images(flagship, lang):  # noqa: F811
     data = build(flagship, lang)
-    doc = Document(io.BytesIO(report_export.to_docx(data)))
+    doc = Document(io.BytesIO(report_docx.to_docx(data)))
     assert len(doc.inline_shapes) == 2  # the pillar and the challenge-area radar
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert len(captions) == 2

@@ -15,6 +15,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from readiness import create_app
+from readiness.services import report_docx
 from readiness.services import report_export
 from readiness.services.reports import ReportData
 from readiness.services.reports import report_data
@@ -124,11 +125,11 @@ def test_docx_names_the_kind_and_has_the_disagreements_chapter(reports, lang):
     on_site, team = reports[lang]
     label = {"en": "Kind of assessment", "zh": "评估方式"}[lang]
     heading = {"en": "Where respondents disagreed", "zh": "答题人的分歧"}[lang]
-    doc = Document(io.BytesIO(report_export.to_docx(on_site)))
+    doc = Document(io.BytesIO(report_docx.to_docx(on_site)))
     cover = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert [label, ON_SITE_LINE[lang]] in cover
     assert heading not in [p.text for p in doc.paragraphs]
-    doc = Document(io.BytesIO(report_export.to_docx(team)))
+    doc = Document(io.BytesIO(report_docx.to_docx(team)))
     assert [label, TEAM_LINE[lang]] in [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert heading in [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     table = next(t for t in doc.tables if "Ian: committee" in t.rows[-1].cells[1].text)
