@@ -63,11 +63,10 @@ def programme_firms(
     today: date | None = None,
 ) -> ProgrammeFirms:
     """A page of the programme's invited and consenting firms (the caller checked the role)."""
-    status = programme_status(session, programme, today)
-    shown = status.firms[(page - 1) * per_page : page * per_page]
-    summaries = shared_summaries(session, programme, [f.participation_id for f in shown])
-    entries = [FirmEntry(f, summaries.get(f.participation_id)) for f in shown]
-    return ProgrammeFirms(entries, len(status.firms), status.withdrawn)
+    status = programme_status(session, programme, today, page=page, per_page=per_page)
+    summaries = shared_summaries(session, programme, [f.participation_id for f in status.firms])
+    entries = [FirmEntry(f, summaries.get(f.participation_id)) for f in status.firms]
+    return ProgrammeFirms(entries, status.listed, status.withdrawn)
 
 
 def shared_summaries(

@@ -108,12 +108,12 @@ def delete(org_id: int, programme_id: int) -> Response | str:
                 "success",
             )
             return redirect(url_for("programmes.index", org_id=org_id))
-    status = programmes.programme_status(get_session(), programme)
+    status = programmes.programme_status(get_session(), programme, per_page=1)  # the counts
     return render_template(
         "programmes/delete.html",
         form=form,
         organisation=g.organisation,
         programme=programme,
-        joined=sum(1 for f in status.firms if f.organisation_name) + status.withdrawn,
+        joined=status.joined,
         invited=programme_admin.open_invitations(get_session(), programme_id),
     )

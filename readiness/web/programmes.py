@@ -114,11 +114,15 @@ def create(org_id: int) -> Response | str:
 
 
 def _show(org_id: int, programme: Programme, link: str | None = None) -> str:
+    session, page = get_session(), request.args.get("page", 1, type=int)
+    status = programmes.programme_status(session, programme, page=page)
+    if page > status.pages:  # past the last page (or not a page): show the last one
+        status = programmes.programme_status(session, programme, page=status.pages)
     return render_template(
         "programmes/show.html",
         organisation=g.organisation,
         programme=programme,
-        status=programmes.programme_status(get_session(), programme),
+        status=status,
         invite_form=ProgrammeInviteForm(formdata=None),
         action_form=ActionForm(formdata=None),
         invitation_days=current_app.config["PROGRAMME_INVITATION_MAX_AGE"].days,

@@ -168,3 +168,22 @@ def test_a_real_submit_fills_the_aggregation_keys_and_the_latest_flag(db_session
     ]
     assessments.reopen(db_session, db_session.get(Assessment, second.id), owner)
     assert db_session.get(Assessment, first.id).is_latest is True
+
+
+def test_the_firms_are_paged_in_sql_with_the_withdrawn_counted_on_every_page(db_session):
+    programme = make_programme(db_session)
+    operator = db_session.get(User, programme.created_by_id)
+    programmes.invite_firm(db_session, operator, programme, "first@example.com")
+    firms = [join_firm(db_session, programme) for _ in range(4)]
+    leaving, participation = firms[1]
+    owner = leaving.memberships[0].user
+    programmes.set_consent(db_session, owner, leaving.id, participation.id, None)
+    pages = [programmes.programme_status(db_session, programme, page=n, per_page=2) for n in (1, 2)]
+    names = [f.organisation_name or f.email for status in pages for f in status.firms]
+    shown = ["first@example.com"] + [f.name for f, _p in firms if f is not leaving]
+    assert names == shown  # in invitation order, the withdrawn firm on no page
+    for status in pages:
+        assert (status.listed, status.withdrawn, status.joined, status.pages) == (4, 1, 4, 2)
+    assert (pages[0].previous, pages[0].next, pages[1].previous, pages[1].next) == (None, 2, 1, None)
+    past = programmes.programme_status(db_session, programme, page=3, per_page=2)
+    assert past.firms == [] and past.pages == 2

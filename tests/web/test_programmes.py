@@ -248,3 +248,21 @@ def test_expired_revoked_used_and_unknown_links_say_what_to_do(client, auth, db_
     programmes.join(db_session, owner, token, make_org(db_session, owner=owner).id, "results")
     used = client.get(f"/programmes/join/{token}")
     assert used.status_code == 410 and "has been used already" in used.text
+
+
+def test_the_programme_page_lists_its_firms_a_page_at_a_time(
+    client, auth, db_session, park, monkeypatch
+):
+    monkeypatch.setattr(programmes, "FIRMS_PER_PAGE", 1)
+    _login(auth)
+    first, second = park["results"][0].name, park["answers"][0].name
+    page = client.get(_base(park) + "/").data.decode()
+    assert first in page and second not in page and "Page 1 of 2" in page
+    assert f'href="{_base(park)}/?page=2" rel="next"' in page
+    page = client.get(_base(park) + "/?page=2").data.decode()
+    assert second in page and first not in page and 'rel="prev"' in page
+    for bad in ("?page=9", "?page=x", "?page=-1"):  # past the end, not a number: a real page
+        response = client.get(_base(park) + "/" + bad)
+        assert response.status_code == 200 and "Page " in response.data.decode()
+    delete = client.get(_base(park) + "/delete").data.decode()
+    assert "the participations of its 2 firms" in delete  # the count covers every page
