@@ -7,22 +7,162 @@ firm that never joined shows only its invitation. Answers are never part of a su
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.models import Participation
 from readiness.models import Programme
+from readiness.models.base import utcnow
 from readiness.services.cohort_pool import since
-from readiness.services.programmes import FirmStatus
-from readiness.services.programmes import programme_status
+
+FIRMS_PER_PAGE = 50  # firms on a page of a programme (its page and the API)
+
+
+@dataclass(frozen=True)
+class FirmStatus:
+    """One invited or consenting firm of a programme as its operator sees it."""
+
+    participation_id: int
+    status: str
+    email: str | None
+    organisation_name: str | None
+    consent: str | None
+    last_submitted: datetime | None
+    expires_at: datetime | None = None  # of an invitation not used yet
+
+
+@dataclass(frozen=True)
+class ProgrammeStatus:
+    """A page of a programme's invited and consenting firms with their status, and the counts.
+
+    Firms that withdrew are counted (`withdrawn`), never listed; `joined` counts every firm that
+    joined, withdrawn or not; `listed` the invited and consenting firms on all pages.
+    """
+
+    firms: list[FirmStatus]
+    withdrawn: int
+    listed: int = 0
+    joined: int = 0
+    number: int = 1
+    pages: int = 1
+
+    @property
+    def previous(self) -> int | None:
+        """The previous page's number, if any."""
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        """The next page's number, if any."""
+        return self.number + 1 if self.number < self.pages else None
+
+
+# Listed: invited (no organisation yet) or sharing; a firm that withdrew is only counted.
+_LISTED = or_(Participation.organisation_id.is_(None), Participation.consent.is_not(None))
+_WITHDRAWN = and_(Participation.organisation_id.is_not(None), Participation.consent.is_(None))
+
+
+def programme_status(
+    session: Session,
+    programme: Programme,
+    today: date | None = None,
+    now: datetime | None = None,
+    page: int = 1,
+    per_page: int | None = None,
+) -> ProgrammeStatus:
+    """A page of the firms with their status: invited (or its link expired or revoked),
+    joined, draft, submitted, repeat due (the caller checked the role).
+
+    Paged in SQL: the cost of a page does not grow with the programme. A page past the last
+    is empty (its `pages` tells the caller where the last is).
+    """
+    per_page = per_page or FIRMS_PER_PAGE
+    listed, withdrawn, joined = session.execute(
+        select(
+            func.coalesce(func.sum(case((_LISTED, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((_WITHDRAWN, 1), else_=0)), 0),
+            func.count(Participation.organisation_id),
+        ).where(Participation.programme_id == programme.id)
+    ).one()
+    page = max(1, page)
+    rows = session.scalars(
+        select(Participation)
+        .where(Participation.programme_id == programme.id, _LISTED)
+        .options(selectinload(Participation.organisation))
+        .order_by(Participation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    consenting = [p.organisation_id for p in rows if p.organisation_id is not None]
+    since = datetime.combine(programme.starts_on, datetime.min.time())
+    activity = {}
+    if consenting:
+        activity = {
+            r.organisation_id: r
+            for r in session.execute(
+                select(
+                    Assessment.organisation_id,
+                    func.max(
+                        case((Assessment.status == "submitted", Assessment.submitted_at))
+                    ).label("submitted"),
+                    func.sum(case((Assessment.status == "draft", 1), else_=0)).label("drafts"),
+                )
+                .where(
+                    Assessment.organisation_id.in_(consenting),
+                    Assessment.questionnaire_id.in_(programme.questionnaire_ids),
+                    Assessment.created_at >= since,
+                )
+                .group_by(Assessment.organisation_id)
+            )
+        }
+    due_before = datetime.combine(today or date.today(), datetime.min.time()) - timedelta(
+        days=programme.repeat_after_days
+    )
+    firms = []
+    for p in rows:
+        if p.organisation_id is None:
+            firms.append(
+                FirmStatus(p.id, _invitation_state(p, now), p.email, None, None, None, p.expires_at)
+            )
+            continue
+        seen = activity.get(p.organisation_id)
+        submitted = seen.submitted if seen is not None else None
+        if isinstance(submitted, str):  # SQLite returns MAX() of a date column as text
+            submitted = datetime.fromisoformat(submitted)
+        if seen is not None and seen.drafts:
+            status = "draft"
+        elif submitted is not None and submitted.replace(tzinfo=None) < due_before:
+            status = "repeat_due"
+        elif submitted is not None:
+            status = "submitted"
+        else:
+            status = "joined"
+        firms.append(FirmStatus(p.id, status, p.email, p.organisation.name, p.consent, submitted))
+    pages = max(1, math.ceil(listed / per_page))
+    return ProgrammeStatus(firms, withdrawn, listed, joined, page, pages)
+
+
+def _invitation_state(participation: Participation, now: datetime | None = None) -> str:
+    """invited, expired or revoked: whether an unused invitation link still works."""
+    if participation.revoked_at is not None:
+        return "revoked"
+    expires = participation.expires_at
+    return "expired" if expires is not None and expires <= (now or utcnow()) else "invited"
 
 
 @dataclass(frozen=True)

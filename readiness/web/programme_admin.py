@@ -20,6 +20,7 @@ from readiness.i18n import current_language
 from readiness.models import Programme
 from readiness.services import accounts
 from readiness.services import programme_admin
+from readiness.services import programme_firms
 from readiness.services import programmes
 from readiness.web.access import member_required
 from readiness.web.audit_trail import origin
@@ -108,7 +109,7 @@ def delete(org_id: int, programme_id: int) -> Response | str:
                 "success",
             )
             return redirect(url_for("programmes.index", org_id=org_id))
-    status = programmes.programme_status(get_session(), programme, per_page=1)  # the counts
+    status = programme_firms.programme_status(get_session(), programme, per_page=1)  # the counts
     return render_template(
         "programmes/delete.html",
         form=form,

@@ -28,6 +28,7 @@ from readiness.services import accounts
 from readiness.services import cohort
 from readiness.services import cohort_table
 from readiness.services import programme_admin
+from readiness.services import programme_firms
 from readiness.services import programmes
 from readiness.services.assessments import page_answer
 from readiness.services.cohort_export import cohort_csv
@@ -115,9 +116,9 @@ def create(org_id: int) -> Response | str:
 
 def _show(org_id: int, programme: Programme, link: str | None = None) -> str:
     session, page = get_session(), request.args.get("page", 1, type=int)
-    status = programmes.programme_status(session, programme, page=page)
+    status = programme_firms.programme_status(session, programme, page=page)
     if page > status.pages:  # past the last page (or not a page): show the last one
-        status = programmes.programme_status(session, programme, page=status.pages)
+        status = programme_firms.programme_status(session, programme, page=status.pages)
     return render_template(
         "programmes/show.html",
         organisation=g.organisation,

@@ -20,6 +20,7 @@ from readiness.models.base import utcnow
 from readiness.services import accounts
 from readiness.services import cohort
 from readiness.services import programme_admin
+from readiness.services import programme_firms
 from readiness.services import programmes
 from readiness.services.peer_pool import refresh_peers
 from tests.factories import make_org
@@ -136,7 +137,7 @@ def test_expired_revoked_and_used_links_say_why(db_session):
     with pytest.raises(accounts.InvitationExpired) as expired:
         programmes.invitation_for_token(db_session, token, now=utcnow() + timedelta(days=3))
     assert expired.value.programme.name == "Pilot park"
-    [status] = programmes.programme_status(
+    [status] = programme_firms.programme_status(
         db_session, programme, now=utcnow() + timedelta(days=3)
     ).firms
     assert (status.status, status.expires_at) == ("expired", invitation.expires_at)
@@ -144,7 +145,7 @@ def test_expired_revoked_and_used_links_say_why(db_session):
     programme_admin.revoke_invitation(db_session, operator, programme, invitation.id)
     with pytest.raises(programmes.InvitationRevoked):
         programmes.join(db_session, owner, token, firm.id, "results")
-    assert programmes.programme_status(db_session, programme).firms[0].status == "revoked"
+    assert programme_firms.programme_status(db_session, programme).firms[0].status == "revoked"
 
     renewed, fresh = programme_admin.renew_invitation(
         db_session, operator, programme, invitation.id, timedelta(days=5)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from readiness.models import Participation
 from readiness.models import ParticipationRecord
+from readiness.services import programme_firms
 from readiness.services import programmes
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories import add_member
@@ -253,7 +254,7 @@ def test_expired_revoked_used_and_unknown_links_say_what_to_do(client, auth, db_
 def test_the_programme_page_lists_its_firms_a_page_at_a_time(
     client, auth, db_session, park, monkeypatch
 ):
-    monkeypatch.setattr(programmes, "FIRMS_PER_PAGE", 1)
+    monkeypatch.setattr(programme_firms, "FIRMS_PER_PAGE", 1)
     _login(auth)
     first, second = park["results"][0].name, park["answers"][0].name
     page = client.get(_base(park) + "/").data.decode()
