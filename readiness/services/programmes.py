@@ -14,6 +14,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
@@ -123,15 +124,27 @@ def create_programme(
     return programme
 
 
-def programmes_of(session: Session, organisation_id: int) -> list[Programme]:
-    """The operator organisation's programmes, newest first (the caller checked membership)."""
-    return list(
-        session.scalars(
-            select(Programme)
-            .where(Programme.organisation_id == organisation_id)
-            .order_by(Programme.starts_on.desc(), Programme.id.desc())
-        )
+def programmes_of(
+    session: Session, organisation_id: int, page: int = 1, per_page: int | None = None
+) -> list[Programme]:
+    """The operator organisation's programmes, newest first (the caller checked membership).
+
+    With `per_page`, one page of them (paged in SQL).
+    """
+    statement = (
+        select(Programme)
+        .where(Programme.organisation_id == organisation_id)
+        .order_by(Programme.starts_on.desc(), Programme.id.desc())
     )
+    if per_page is not None:
+        statement = statement.limit(per_page).offset((max(1, page) - 1) * per_page)
+    return list(session.scalars(statement))
+
+
+def count_programmes(session: Session, organisation_id: int) -> int:
+    """How many programmes the organisation runs."""
+    where = Programme.organisation_id == organisation_id
+    return session.scalar(select(func.count(Programme.id)).where(where)) or 0
 
 
 def get_programme(

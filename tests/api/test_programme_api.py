@@ -122,3 +122,24 @@ def test_respondents_and_on_site_verdicts_through_the_api(client, db_session, te
         "disputed" if qid == first else "confirmed" for qid in sorted([first, second])
     ]
     assert editor.put(url + second, json={"verdict": "disputed", "note": "x"}).status_code == 409
+
+
+def test_programmes_and_their_firms_come_a_page_at_a_time(db_session, team, api):
+    made = [
+        programmes.create_programme(
+            db_session, team["owner"], team["org"].id, name, [flagship().id], date(2020, 1, day)
+        )
+        for day, name in ((1, "Older"), (2, "Middle"), (3, "Newest"))
+    ]
+    pages = [api.get(f"/programmes?per_page=2&page={n}").get_json() for n in (1, 2, 3)]
+    assert [[p["name"] for p in page["items"]] for page in pages] == [
+        ["Newest", "Middle"],
+        ["Older"],
+        [],
+    ]
+    assert {page["total"] for page in pages} == {3}
+    firms = [join_firm(db_session, made[0], "results")[0] for _ in range(3)]
+    url = f"/programmes/{made[0].id}/firms?per_page=2"
+    first, second = api.get(url).get_json(), api.get(url + "&page=2").get_json()
+    names = [f["organisation"] for f in first["items"] + second["items"]]
+    assert names == [f.name for f in firms] and first["total"] == second["total"] == 3

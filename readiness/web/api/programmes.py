@@ -92,14 +92,14 @@ def _counts(counts: dict[Any, int], key: str) -> list[dict[str, Any]]:
 def list_programmes() -> Response:
     """The programmes the token's organisation runs, newest first, a page at a time."""
     page, per_page = int_arg("page", 1, 1, MAX_PAGE), int_arg("per_page", 20, 1, 100)
-    found = programmes.programmes_of(get_session(), caller().organisation_id)
-    shown = found[(page - 1) * per_page : page * per_page]
+    session, organisation_id = get_session(), caller().organisation_id
+    shown = programmes.programmes_of(session, organisation_id, page, per_page)
     return json_response(
         {
             "items": [programme_json(p) for p in shown],
             "page": page,
             "per_page": per_page,
-            "total": len(found),
+            "total": programmes.count_programmes(session, organisation_id),
         }
     )
 
