@@ -10,6 +10,8 @@ from dataclasses import field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +23,6 @@ from readiness.domain.plan import ActionStatus
 from readiness.domain.plan import PlanRuleError
 from readiness.domain.plan import check_action
 from readiness.domain.plan import evidence_link_problem
-from readiness.domain.plan import is_overdue
 from readiness.domain.plan_links import Adopted
 from readiness.domain.plan_links import Candidate
 from readiness.models import Assessment
@@ -83,6 +84,10 @@ class ActionFields:
         return cls(**{name: getattr(action, name) for name in cls.__dataclass_fields__})
 
 
+# Due date first (undated last), then the order they were written in.
+_ORDER = (PlanAction.due_date.is_(None), PlanAction.due_date, PlanAction.id)
+
+
 @dataclass(frozen=True)
 class PlanFilter:
     """Which actions the plan page lists (None: any)."""
@@ -121,20 +126,9 @@ def get_action(session: Session, user: User, action_id: int, min_role: str) -> P
     return action
 
 
-def list_actions(
-    session: Session,
-    organisation_id: int,
-    plan_filter: PlanFilter | None = None,
-    today: date | None = None,
-) -> list[PlanAction]:
-    """The organisation's actions, filtered, by due date (undated last), then by ID."""
-    f = plan_filter or PlanFilter()
-    query = (
-        select(PlanAction)
-        .where(PlanAction.organisation_id == organisation_id)
-        .options(selectinload(PlanAction.owner))
-        .order_by(PlanAction.due_date.is_(None), PlanAction.due_date, PlanAction.id)
-    )
+def _filtered(organisation_id: int, f: PlanFilter, today: date | None) -> Select[Any]:
+    """The organisation's actions that pass the filter, as a select (overdue decided in SQL)."""
+    query = select(PlanAction).where(PlanAction.organisation_id == organisation_id)
     if f.pillar:
         query = query.where(PlanAction.pillar == f.pillar)
     if f.measure:
@@ -147,11 +141,39 @@ def list_actions(
         query = query.where(PlanAction.owner_id == int(f.owner[5:]))
     elif f.owner and f.owner.startswith("name:"):
         query = query.where(PlanAction.owner_id.is_(None), PlanAction.owner_name == f.owner[5:])
-    actions = list(session.scalars(query))
-    if f.overdue:
-        today = today or date.today()
-        actions = [a for a in actions if is_overdue(a.due_date, a.status, today)]
-    return actions
+    if f.overdue:  # as domain.plan.is_overdue: open, and due before today
+        query = query.where(
+            PlanAction.status.in_([s.value for s in ActionStatus if s.is_open]),
+            PlanAction.due_date < (today or date.today()),
+        )
+    return query
+
+
+def list_actions(
+    session: Session,
+    organisation_id: int,
+    plan_filter: PlanFilter | None = None,
+    today: date | None = None,
+) -> list[PlanAction]:
+    """The organisation's actions, filtered, by due date (undated last), then by ID."""
+    query = _filtered(organisation_id, plan_filter or PlanFilter(), today)
+    return list(session.scalars(query.options(selectinload(PlanAction.owner)).order_by(*_ORDER)))
+
+
+def page_of_actions(
+    session: Session,
+    organisation_id: int,
+    plan_filter: PlanFilter,
+    page: int,
+    per_page: int,
+    today: date | None = None,
+) -> tuple[list[PlanAction], int]:
+    """One page of list_actions (paged in SQL), and how many actions pass the filter."""
+    query = _filtered(organisation_id, plan_filter, today)
+    total = session.scalar(query.with_only_columns(func.count(PlanAction.id))) or 0
+    shown = query.options(selectinload(PlanAction.owner)).order_by(*_ORDER)
+    shown = shown.limit(per_page).offset((max(1, page) - 1) * per_page)
+    return list(session.scalars(shown)), total
 
 
 def _record(session: Session, action: PlanAction, user: User | None, kind: str, changes: dict):

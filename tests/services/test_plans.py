@@ -6,7 +6,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC
+from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from readiness.db import get_sessionmaker
 from readiness.domain.loading import from_mapping
+from readiness.domain.plan import is_overdue
 from readiness.domain.plan_links import candidates
 from readiness.models import Assessment
 from readiness.models import Organisation
@@ -196,3 +199,23 @@ def test_links_survive_a_version_that_renames_a_question(app, db_session, acme, 
         (training.title, True)
     ]
     assert "talent.training_hours" not in links
+
+
+def test_overdue_in_sql_is_the_domains_rule_and_pages_cover_the_list(db_session, acme) -> None:
+    """The overdue filter runs in SQL; it must agree with domain.plan.is_overdue everywhere."""
+    today = date(2026, 6, 15)
+    dues = [None, today - timedelta(days=1), today, today + timedelta(days=3)]
+    for n in range(16):  # every status with every kind of due date
+        status, due = ["planned", "in_progress", "done", "dropped"][n % 4], dues[n // 4]
+        fields = plans.ActionFields(
+            f"a{n}", status=status, due_date=due, dropped_reason="no" if status == "dropped" else ""
+        )
+        plans.create_action(db_session, acme["org"], acme["owner"], fields)
+    org_id = acme["org"].id
+    everything = plans.list_actions(db_session, org_id, today=today)
+    overdue = plans.list_actions(db_session, org_id, plans.PlanFilter(overdue=True), today=today)
+    expected = [a.id for a in everything if is_overdue(a.due_date, a.status, today)]
+    assert [a.id for a in overdue] == expected and expected  # some are, in the list's order
+    pages = [plans.page_of_actions(db_session, org_id, plans.PlanFilter(), n, 6) for n in (1, 2, 3)]
+    assert [a.id for items, _ in pages for a in items] == [a.id for a in everything]
+    assert {total for _, total in pages} == {16}

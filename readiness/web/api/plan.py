@@ -198,7 +198,7 @@ def list_actions() -> Response:
     ):
         raise ApiProblem(400, "owner is none, user:<user ID> or name:<name>.")
     page, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 20, 1, 100)
-    found = plans.list_actions(
+    items, total = plans.page_of_actions(
         get_session(),
         caller().organisation_id,
         plans.PlanFilter(
@@ -208,13 +208,14 @@ def list_actions() -> Response:
             overdue=overdue == "true",
             status=status,
         ),
+        page,
+        per_page,
     )
-    items = found[(page - 1) * per_page : page * per_page]
     body = {
         "items": [action_json(a) for a in items],
         "page": page,
         "per_page": per_page,
-        "total": len(found),
+        "total": total,
     }
     return json_response(body)
 
