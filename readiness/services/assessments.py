@@ -36,6 +36,7 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
+from readiness.services.answer_rows import StoredAnswer
 from readiness.services.locking import lock_row
 from readiness.services.summaries import clear_summary
 from readiness.services.summaries import mark_latest
@@ -150,7 +151,7 @@ class Progress:
     unanswered: list[str] = field(default_factory=list)
 
 
-def page_answer(answer: Answer | None) -> PageAnswer:
+def page_answer(answer: StoredAnswer | None) -> PageAnswer:
     """The stored answer as page input (None: nothing stored)."""
     if answer is None:
         return PageAnswer()
@@ -379,7 +380,7 @@ def progress(
     session: Session,
     assessment: Assessment,
     questionnaire: Questionnaire,
-    answers: Mapping[str, Answer] | None = None,
+    answers: Mapping[str, StoredAnswer] | None = None,
 ) -> Progress:
     """Answered of total per pillar and overall, from one query over the answered question IDs.
 

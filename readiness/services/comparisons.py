@@ -33,6 +33,7 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
+from readiness.services.answer_rows import answer_rows
 from readiness.services.assessments import AssessmentError
 from readiness.services.assessments import PageAnswer
 from readiness.services.assessments import answer_set
@@ -342,7 +343,7 @@ def previous_answers(
     mapping = question_map(old.id, old.version, new)
     redefined = changed_meaning(old.id, old.version, new)
     earlier = {}
-    for old_id, row in load_answers(session, previous).items():
+    for old_id, row in answer_rows(session, previous.id).items():  # rows: no ORM objects
         target, question = mapping.get(old_id, old_id), old.question(old_id)
         if target is not None and question is not None:
             earlier[target] = EarlierAnswer(page_answer(row), question, old_id in redefined)

@@ -18,6 +18,7 @@ from readiness.models import Assessment
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import require_role
+from readiness.services.answer_rows import StoredAnswer
 from readiness.services.assessments import AssessmentError
 from readiness.services.assessments import answer_set
 from readiness.services.assessments import load_answers
@@ -101,7 +102,7 @@ def prefilled_rows(
     questionnaire: Questionnaire,
     catalogue: Catalogue,
     lang: str,
-    answers: Mapping[str, Answer] | None = None,
+    answers: Mapping[str, StoredAnswer] | None = None,
 ) -> dict[str, str]:
     """The assessment's answers still marked as prefilled: question ID → the source question's
     text (in `lang`) they were read from (`answers`: the stored ones, if read already)."""

@@ -13,11 +13,11 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import format_datetime
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -30,9 +30,6 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.benchmark import benchmark
-from readiness.services.comparisons import previous_answers
-from readiness.services.crosswalk_prefill import prefilled_rows
-from readiness.services.plan_loop import linked_by_question
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
@@ -44,19 +41,17 @@ from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import StartForm
 from readiness.web.assessment_forms import SubmitForm
 from readiness.web.assessment_forms import answer_name
-from readiness.web.assessment_forms import field_names
-from readiness.web.assessment_forms import form_data
-from readiness.web.assessment_forms import held_back_notes
-from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import page_answers
-from readiness.web.assessment_forms import valid_page_answers
+from readiness.web.fill_page import conflict_rows
+from readiness.web.fill_page import kept_body
+from readiness.web.fill_page import live_body
+from readiness.web.fill_page import next_pillar
+from readiness.web.fill_page import save_valid_part
+from readiness.web.fill_page import stored_body
 from readiness.web.forms import ActionForm
 from readiness.web.page_cache import Piece
 from readiness.web.page_cache import digest
-from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
-from readiness.web.question_markup import filled_controls
-from readiness.web.question_markup import filled_sections
 from readiness.web.question_markup import section_form
 from readiness.web.results_page import downloads
 from readiness.web.results_page import results_body
@@ -96,127 +91,6 @@ def _questionnaire(assessment: Assessment) -> Questionnaire:
         return _catalogue().get(assessment.questionnaire_id, assessment.questionnaire_version)
     except UnknownQuestionnaire:
         abort(404)
-
-
-def _fill_context(
-    assessment: Assessment, q: Questionnaire, pillar_id: str, stored: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """What a pillar page shows besides its form (`stored`: the answers, if read already)."""
-    pillars = [p.id for p in q.pillars]
-    index = pillars.index(pillar_id)
-    return {
-        "assessment": assessment,
-        "questionnaire": q,
-        "pillar": q.pillar(pillar_id),
-        "next_pillar": pillars[index + 1] if index + 1 < len(pillars) else None,
-        "progress": service.progress(get_session(), assessment, q, stored),
-        "lang": _lang(),
-        "answer_name": answer_name,
-        "field_names": field_names,
-        "previous": _previous(assessment, q, pillar_id),
-        "plan_links": linked_by_question(get_session(), assessment, q),
-        "prefilled": {
-            qid: source
-            for qid, source in prefilled_rows(
-                get_session(), assessment, q, _catalogue(), _lang(), stored
-            ).items()
-            if q.question(qid).pillar == pillar_id
-        },
-    }
-
-
-def _previous(assessment: Assessment, q: Questionnaire, pillar_id: str) -> dict[str, str]:
-    """What the assessment this one repeats answered to the pillar's questions, as text.
-
-    Read against the question it answered (a version-1 question mapped to a version-2 ID), and
-    saying so when the question now asks something else.
-    """
-    earlier = previous_answers(get_session(), assessment, _catalogue())
-    hints = {}
-    for x in q.questions_of(pillar_id):
-        e = earlier.get(x.id)
-        if e is None or e.answer.status is None:
-            continue
-        text = describe_answer(e.question, e.answer, _lang())
-        if e.redefined:
-            asked = e.question.text.get(_lang())
-            text = _(
-                "%(answer)s (to a question asked differently: %(question)s)",
-                answer=text,
-                question=asked,
-            )
-        hints[x.id] = text
-    return hints
-
-
-def _stored_form(form_class: type, assessment: Assessment, stored: dict | None = None) -> Any:
-    """The page's form holding the stored answers (`stored`: read already, else read now)."""
-    stored = service.load_answers(get_session(), assessment) if stored is None else stored
-    shown = {k: service.page_answer(v) for k, v in stored.items()}
-    data = form_data(form_class.questions, shown)
-    loaded = loaded_digests(form_class.questions, shown)
-    return form_class(
-        formdata=None, data={**data, "base_revision": assessment.revision, "loaded": loaded}
-    )
-
-
-def _conflict_rows(q: Questionnaire, conflicts: list[service.Conflict]) -> list[dict[str, str]]:
-    lang = _lang()
-    return [
-        {
-            "question": q.question(c.question_id).text.get(lang),
-            "anchor": answer_name(c.question_id),
-            "theirs": describe_answer(q.question(c.question_id), c.theirs, lang),
-            "yours": describe_answer(q.question(c.question_id), c.yours, lang),
-            "who": c.who or _("someone"),
-            "when": format_datetime(c.when),
-        }
-        for c in conflicts
-    ]
-
-
-def _save_valid_part(
-    form: Any, form_class: type, assessment: Assessment, q: Questionnaire
-) -> tuple[list[dict[str, str]], dict[str, int]]:
-    """Save the valid answers of a page with errors; the invalid ones stay in the form as typed.
-
-    Conflicting answers, and those the user left as shown, are shown as stored now (theirs, if
-    someone saved meanwhile), like after a full save; the form's `loaded` digests follow what is
-    stored now. Returns the conflict rows and the counts of answers saved and still needing
-    correction; the notes of the questions needing correction are saved too (`notes`: 1 saved,
-    -1 not saved, 0 none).
-    """
-    held_back = invalid_questions(form)
-    valid = valid_page_answers(form)
-    notes = held_back_notes(form)
-    untouched = untouched_questions(form, valid)
-    outcome = service.save_answers(
-        get_session(),
-        assessment,
-        q,
-        valid,
-        form.base_revision.data,
-        current_user,
-        held_back,
-        notes,
-        untouched,
-    )
-    form.base_revision.data = outcome.page_revision
-    form.base_revision.raw_data = [str(outcome.page_revision)]
-    conflicted = {c.question_id for c in outcome.conflicts}
-    stored = _stored_form(form_class, assessment)
-    refresh = conflicted | set(untouched)
-    for name in (n for qid in refresh for n in field_names(qid).values() if n in form):
-        form[name].data, form[name].raw_data, form[name].errors = stored[name].data, [], []
-    form.loaded.data, form.loaded.raw_data = stored.loaded.data, [stored.loaded.data]
-    saved = sum(1 for qid, given in valid.items() if not given.is_empty and qid not in conflicted)
-    typed = any(c or e for c, e in notes.values())
-    kept = 0 if not typed else 1 if outcome.notes_kept else -1
-    return _conflict_rows(q, outcome.conflicts), {
-        "saved": saved,
-        "invalid": len(held_back),
-        "notes": kept,
-    }
 
 
 def _answered_elsewhere(assessment: Assessment) -> Response | None:
@@ -331,15 +205,21 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     q = _questionnaire(assessment)
     if q.pillar(pillar_id) is None:
         abort(404)
-    form_class = section_form(q, pillar_id, _lang())
-    posted = request.method == "POST"
-    # Shown: the stored answers (the form is built once, not once empty and once filled); read
-    # once for the form, the progress and the prefilled marks.
-    stored = None if posted else service.load_answers(get_session(), assessment)
-    form = form_class() if posted else _stored_form(form_class, assessment, stored)
-    conflicts: list[dict[str, str]] = []
-    partial: dict[str, int] | None = None
-    if posted and form.validate_on_submit():
+    if request.method == "POST":
+        return _save_page(assessment, q, pillar_id)
+    return _pillar_page(assessment, q, pillar_id, kept_body(assessment, q, pillar_id, _lang()))
+
+
+def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str | Response:
+    """Parse and validate a pillar page with WTForms and save what it can.
+
+    Saved without conflicts: on to the page asked for. Conflicts: the answers as stored now
+    and the conflicts. Errors: the valid answers saved, the form shown live as typed.
+    """
+    lang = _lang()
+    form_class = section_form(q, pillar_id, lang)
+    form = form_class()
+    if form.validate_on_submit():
         page = page_answers(form)
         outcome = service.save_answers(
             get_session(),
@@ -350,28 +230,31 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
             current_user,
             untouched=untouched_questions(form, page),
         )
-        if not outcome.conflicts:
-            flash(_("Draft saved."), "success")
-            nxt = _fill_context(assessment, q, pillar_id)["next_pillar"]
-            if form.save_next.data:
-                if nxt:
-                    return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=nxt))
-                return redirect(url_for(".review", assessment_id=assessment_id))
-            return redirect(url_for(".fill", assessment_id=assessment_id, pillar_id=pillar_id))
-        conflicts = _conflict_rows(q, outcome.conflicts)
-        form = _stored_form(form_class, assessment)
-    elif posted and not {"csrf_token", "base_revision"} & set(form.errors):
-        conflicts, partial = _save_valid_part(form, form_class, assessment, q)
-    context = _fill_context(assessment, q, pillar_id, stored)
-    filled = filled_sections(form, q, pillar_id, _lang(), context["previous"])
+        if outcome.conflicts:
+            conflicts = conflict_rows(q, outcome.conflicts, lang)
+            body = stored_body(assessment, q, pillar_id, lang, conflicts)
+            return _pillar_page(assessment, q, pillar_id, body)
+        flash(_("Draft saved."), "success")
+        nxt = next_pillar(q, pillar_id)
+        if form.save_next.data:
+            if nxt:
+                return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=nxt))
+            return redirect(url_for(".review", assessment_id=assessment.id))
+        return redirect(url_for(".fill", assessment_id=assessment.id, pillar_id=pillar_id))
+    conflicts, partial = [], None
+    if not {"csrf_token", "base_revision"} & set(form.errors):
+        conflicts, partial = save_valid_part(form, form_class, assessment, q, lang)
+    body = live_body(form, assessment, q, pillar_id, lang, conflicts, partial)
+    return _pillar_page(assessment, q, pillar_id, body)
+
+
+def _pillar_page(assessment: Assessment, q: Questionnaire, pillar_id: str, body: str) -> str:
     return render_template(
         "assessments/fill.html",
-        form=form,
-        filled=filled,
-        controls=filled_controls(form, q, pillar_id, _lang()) if filled else None,
-        conflicts=conflicts,
-        partial=partial,
-        **context,
+        assessment=assessment,
+        pillar=q.pillar(pillar_id),
+        lang=_lang(),
+        body=Markup(body),  # noqa: S704 - rendered by our autoescaping templates
     )
 
 
