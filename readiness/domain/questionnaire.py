@@ -310,7 +310,14 @@ class Questionnaire:
 
     def questions_of(self, pillar_id: str) -> tuple[Question, ...]:
         """The questions of one pillar, in questionnaire order."""
-        return tuple(q for q in self.questions if q.pillar == pillar_id)
+        by_pillar = self.__dict__.get("_pcache")
+        if by_pillar is None:  # grouped once: pages ask for every pillar's questions per request
+            grouped: dict[str, list[Question]] = {}
+            for q in self.questions:
+                grouped.setdefault(q.pillar, []).append(q)
+            by_pillar = {pillar: tuple(questions) for pillar, questions in grouped.items()}
+            object.__setattr__(self, "_pcache", by_pillar)
+        return by_pillar.get(pillar_id, ())
 
     def level(self, n: int) -> Level:
         """The readiness level `n` (0-5; a format-2 questionnaire: its own levels)."""

@@ -36,8 +36,9 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
-from readiness.services.answer_rows import StoredAnswer
 from readiness.services.locking import lock_row
+from readiness.services.page_rows import ShownAssessment
+from readiness.services.page_rows import StoredAnswer
 from readiness.services.summaries import clear_summary
 from readiness.services.summaries import mark_latest
 from readiness.services.summaries import write_summary
@@ -229,7 +230,7 @@ def start_assessment(
     return assessment
 
 
-def check_filler(assessment: Assessment, user: User) -> None:
+def check_filler(assessment: ShownAssessment, user: User) -> None:
     """Raise unless `user` may fill in the assessment's shared answers.
 
     :raises NotTheEvaluator: an on-site evaluation, and the user is not its consultant.

@@ -18,13 +18,13 @@ from readiness.models import Assessment
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import require_role
-from readiness.services.answer_rows import StoredAnswer
 from readiness.services.assessments import AssessmentError
 from readiness.services.assessments import answer_set
 from readiness.services.assessments import load_answers
 from readiness.services.assessments import start_assessment
 from readiness.services.crosswalks import CrosswalkSet
 from readiness.services.crosswalks import estimate
+from readiness.services.page_rows import StoredAnswer
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 

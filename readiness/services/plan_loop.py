@@ -23,12 +23,13 @@ from readiness.domain.plan_links import declared_mapping
 from readiness.domain.plan_links import resolve_question_ids
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.scoring import Scorecard
-from readiness.models import Assessment
 from readiness.models import Organisation
 from readiness.models import PlanAction
 from readiness.models import User
 from readiness.services.comparison_view import PairView
 from readiness.services.comparisons import Scored
+from readiness.services.page_rows import ShownAssessment
+from readiness.services.page_rows import submitted_at
 from readiness.services.plans import as_adopted
 from readiness.services.result_explain import answer_text
 
@@ -113,11 +114,10 @@ class LinkedAction:
 
 
 def linked_by_question(
-    session: Session, assessment: Assessment, questionnaire: Questionnaire
+    session: Session, assessment: ShownAssessment, questionnaire: Questionnaire
 ) -> dict[str, list[LinkedAction]]:
     """Per question of `questionnaire`: the plan actions linked to it (dropped ones left out)."""
-    previous = assessment.previous_assessment
-    since: datetime | None = previous.submitted_at if previous is not None else None
+    since = submitted_at(session, assessment.previous_assessment_id)
     out: dict[str, list[LinkedAction]] = {}
     for action in session.execute(_LINKS, {"organisation_id": assessment.organisation_id}):
         if action.status == ActionStatus.DROPPED:

@@ -30,6 +30,8 @@ from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import summaries
 from readiness.services.benchmark import benchmark
+from readiness.services.page_rows import ShownAssessment
+from readiness.services.page_rows import assessment_row
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
@@ -77,6 +79,12 @@ def _assessment(assessment_id: int, role: str) -> Assessment:
     return service.get_assessment(get_session(), current_user, assessment_id, role)
 
 
+def _draft_row(assessment_id: int) -> ShownAssessment:
+    """As `_assessment(assessment_id, "editor")`, read as a row: the page only shows it."""
+    user_memberships()  # read once: the navigation and the role check share them
+    return assessment_row(get_session(), current_user, assessment_id, "editor")
+
+
 def _may_edit(assessment: Assessment) -> bool:
     """Whether the signed-in user is an editor or owner of the assessment's organisation."""
     try:
@@ -86,14 +94,14 @@ def _may_edit(assessment: Assessment) -> bool:
     return True
 
 
-def _questionnaire(assessment: Assessment) -> Questionnaire:
+def _questionnaire(assessment: ShownAssessment) -> Questionnaire:
     try:
         return _catalogue().get(assessment.questionnaire_id, assessment.questionnaire_version)
     except UnknownQuestionnaire:
         abort(404)
 
 
-def _answered_elsewhere(assessment: Assessment) -> Response | None:
+def _answered_elsewhere(assessment: ShownAssessment) -> Response | None:
     """Where a draft is answered when not on these pages (respondents; another's evaluation)."""
     try:
         service.check_filler(assessment, current_user)
@@ -195,7 +203,8 @@ def show(assessment_id: int) -> Response:
 @login_required
 def fill(assessment_id: int, pillar_id: str) -> str | Response:
     """One pillar's questions: shows the stored answers and saves a draft on submit."""
-    assessment = _assessment(assessment_id, "editor")
+    posted = request.method == "POST"
+    assessment = _assessment(assessment_id, "editor") if posted else _draft_row(assessment_id)
     if assessment.status != "draft":
         flash(_("This assessment is submitted; its answers are locked."), "info")
         return redirect(url_for(".results", assessment_id=assessment_id))
@@ -205,7 +214,7 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     q = _questionnaire(assessment)
     if q.pillar(pillar_id) is None:
         abort(404)
-    if request.method == "POST":
+    if posted:
         return _save_page(assessment, q, pillar_id)
     return _pillar_page(assessment, q, pillar_id, kept_body(assessment, q, pillar_id, _lang()))
 
@@ -248,7 +257,7 @@ def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str 
     return _pillar_page(assessment, q, pillar_id, body)
 
 
-def _pillar_page(assessment: Assessment, q: Questionnaire, pillar_id: str, body: str) -> str:
+def _pillar_page(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, body: str) -> str:
     return render_template(
         "assessments/fill.html",
         assessment=assessment,

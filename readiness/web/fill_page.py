@@ -27,10 +27,11 @@ from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
 from readiness.models import Assessment
 from readiness.services import assessments as service
-from readiness.services.answer_rows import StoredAnswer
-from readiness.services.answer_rows import answer_rows
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
+from readiness.services.page_rows import ShownAssessment
+from readiness.services.page_rows import StoredAnswer
+from readiness.services.page_rows import answer_rows
 from readiness.services.plan_loop import linked_by_question
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import answer_name
@@ -58,7 +59,7 @@ def next_pillar(q: Questionnaire, pillar_id: str) -> str | None:
 
 
 def page_context(
-    assessment: Assessment,
+    assessment: ShownAssessment,
     q: Questionnaire,
     pillar_id: str,
     lang: str,
@@ -110,26 +111,29 @@ def _previous(
     return hints
 
 
-def kept_body(assessment: Assessment, q: Questionnaire, pillar_id: str, lang: str) -> Markup:
+def kept_body(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str) -> Markup:
     """The page body showing the stored answers, kept under everything it shows."""
     stored = answer_rows(get_session(), assessment.id)
     context = page_context(assessment, q, pillar_id, lang, stored)
-    shown = {x.id: service.page_answer(stored.get(x.id)) for x in q.questions_of(pillar_id)}
+    questions = q.questions_of(pillar_id)
     progress = context["progress"]
     state = (
         assessment.title,
         assessment.revision,
-        tuple(shown.values()),
-        progress.overall,
-        progress.pillars,
+        [tuple(stored[x.id]) if x.id in stored else None for x in questions],  # type: ignore[arg-type]
+        progress.pillars,  # the overall count is their sum
         context["previous"],
         context["prefilled"],
         context["plan_links"],
     )
     key = (assessment.id, q.key, id(q), pillar_id, lang, digest(state))
-    return fragment(
-        "questionnaire_pages", FILL_BODIES, key, lambda _csrf: answered_body(shown, context)
-    )
+
+    def render(_csrf: str) -> str:
+        return answered_body(
+            {x.id: service.page_answer(stored.get(x.id)) for x in questions}, context
+        )
+
+    return fragment("questionnaire_pages", FILL_BODIES, key, render)
 
 
 def answered_body(
