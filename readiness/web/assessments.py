@@ -216,7 +216,8 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
         abort(404)
     if posted:
         return _save_page(assessment, q, pillar_id)
-    return _pillar_page(assessment, q, pillar_id, kept_body(assessment, q, pillar_id, _lang()))
+    lang = _lang()
+    return _pillar_page(assessment, q, pillar_id, lang, kept_body(assessment, q, pillar_id, lang))
 
 
 def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str | Response:
@@ -242,7 +243,7 @@ def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str 
         if outcome.conflicts:
             conflicts = conflict_rows(q, outcome.conflicts, lang)
             body = stored_body(assessment, q, pillar_id, lang, conflicts)
-            return _pillar_page(assessment, q, pillar_id, body)
+            return _pillar_page(assessment, q, pillar_id, lang, body)
         flash(_("Draft saved."), "success")
         nxt = next_pillar(q, pillar_id)
         if form.save_next.data:
@@ -254,15 +255,18 @@ def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str 
     if not {"csrf_token", "base_revision"} & set(form.errors):
         conflicts, partial = save_valid_part(form, form_class, assessment, q, lang)
     body = live_body(form, assessment, q, pillar_id, lang, conflicts, partial)
-    return _pillar_page(assessment, q, pillar_id, body)
+    return _pillar_page(assessment, q, pillar_id, lang, body)
 
 
-def _pillar_page(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, body: str) -> str:
+def _pillar_page(
+    assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str, body: str
+) -> str:
+    """The questionnaire page around its body."""
     return render_template(
         "assessments/fill.html",
         assessment=assessment,
         pillar=q.pillar(pillar_id),
-        lang=_lang(),
+        lang=lang,
         body=Markup(body),  # noqa: S704 - rendered by our autoescaping templates
     )
 

@@ -48,7 +48,7 @@ from readiness.web.question_markup import answered_sections
 from readiness.web.question_markup import filled_controls
 
 BODY = "assessments/_fill_body.html"
-FILL_BODIES = 32  # kept questionnaire page bodies per app (one per assessment, pillar, state)
+FILL_BODIES = 64  # kept questionnaire page bodies per app (about 40 KB each; one per state)
 
 
 def next_pillar(q: Questionnaire, pillar_id: str) -> str | None:
