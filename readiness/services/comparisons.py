@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,7 +41,9 @@ from readiness.services.assessments import load_answers
 from readiness.services.assessments import page_answer
 from readiness.services.assessments import start_assessment
 from readiness.services.official import official
+from readiness.services.page_rows import ShownAssessment
 from readiness.services.page_rows import answer_rows
+from readiness.services.page_rows import assessment_of
 from readiness.services.questionnaires import Catalogue
 from readiness.services.questionnaires import UnknownQuestionnaire
 
@@ -322,17 +325,21 @@ class EarlierAnswer:
 
 
 def previous_answers(
-    session: Session, assessment: Assessment, catalogue: Catalogue
+    session: Session,
+    assessment: ShownAssessment,
+    catalogue: Catalogue,
+    only: Collection[str] | None = None,
 ) -> dict[str, EarlierAnswer]:
     """What the assessment this one repeats answered, by this version's question IDs.
 
     The IDs follow the newer version's map of the older one (`previous`), so the repeat of a
     version-1 assessment in version 2 shows a renamed question's old answer; a dropped question
-    or an unknown earlier version gives nothing.
+    or an unknown earlier version gives nothing. `only`: just these questions (this version's
+    IDs), read alone (a page shows one pillar's).
     """
     if assessment.previous_assessment_id is None:
         return {}
-    previous = session.get(Assessment, assessment.previous_assessment_id)
+    previous = assessment_of(session, assessment.previous_assessment_id)
     if previous is None:
         return {}
     try:
@@ -342,8 +349,12 @@ def previous_answers(
         return {}
     mapping = question_map(old.id, old.version, new)
     redefined = changed_meaning(old.id, old.version, new)
+    asked = None
+    if only is not None:  # the old IDs that map onto the questions asked for
+        wanted = set(only)
+        asked = {o for o, n in mapping.items() if n in wanted} | (wanted - mapping.keys())
     earlier = {}
-    for old_id, row in answer_rows(session, previous.id).items():  # rows: no ORM objects
+    for old_id, row in answer_rows(session, previous.id, asked).items():  # rows: no ORM objects
         target, question = mapping.get(old_id, old_id), old.question(old_id)
         if target is not None and question is not None:
             earlier[target] = EarlierAnswer(page_answer(row), question, old_id in redefined)

@@ -7,6 +7,7 @@ these columns with statements built once. Changes still go through the ORM servi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 from typing import Protocol
@@ -30,6 +31,7 @@ ANSWERS = select(
     _ANSWERS.evidence,
     _ANSWERS.prefilled_from,
 ).where(_ANSWERS.assessment_id == bindparam("assessment_id"))
+SOME_ANSWERS = ANSWERS.where(_ANSWERS.question_id.in_(bindparam("question_ids", expanding=True)))
 _ASSESSMENTS = Assessment.__table__.c
 ASSESSMENT = select(
     _ASSESSMENTS.id,
@@ -74,10 +76,23 @@ class ShownAssessment(Protocol):
     previous_assessment_id: int | None
 
 
-def answer_rows(session: Session, assessment_id: int) -> dict[str, StoredAnswer]:
-    """Every stored answer of the assessment by question ID, as rows, in one query."""
-    result = session.execute(ANSWERS, {"assessment_id": assessment_id})
+def answer_rows(
+    session: Session, assessment_id: int, only: Collection[str] | None = None
+) -> dict[str, StoredAnswer]:
+    """Every stored answer of the assessment (or `only` those questions') by question ID, as
+    rows, in one query."""
+    if only is None:
+        result = session.execute(ANSWERS, {"assessment_id": assessment_id})
+    else:
+        params = {"assessment_id": assessment_id, "question_ids": list(only)}
+        result = session.execute(SOME_ANSWERS, params)
     return {row.question_id: row for row in result}  # type: ignore[misc]
+
+
+def assessment_of(session: Session, assessment_id: int) -> ShownAssessment | None:
+    """The assessment as a row, or None (no role check: for an assessment reached already)."""
+    row = session.execute(ASSESSMENT, {"assessment_id": assessment_id}).first()
+    return row  # type: ignore[return-value]
 
 
 def assessment_row(
@@ -90,7 +105,7 @@ def assessment_row(
     :raises NotFound: no such assessment, or the user is not a member of its organisation.
     :raises Forbidden: the user's role is too low.
     """
-    row = session.execute(ASSESSMENT, {"assessment_id": assessment_id}).first()
+    row = assessment_of(session, assessment_id)
     if row is None:
         raise NotFound("No such assessment.")
     require_role(session, user, row.organisation_id, min_role)

@@ -93,9 +93,11 @@ def _previous(
     Read against the question it answered (a version-1 question mapped to a version-2 ID), and
     saying so when the question now asks something else.
     """
-    earlier = previous_answers(get_session(), assessment, current_app.extensions["catalogue"])
+    questions = q.questions_of(pillar_id)
+    catalogue = current_app.extensions["catalogue"]
+    earlier = previous_answers(get_session(), assessment, catalogue, [x.id for x in questions])
     hints = {}
-    for x in q.questions_of(pillar_id):
+    for x in questions:
         e = earlier.get(x.id)
         if e is None or e.answer.status is None:
             continue
