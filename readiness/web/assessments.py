@@ -63,6 +63,7 @@ from readiness.web.template_helpers import kept_page
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 LIST_PAGES = 64  # rendered pages of the assessment list kept per app
 RESULTS_PAGES = 16  # whole results pages kept per app (each also keeps its head and body)
+FILL_PAGES = 64  # whole questionnaire pages kept per app (per reader and state, about 45 KB)
 
 
 def _lang() -> str:
@@ -217,7 +218,14 @@ def fill(assessment_id: int, pillar_id: str) -> str | Response:
     if posted:
         return _save_page(assessment, q, pillar_id)
     lang = _lang()
-    return _pillar_page(assessment, q, pillar_id, lang, kept_body(assessment, q, pillar_id, lang))
+    body = kept_body(assessment, q, pillar_id, lang)
+    # kept whole: the body's key names all the page shows besides the header (kept_page's part)
+    return kept_page(
+        "questionnaire_pages",
+        FILL_PAGES,
+        body.key,
+        lambda: _pillar_page(assessment, q, pillar_id, lang, body),
+    )
 
 
 def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str | Response:
@@ -259,15 +267,17 @@ def _save_page(assessment: Assessment, q: Questionnaire, pillar_id: str) -> str 
 
 
 def _pillar_page(
-    assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str, body: str
+    assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str, body: Any
 ) -> str:
-    """The questionnaire page around its body."""
+    """The questionnaire page around its body (a kept Piece, or HTML rendered for a POST)."""
+    if isinstance(body, str):
+        body = Markup(body)  # noqa: S704 - rendered by our autoescaping templates
     return render_template(
         "assessments/fill.html",
         assessment=assessment,
         pillar=q.pillar(pillar_id),
         lang=lang,
-        body=Markup(body),  # noqa: S704 - rendered by our autoescaping templates
+        body=body,
     )
 
 

@@ -21,7 +21,6 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
@@ -40,15 +39,15 @@ from readiness.web.assessment_forms import form_data
 from readiness.web.assessment_forms import held_back_notes
 from readiness.web.assessment_forms import invalid_questions
 from readiness.web.assessment_forms import valid_page_answers
+from readiness.web.page_cache import Piece
 from readiness.web.page_cache import digest
-from readiness.web.page_cache import fragment
 from readiness.web.page_digests import loaded_digests
 from readiness.web.page_digests import untouched_questions
 from readiness.web.question_markup import answered_sections
 from readiness.web.question_markup import filled_controls
 
 BODY = "assessments/_fill_body.html"
-FILL_BODIES = 64  # kept questionnaire page bodies per app (about 40 KB each; one per state)
+FILL_BODIES = 32  # kept questionnaire page bodies per app (about 40 KB each; one per state)
 
 
 def next_pillar(q: Questionnaire, pillar_id: str) -> str | None:
@@ -113,17 +112,16 @@ def _previous(
     return hints
 
 
-def kept_body(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str) -> Markup:
+def kept_body(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lang: str) -> Piece:
     """The page body showing the stored answers, kept under everything it shows."""
     stored = answer_rows(get_session(), assessment.id)
     context = page_context(assessment, q, pillar_id, lang, stored)
     questions = q.questions_of(pillar_id)
-    progress = context["progress"]
     state = (
         assessment.title,
         assessment.revision,
         [tuple(stored[x.id]) if x.id in stored else None for x in questions],  # type: ignore[arg-type]
-        progress.pillars,  # the overall count is their sum
+        context["progress"].pillars,  # the overall count is their sum
         context["previous"],
         context["prefilled"],
         context["plan_links"],
@@ -135,7 +133,7 @@ def kept_body(assessment: ShownAssessment, q: Questionnaire, pillar_id: str, lan
             {x.id: service.page_answer(stored.get(x.id)) for x in questions}, context
         )
 
-    return fragment("questionnaire_pages", FILL_BODIES, key, render)
+    return Piece("questionnaire_bodies", FILL_BODIES, key, render)
 
 
 def answered_body(
