@@ -24,6 +24,7 @@ from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.services import accounts
 from readiness.services import assessments
+from readiness.services import organisations
 from readiness.services.report_render import prerender_reports
 from tests.report_data import submitted_assessment
 
@@ -74,7 +75,7 @@ def _organisation(app: Any, size: int) -> dict[str, Any]:
     try:
         email = f"owner{size}@bench.example"
         owner = accounts.register_user(session, email, f"Owner {size}", PASSWORD, "en")
-        org = accounts.create_organisation(session, owner, f"Bench {size} GmbH")
+        org = organisations.create_organisation(session, owner, f"Bench {size} GmbH")
         q = app.extensions["catalogue"].get(app.config["FLAGSHIP_QUESTIONNAIRE"])
         real = [submitted_assessment(session, org, owner, q) for _ in range(min(REAL, size))]
         _clone(session, real[0], size - len(real))
