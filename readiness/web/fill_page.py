@@ -6,9 +6,10 @@ The whole body (progress, questions, plan links, "last time" and prefilled marks
 revision and digests) is kept under a key naming all of it: the assessment, its title and
 revision, the questionnaire, pillar and language, and a digest of the pillar's answers, the
 progress counts, the earlier answers, the prefilled sources and the linked plan actions; the
-reader's CSRF token is put in after the cache. The body shows nothing that depends on the
-reader's role (only editors reach it; the role is checked before). A submission is parsed
-and validated by WTForms; a page with errors renders its form live, with what was typed.
+reader's CSRF token is put in after the cache; `assessments.fill` keeps the whole page around
+it (kept_page) under the same key and the reader's header. The body shows nothing that depends
+on the reader's role (only editors reach it; the role is checked before). A submission is
+parsed and validated by WTForms; a page with errors renders its form live, as typed.
 """
 
 from __future__ import annotations
