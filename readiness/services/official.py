@@ -9,6 +9,8 @@ under review, or with disputed answers) is visible to the firm but counts nowher
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement
 from sqlalchemy import or_
 
@@ -17,9 +19,14 @@ from readiness.models import Assessment
 ON_SITE = "on_site"
 
 
-def official() -> ColumnElement[bool]:
-    """SQL condition: a submitted assessment counts as the firm's official result."""
-    return or_(Assessment.kind != ON_SITE, Assessment.confirmed_at.is_not(None))
+def official(columns: Any = None) -> ColumnElement[bool]:
+    """SQL condition: a submitted assessment counts as the firm's official result.
+
+    `columns`: the assessments table's columns (`Assessment.__table__.c`) for a statement built
+    once without the ORM; the mapped attributes by default.
+    """
+    c = Assessment if columns is None else columns
+    return or_(c.kind != ON_SITE, c.confirmed_at.is_not(None))
 
 
 def is_official(assessment: Assessment) -> bool:

@@ -79,6 +79,31 @@ def _actions(session: Session, organisation_id: int) -> list[PlanAction]:
     )
 
 
+_P = PlanAction.__table__.c
+# What the comparison's "did it help?" reads of each action, built once (the table's columns):
+# the page is kept under these rows, so they are read on every request.
+_PLAN_ROWS = (
+    select(
+        _P.id,
+        _P.measure_id,
+        _P.challenge_area,
+        _P.status,
+        _P.done_at,
+        _P.title,
+        _P.question_ids,
+        _P.questionnaire_id,
+        _P.questionnaire_version,
+    )
+    .where(_P.organisation_id == bindparam("organisation_id"))
+    .order_by(_P.id)
+)
+
+
+def plan_rows(session: Session, organisation_id: int) -> list[Row[Any]]:
+    """The organisation's plan actions as `measure_outcomes` reads them, in one narrow query."""
+    return list(session.execute(_PLAN_ROWS, {"organisation_id": organisation_id}))
+
+
 def question_ids_in(
     action: PlanAction | Row[Any], questionnaire: Questionnaire, only: str | None = None
 ) -> tuple[str, ...]:
@@ -235,10 +260,12 @@ def with_plan(
     before: Scored,
     after: Scored,
     organisation_id: int | None = None,
+    actions: Sequence[Any] | None = None,
 ) -> PairView:
     """The comparison view with the plan's actions per measure and how their results moved.
 
-    `organisation_id` defaults to the assessments' own (pass it when they come from a cache).
+    `organisation_id` defaults to the assessments' own (pass it when they come from a cache);
+    `actions`: the organisation's plan as `plan_rows` read it, if the caller has it.
     """
     outcomes = measure_outcomes(
         session,
@@ -247,6 +274,7 @@ def with_plan(
         (after.questionnaire, after.scorecard, after.when),
         view.comparison,
         view.lang,
+        actions,
     )
     return replace(view, plan_outcomes=tuple(outcomes))
 
@@ -258,12 +286,16 @@ def measure_outcomes(
     after: tuple[Questionnaire, Scorecard, datetime],
     comparison: Comparison,
     lang: str,
+    actions: Sequence[Any] | None = None,
 ) -> list[MeasureOutcome]:
-    """For each measure with plan actions done or open between the two assessments: what moved."""
+    """For each measure with plan actions done or open between the two assessments: what moved.
+
+    `actions`: the plan (PlanAction, or rows of `plan_rows`); read here if not given.
+    """
     (qb, cb, when_b), (qa, ca, when_a) = before, after
     areas = {d.id: d for d in comparison.challenge_areas}
-    grouped: dict[str, list[PlanAction]] = {}
-    for action in _actions(session, organisation_id):
+    grouped: dict[str, list[Any]] = {}
+    for action in _actions(session, organisation_id) if actions is None else actions:
         if action.measure_id and action.status != ActionStatus.DROPPED:
             grouped.setdefault(action.measure_id, []).append(action)
     outcomes = []

@@ -15,6 +15,7 @@ from datetime import UTC
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -163,12 +164,7 @@ class Page:
 
 
 def _count(session: Session, organisation_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count(Assessment.id)).where(Assessment.organisation_id == organisation_id)
-        )
-        or 0
-    )
+    return session.execute(_COUNT, {"organisation_id": organisation_id}).scalar() or 0
 
 
 # The columns of ListRow, most recently changed first, from the covering index; built once.
@@ -243,20 +239,54 @@ class HistoryItem:
     confirmed_at: datetime | None
 
 
-def _history_columns() -> tuple[Any, ...]:
-    return (
-        Assessment.id,
-        Assessment.organisation_id,
-        Assessment.title,
-        Assessment.status,
-        Assessment.questionnaire_id,
-        Assessment.questionnaire_version,
-        Assessment.submitted_at,
-        Assessment.created_at,
-        Assessment.overall_level,
-        Assessment.kind,
-        Assessment.confirmed_at,
+# The history's and the comparison's reads are built once (the table's columns, not the
+# ORM's attributes): building a select() per request costs more than running it.
+_A = Assessment.__table__.c
+_ORG = bindparam("organisation_id")
+_COUNT = select(func.count(_A.id)).where(_A.organisation_id == _ORG)
+_HISTORY = select(
+    _A.id,
+    _A.organisation_id,
+    _A.title,
+    _A.status,
+    _A.questionnaire_id,
+    _A.questionnaire_version,
+    _A.submitted_at,
+    _A.created_at,
+    _A.overall_level,
+    _A.kind,
+    _A.confirmed_at,
+).where(_A.organisation_id == _ORG)
+_HISTORY_DRAFTS = _HISTORY.where(_A.status == "draft")
+_HISTORY_SUBMITTED = (
+    _HISTORY.where(_A.status == "submitted")
+    .order_by(_A.submitted_at, _A.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_CHOSEN = _HISTORY.where(_A.id.in_(bindparam("ids", expanding=True)))
+_TREND = (
+    select(
+        _A.id,
+        _A.questionnaire_id,
+        _A.questionnaire_version,
+        _A.submitted_at,
+        _A.overall_score,
     )
+    .where(_A.organisation_id == _ORG, _A.status == "submitted", official(_A))
+    .order_by(_A.submitted_at.desc(), _A.id.desc())
+    .limit(bindparam("limit"))
+)
+_REPEAT_DRAFT = (
+    select(_A.id, _A.title)
+    .where(
+        _A.organisation_id == _ORG,
+        _A.previous_assessment_id == bindparam("latest_id"),
+        _A.status == "draft",
+    )
+    .order_by(_A.id.desc())
+    .limit(1)
+)
 
 
 def _dated(item: HistoryItem) -> tuple[datetime, int]:
@@ -279,21 +309,15 @@ def history_page(
     pages = max(1, math.ceil(total / per_page))
     number = pages if number is None else min(max(1, number), pages)
     first = (number - 1) * per_page
-    base = select(*_history_columns()).where(Assessment.organisation_id == organisation_id)
-    drafts = sorted(
-        (HistoryItem(*r) for r in session.execute(base.where(Assessment.status == "draft"))),
-        key=_dated,
-    )
+    org = {"organisation_id": organisation_id}
+    drafts = sorted((HistoryItem(*r) for r in session.execute(_HISTORY_DRAFTS, org)), key=_dated)
     # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
     # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
     skip = max(0, first - len(drafts))
     window = [
         HistoryItem(*r)
         for r in session.execute(
-            base.where(Assessment.status == "submitted")
-            .order_by(Assessment.submitted_at, Assessment.id)
-            .limit(per_page + len(drafts))
-            .offset(skip)
+            _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
         )
     ]
     placed = []
@@ -329,22 +353,7 @@ def trend(
     With `pillars=False`, one query and no pillar scores (add them with `with_pillar_scores`):
     for a caller that may not need them, such as a page whose chart is kept.
     """
-    latest = session.execute(
-        select(
-            Assessment.id,
-            Assessment.questionnaire_id,
-            Assessment.questionnaire_version,
-            Assessment.submitted_at,
-            Assessment.overall_score,
-        )
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.status == "submitted",
-            official(),
-        )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(limit)
-    ).all()
+    latest = session.execute(_TREND, {"organisation_id": organisation_id, "limit": limit}).all()
     points = [
         TrendPoint(
             r.id, r.questionnaire_id, r.questionnaire_version, r.submitted_at, r.overall_score, {}
@@ -369,14 +378,16 @@ def with_pillar_scores(session: Session, points: list[TrendPoint]) -> list[Trend
 
 def assessments_of(
     session: Session, organisation_id: int, ids: Sequence[int]
-) -> dict[int, Assessment]:
+) -> dict[int, HistoryItem]:
     """The organisation's assessments among `ids` (drafts included), by ID, in one query."""
     possible = [i for i in ids if 0 < i <= MAX_ID]  # larger ones cannot exist (nor be bound)
     if not possible:
         return {}
-    rows = session.scalars(
-        select(Assessment).where(
-            Assessment.organisation_id == organisation_id, Assessment.id.in_(possible)
-        )
-    )
-    return {a.id: a for a in rows}
+    rows = session.execute(_CHOSEN, {"organisation_id": organisation_id, "ids": possible})
+    return {r.id: HistoryItem(*r) for r in rows}
+
+
+def repeat_draft_of(session: Session, organisation_id: int, latest_id: int) -> Row[Any] | None:
+    """The open draft repeating the assessment `latest_id` (its `id` and `title`), if any."""
+    params = {"organisation_id": organisation_id, "latest_id": latest_id}
+    return session.execute(_REPEAT_DRAFT, params).first()

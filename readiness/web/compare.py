@@ -20,7 +20,6 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -33,6 +32,7 @@ from wtforms.widgets import ListWidget
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
+from readiness.models import Assessment
 from readiness.services import comparisons as service
 from readiness.services import summaries
 from readiness.services.comparison_exports import comparison_rows
@@ -47,6 +47,7 @@ from readiness.services.comparison_view import history_chart
 from readiness.services.comparison_view import pair_view
 from readiness.services.comparison_view import series_view
 from readiness.services.isolation import run_isolated
+from readiness.services.plan_loop import plan_rows
 from readiness.services.plan_loop import with_plan
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.spreadsheets import BOM
@@ -177,35 +178,30 @@ def _known(questionnaire_id: str, version: int) -> Questionnaire | None:
         return None
 
 
-def _choose_form(rows: list[service.HistoryRow], formdata: Any = None) -> ChooseForm:
-    form = ChooseForm(formdata=formdata)
-    form.ids.choices = [
-        (r.assessment.id, f"{format_date(r.when, 'medium')} · {r.assessment.title}")
-        for r in rows
-        if r.comparable
-    ]
-    return form
-
-
 @bp.route("/history")
 @member_required("viewer")
 def history() -> str:
     """The organisation's assessments over time (a page), trend chart, repeat and compare."""
-    session, catalogue, lang = get_session(), _catalogue(), _lang()
-    pager = summaries.history_page(session, g.organisation.id, request.args.get("page", type=int))
-    rows = service.history(pager.items, catalogue, lang)
-    points = summaries.trend(session, g.organisation.id, pillars=False)  # scores: if rendered
-    shown = [
-        (r.assessment.id, r.assessment.title, r.assessment.status, r.when, r.questionnaire_title)
-        + (r.assessment.questionnaire_version, r.comparable, r.level, r.level_name)
-        + (r.assessment.kind, r.assessment.confirmed_at)
-        for r in rows
-    ]
-    key = (g.organisation.id, lang, str(get_timezone()), id(catalogue), pager.number, pager.pages)
-    # A submission's scores never change: its ID and submission time stand for them.
-    key += (digest(shown), digest([(p.assessment_id, p.when) for p in points]))
+    session, catalogue, lang, org = get_session(), _catalogue(), _lang(), g.organisation
+    pager = summaries.history_page(session, org.id, request.args.get("page", type=int))
+    points = summaries.trend(session, org.id, pillars=False)  # scores: if rendered
+    can_repeat = g.membership.role in ("editor", "owner") and bool(points)
+    draft = (
+        summaries.repeat_draft_of(session, org.id, points[-1].assessment_id) if can_repeat else None
+    )
+    # Kept under everything it shows: the rows of this page and the chart's points as read (a
+    # submission's scores never change: its ID and submission time stand for them), the
+    # organisation's name, the repeat offer (role, open draft, today's date in its title), the
+    # language, time zone and questionnaires.
+    key = (org.id, org.name, lang, str(get_timezone()), id(catalogue), date.today())
+    key += (can_repeat, draft, pager.number, pager.pages, pager.total, tuple(pager.items))
+    key += tuple(
+        (p.assessment_id, p.questionnaire_id, p.questionnaire_version, p.when, p.overall)
+        for p in points
+    )
 
     def render(_csrf: str) -> str:
+        rows = service.history(pager.items, catalogue, lang)
         scored = summaries.with_pillar_scores(session, points)
         known = [
             (p, q) for p in scored if (q := _known(p.questionnaire_id, p.questionnaire_version))
@@ -213,40 +209,21 @@ def history() -> str:
         # the chart's scale is 0-100 with pillars: format-2 results (native scales) stay out of it
         known = [(p, q) for p, q in known if not q.is_tree]
         chart = history_chart([p for p, _q in known], [q for _p, q in known], lang)
-        return render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
-
-    can_repeat = g.membership.role in ("editor", "owner") and bool(points)
-    draft = (
-        service.repeat_draft(session, g.organisation.id, points[-1].assessment_id)
-        if points
-        else None
-    )
-    return render_template(
-        "compare/history.html",
-        head=_history_head(can_repeat, draft),
-        body=fragment("history_bodies", HISTORY_PAGES, key, render),
-    )
-
-
-def _history_head(can_repeat: bool, draft: Any) -> Markup:
-    """The history page's title and repeat offer, kept under what they show."""
-    name = g.organisation.name
-    title = default_repeat_title(name)  # the organisation's name and today's date
-    repeat = (draft.id, draft.title) if can_repeat and draft else can_repeat
-    key = (g.organisation.id, name, _lang(), repeat, title)
-
-    def render(_csrf: str) -> str:
         repeat_form = RepeatForm(formdata=None)
-        repeat_form.title.data = title
-        return render_template(
+        repeat_form.title.data = default_repeat_title(org.name)  # its name and today's date
+        head = render_template(
             "compare/_history_head.html",
-            organisation_name=name,
+            organisation_name=org.name,
             repeat_form=repeat_form,
             can_repeat=can_repeat,
             repeat_draft=draft,
         )
+        body = render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
+        return head + body
 
-    return fragment("history_heads", HISTORY_PAGES, key, render)
+    return render_template(
+        "compare/history.html", content=fragment("history_pages", HISTORY_PAGES, key, render)
+    )
 
 
 @bp.route("/repeat", methods=["POST"])
@@ -280,38 +257,53 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int], tuple[Any, ...]] | None:
-    """The comparison of the assessments named by ?ids=…, their IDs (oldest first), its key.
+def _chosen_items() -> list[summaries.HistoryItem] | None:
+    """The assessments named by ?ids=… (each once, as asked), as the history reads them.
 
-    None after flashing why they cannot be compared. The comparison is computed once per set of
-    submissions, language and organisation name, then kept (submissions never change); the key
-    names that, plus a digest of the plan it shows (the plan moves between requests).
+    404 for an ID that is not the organisation's; None after flashing why they cannot be
+    compared (too few, drafts, unknown questionnaires, not numbers).
     """
     asked = request.args.getlist("ids", type=int)
     found = summaries.assessments_of(get_session(), g.organisation.id, asked)
     if any(i not in found for i in asked):
         abort(404)  # another organisation's assessment, or none at all
-    rows = service.history(list(found.values()), _catalogue(), _lang())
-    form = _choose_form(rows, request.args)
+    form = ChooseForm(formdata=request.args)
+    form.ids.choices = [
+        (a.id, a.title)
+        for a in found.values()
+        if a.status == "submitted" and _known(a.questionnaire_id, a.questionnaire_version)
+    ]
     if not form.validate():
         for error in form.ids.errors:
             flash(str(error), "error")
         return None
-    chosen = [found[i] for i in dict.fromkeys(form.ids.data)]
-    lang, org = _lang(), g.organisation.name
+    return [found[i] for i in dict.fromkeys(form.ids.data)]
+
+
+def _is_tree(chosen: list[summaries.HistoryItem]) -> bool:
+    """Whether the chosen assessments are of a format-2 questionnaire (compared by its tree)."""
     known = [_known(a.questionnaire_id, a.questionnaire_version) for a in chosen]
-    if any(q is not None and q.is_tree for q in known):
+    return any(q is not None and q.is_tree for q in known)
+
+
+def _chosen(
+    chosen: list[summaries.HistoryItem],
+) -> tuple[PairView | SeriesView | TreeComparison, list[int], list[Any]] | None:
+    """The comparison of the chosen assessments, their IDs (oldest first) and scored items.
+
+    None after flashing why they cannot be compared. The comparison is computed once per set of
+    submissions (as read: a resubmission has a new submission time), language, time zone and
+    organisation name, then kept; the plan it shows is added by the caller (it moves).
+    """
+    lang, org = _lang(), g.organisation.name
+    if _is_tree(chosen):
         return _tree_chosen(chosen, lang)
-    key = (
-        tuple(sorted((a.id, a.submitted_at) for a in chosen)),
-        lang,
-        org,
-        id(_catalogue()),
-    )
+    key = (tuple(sorted(chosen, key=lambda a: a.id)), lang, str(get_timezone()), org)
+    key += (id(_catalogue()),)
 
     def build() -> tuple[PairView | SeriesView, list[int], list[Any]]:
         items = service.chosen_assessments(
-            get_session(), current_user, g.organisation.id, form.ids.data, _catalogue()
+            get_session(), current_user, g.organisation.id, [a.id for a in chosen], _catalogue()
         )
         ids = [s.assessment.id for s in items]
         if len(items) == 2:
@@ -319,28 +311,27 @@ def _chosen() -> tuple[PairView | SeriesView | TreeComparison, list[int], tuple[
         return series_view(items, lang, org), ids, items
 
     try:
-        view, ids, items = app_cache("comparisons", COMPARISONS).get_or_make(key, build)
+        return app_cache("comparisons", COMPARISONS).get_or_make(key, build)
     except service.NotComparable:
         flash(_("Choose two or more submitted assessments to compare."), "error")
         return None
-    if isinstance(view, PairView):  # the plan moves between requests: never part of the cache
-        view = with_plan(get_session(), view, *items, organisation_id=g.organisation.id)
-        key = (*key, digest(view.plan_outcomes))
-    return view, ids, key
 
 
 def _tree_chosen(
-    chosen: list[Any], lang: str
-) -> tuple[TreeComparison, list[int], tuple[Any, ...]] | None:
+    chosen: list[summaries.HistoryItem], lang: str
+) -> tuple[TreeComparison, list[int], list[Any]] | None:
     """The comparison of format-2 assessments (all of one questionnaire), oldest first; its page
-    is rendered each time, so it has no key."""
+    is rendered each time (from the stored result documents)."""
+    session = get_session()
     ordered = sorted(chosen, key=lambda a: (service.submitted_at_or_created(a), a.id))
     try:
-        view = compare_trees(get_session(), ordered, _catalogue(), lang)
+        view = compare_trees(
+            session, [session.get(Assessment, a.id) for a in ordered], _catalogue(), lang
+        )
     except NotTreeComparable:
         flash(_("Assessments of different questionnaires cannot be compared."), "error")
         return None
-    return view, list(view.ids), ()
+    return view, list(view.ids), []
 
 
 def _downloads(ids: list[int]) -> list[tuple[str, str]]:
@@ -350,25 +341,47 @@ def _downloads(ids: list[int]) -> list[tuple[str, str]]:
     ]
 
 
+class _NotShown(Exception):
+    """The chosen assessments cannot be compared (the reason is flashed)."""
+
+
 @bp.route("/")
 @member_required("viewer")
 def compare() -> str | Response:
     """Two assessments side by side, or more than two as a table over time."""
-    chosen = _chosen()
+    chosen = _chosen_items()
     if chosen is None:
         return redirect(url_for(".history"))
-    view, ids, key = chosen
-    if isinstance(view, TreeComparison):
-        csv_link = [("CSV", url_for(".report", fmt="csv", ids=ids))]
-        return render_template("compare/tree.html", view=view, downloads=csv_link)
-    part = "pair" if isinstance(view, PairView) else "series"
-    body = fragment(
-        "comparison_bodies",
-        COMPARISONS,
-        key,
-        lambda _csrf: render_template(f"compare/_{part}.html", view=view),
-    )
-    return render_template(f"compare/{part}.html", view=view, body=body, downloads=_downloads(ids))
+    if _is_tree(chosen):
+        made = _tree_chosen(chosen, _lang())
+        if made is None:
+            return redirect(url_for(".history"))
+        csv_link = [("CSV", url_for(".report", fmt="csv", ids=made[1]))]
+        return render_template("compare/tree.html", view=made[0], downloads=csv_link)
+    session, org = get_session(), g.organisation
+    pair = len(chosen) == 2  # two side by side (with the plan), more as a table over time
+    plan = plan_rows(session, org.id) if pair else []
+    # Kept under everything it shows: the chosen assessments as read (a resubmission has a new
+    # submission time), the plan's actions as read, the organisation's name, the language, the
+    # time zone (the dates) and the questionnaires.
+    key = (org.id, org.name, _lang(), str(get_timezone()), id(_catalogue()), pair)
+    key += (tuple(sorted(chosen, key=lambda a: a.id)), digest(plan))
+
+    def render(_csrf: str) -> str:
+        made = _chosen(chosen)
+        if made is None:
+            raise _NotShown
+        view, ids, items = made
+        if isinstance(view, PairView):
+            view = with_plan(session, view, *items, organisation_id=org.id, actions=plan)
+        part = "pair" if isinstance(view, PairView) else "series"
+        return render_template(f"compare/_{part}_page.html", view=view, downloads=_downloads(ids))
+
+    try:
+        content = fragment("comparison_pages", COMPARISONS, key, render)
+    except _NotShown:
+        return redirect(url_for(".history"))
+    return render_template("compare/page.html", content=content)
 
 
 @bp.route("/report.<fmt>")
@@ -377,10 +390,13 @@ def report(fmt: str) -> Response:
     """The comparison report as an HTML file, a PDF or CSV."""
     if fmt not in DOWNLOADS:
         abort(404)  # the friendly error page, like every other unknown address
-    chosen = _chosen()
-    if chosen is None:
+    chosen = _chosen_items()
+    made = _chosen(chosen) if chosen is not None else None
+    if made is None:
         return redirect(url_for(".history"))
-    view, ids, _key = chosen
+    view, ids, items = made
+    if isinstance(view, PairView):  # the plan moves between requests: never part of the cache
+        view = with_plan(get_session(), view, *items, organisation_id=g.organisation.id)
     if isinstance(view, TreeComparison):
         if fmt != "csv":
             abort(404)  # a format-2 comparison is offered as its page and a CSV
