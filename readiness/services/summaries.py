@@ -222,25 +222,9 @@ def recent_rows(session: Session, organisation_id: int, limit: int = 5) -> list[
     return [ListRow(*row) for row in session.execute(LIST_ROWS, params)]
 
 
-@dataclass(frozen=True)
-class HistoryItem:
-    """One assessment on a history page: what the history shows, read from a covering index."""
-
-    id: int
-    organisation_id: int
-    title: str
-    status: str
-    questionnaire_id: str
-    questionnaire_version: int
-    submitted_at: datetime | None
-    created_at: datetime | None
-    overall_level: int | None
-    kind: str
-    confirmed_at: datetime | None
-
-
 # The history's and the comparison's reads are built once (the table's columns, not the
-# ORM's attributes): building a select() per request costs more than running it.
+# ORM's attributes): building a select() per request costs more than running it. Their rows
+# (SQLAlchemy Rows: named, hashable tuples) are what the pages show and are kept under.
 _A = Assessment.__table__.c
 _ORG = bindparam("organisation_id")
 _COUNT = select(func.count(_A.id)).where(_A.organisation_id == _ORG)
@@ -264,7 +248,12 @@ _HISTORY_SUBMITTED = (
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
-_CHOSEN = _HISTORY.where(_A.id.in_(bindparam("ids", expanding=True)))
+_CHOSEN_MAX = 12  # up to this many IDs, a statement per count (an expanding IN is re-rendered)
+_CHOSEN = [
+    _HISTORY.where(_A.id.in_([bindparam(f"id{i}") for i in range(n)]))
+    for n in range(1, _CHOSEN_MAX + 1)
+]
+_CHOSEN_MANY = _HISTORY.where(_A.id.in_(bindparam("ids", expanding=True)))
 _TREND = (
     select(
         _A.id,
@@ -289,7 +278,7 @@ _REPEAT_DRAFT = (
 )
 
 
-def _dated(item: HistoryItem) -> tuple[datetime, int]:
+def _dated(item: Row[Any]) -> tuple[datetime, int]:
     """The history order: the date it stands for (submission, else creation), then its ID."""
     when = item.submitted_at if item.submitted_at is not None else item.created_at
     return (when or datetime.min.replace(tzinfo=UTC), item.id)
@@ -298,7 +287,10 @@ def _dated(item: HistoryItem) -> tuple[datetime, int]:
 def history_page(
     session: Session, organisation_id: int, number: int | None = None, per_page: int = PER_PAGE
 ) -> Page:
-    """A page of the organisation's assessments (as HistoryItem) by the date they stand for.
+    """A page of the organisation's assessments by the date they stand for.
+
+    Its items are rows of id, organisation_id, title, status, questionnaire_id,
+    questionnaire_version, submitted_at, created_at, overall_level, kind and confirmed_at.
 
     Oldest first; without a page number, the last page (the latest assessments). Submitted
     assessments are ranked by submission through the (organisation, status, submitted, …)
@@ -310,16 +302,13 @@ def history_page(
     number = pages if number is None else min(max(1, number), pages)
     first = (number - 1) * per_page
     org = {"organisation_id": organisation_id}
-    drafts = sorted((HistoryItem(*r) for r in session.execute(_HISTORY_DRAFTS, org)), key=_dated)
+    drafts = sorted(session.execute(_HISTORY_DRAFTS, org), key=_dated)
     # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
     # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
     skip = max(0, first - len(drafts))
-    window = [
-        HistoryItem(*r)
-        for r in session.execute(
-            _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
-        )
-    ]
+    window = session.execute(
+        _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
+    ).all()
     placed = []
     for rank, item in enumerate(window, start=skip):
         before = sum(1 for d in drafts if _dated(d) < _dated(item))
@@ -345,22 +334,35 @@ class TrendPoint:
     pillars: dict[str, float | None]
 
 
+def trend_rows(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> list[Row[Any]]:
+    """The latest `limit` official submissions, oldest first, in one query: rows of id,
+    questionnaire_id, questionnaire_version, submitted_at and overall_score (a page's key)."""
+    return session.execute(_TREND, {"organisation_id": organisation_id, "limit": limit}).all()[::-1]
+
+
 def trend(
-    session: Session, organisation_id: int, limit: int = TREND_POINTS, pillars: bool = True
+    session: Session,
+    organisation_id: int,
+    limit: int = TREND_POINTS,
+    pillars: bool = True,
+    rows: Sequence[Row[Any]] | None = None,
 ) -> list[TrendPoint]:
     """The latest `limit` submitted assessments' scores, oldest first, in two small queries.
 
-    With `pillars=False`, one query and no pillar scores (add them with `with_pillar_scores`):
-    for a caller that may not need them, such as a page whose chart is kept.
+    With `pillars=False`, one query and no pillar scores (add them with `with_pillar_scores`);
+    `rows`: the `trend_rows` already read (then no query but the pillar scores').
     """
-    latest = session.execute(_TREND, {"organisation_id": organisation_id, "limit": limit}).all()
-    points = [
+    latest = trend_rows(session, organisation_id, limit) if rows is None else rows
+    return with_pillar_scores(session, _points(latest)) if pillars else _points(latest)
+
+
+def _points(rows: Sequence[Row[Any]]) -> list[TrendPoint]:
+    return [
         TrendPoint(
             r.id, r.questionnaire_id, r.questionnaire_version, r.submitted_at, r.overall_score, {}
         )
-        for r in latest
-    ][::-1]
-    return with_pillar_scores(session, points) if pillars else points
+        for r in rows
+    ]
 
 
 def with_pillar_scores(session: Session, points: list[TrendPoint]) -> list[TrendPoint]:
@@ -378,13 +380,21 @@ def with_pillar_scores(session: Session, points: list[TrendPoint]) -> list[Trend
 
 def assessments_of(
     session: Session, organisation_id: int, ids: Sequence[int]
-) -> dict[int, HistoryItem]:
-    """The organisation's assessments among `ids` (drafts included), by ID, in one query."""
-    possible = [i for i in ids if 0 < i <= MAX_ID]  # larger ones cannot exist (nor be bound)
+) -> dict[int, Row[Any]]:
+    """The organisation's assessments among `ids` (drafts included), by ID, in one query.
+
+    Rows with the columns of `history_page`'s items."""
+    # larger ones cannot exist (nor be bound)
+    possible = list(dict.fromkeys(i for i in ids if 0 < i <= MAX_ID))
     if not possible:
         return {}
-    rows = session.execute(_CHOSEN, {"organisation_id": organisation_id, "ids": possible})
-    return {r.id: HistoryItem(*r) for r in rows}
+    params: dict[str, Any] = {"organisation_id": organisation_id}
+    if len(possible) > _CHOSEN_MAX:
+        rows = session.execute(_CHOSEN_MANY, {**params, "ids": possible})
+    else:
+        params.update((f"id{n}", i) for n, i in enumerate(possible))
+        rows = session.execute(_CHOSEN[len(possible) - 1], params)
+    return {r.id: r for r in rows}
 
 
 def repeat_draft_of(session: Session, organisation_id: int, latest_id: int) -> Row[Any] | None:

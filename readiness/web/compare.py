@@ -20,14 +20,10 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
-from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput
-from wtforms.widgets import ListWidget
 
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
@@ -70,32 +66,6 @@ DOWNLOADS = {  # complete Content-Type headers
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class ChooseForm(BaseForm):
-    """Choose two or more submitted assessments (a GET form: no CSRF token needed)."""
-
-    class Meta:
-        csrf = False
-
-    ids = SelectMultipleField(
-        _l("Assessments to compare"),
-        coerce=int,
-        validate_choice=False,  # validate_ids says it in words, not "'3' is not a valid choice"
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    submit = SubmitField(_l("Compare"))
-
-    def validate_ids(self, field: SelectMultipleField) -> None:
-        """Only submitted assessments offered as choices, and at least two of them."""
-        offered = {value for value, _label in field.choices or ()}
-        if any(i not in offered for i in field.data or ()):
-            raise ValidationError(
-                _("Choose submitted assessments of this organisation to compare.")
-            )
-        if len(set(field.data or ())) < 2:
-            raise ValidationError(_("Choose at least two assessments to compare."))
 
 
 class RepeatForm(BaseForm):
@@ -184,25 +154,20 @@ def history() -> str:
     """The organisation's assessments over time (a page), trend chart, repeat and compare."""
     session, catalogue, lang, org = get_session(), _catalogue(), _lang(), g.organisation
     pager = summaries.history_page(session, org.id, request.args.get("page", type=int))
-    points = summaries.trend(session, org.id, pillars=False)  # scores: if rendered
+    points = summaries.trend_rows(session, org.id)  # the pillar scores: if rendered
     can_repeat = g.membership.role in ("editor", "owner") and bool(points)
-    draft = (
-        summaries.repeat_draft_of(session, org.id, points[-1].assessment_id) if can_repeat else None
-    )
+    draft = summaries.repeat_draft_of(session, org.id, points[-1].id) if can_repeat else None
     # Kept under everything it shows: the rows of this page and the chart's points as read (a
     # submission's scores never change: its ID and submission time stand for them), the
     # organisation's name, the repeat offer (role, open draft, today's date in its title), the
     # language, time zone and questionnaires.
     key = (org.id, org.name, lang, str(get_timezone()), id(catalogue), date.today())
-    key += (can_repeat, draft, pager.number, pager.pages, pager.total, tuple(pager.items))
-    key += tuple(
-        (p.assessment_id, p.questionnaire_id, p.questionnaire_version, p.when, p.overall)
-        for p in points
-    )
+    key += (can_repeat, draft, pager.number, pager.pages, pager.total)
+    key += (tuple(pager.items), tuple(points))
 
     def render(_csrf: str) -> str:
         rows = service.history(pager.items, catalogue, lang)
-        scored = summaries.with_pillar_scores(session, points)
+        scored = summaries.trend(session, org.id, rows=points)
         known = [
             (p, q) for p in scored if (q := _known(p.questionnaire_id, p.questionnaire_version))
         ]
@@ -257,7 +222,7 @@ def repeat() -> Response:
     return redirect(url_for("assessments.fill", assessment_id=draft.id, pillar_id=first))
 
 
-def _chosen_items() -> list[summaries.HistoryItem] | None:
+def _chosen_items() -> list[Any] | None:
     """The assessments named by ?ids=… (each once, as asked), as the history reads them.
 
     404 for an ID that is not the organisation's; None after flashing why they cannot be
@@ -267,27 +232,30 @@ def _chosen_items() -> list[summaries.HistoryItem] | None:
     found = summaries.assessments_of(get_session(), g.organisation.id, asked)
     if any(i not in found for i in asked):
         abort(404)  # another organisation's assessment, or none at all
-    form = ChooseForm(formdata=request.args)
-    form.ids.choices = [
-        (a.id, a.title)
-        for a in found.values()
-        if a.status == "submitted" and _known(a.questionnaire_id, a.questionnaire_version)
-    ]
-    if not form.validate():
-        for error in form.ids.errors:
-            flash(str(error), "error")
+    chosen = [found[i] for i in dict.fromkeys(asked)]
+    if len(asked) != len(request.args.getlist("ids")) or not all(
+        a.status == "submitted" and _known(a.questionnaire_id, a.questionnaire_version)
+        for a in chosen
+    ):  # an ID that is no number, a draft, or a questionnaire this server lacks
+        flash(_("Choose submitted assessments of this organisation to compare."), "error")
         return None
-    return [found[i] for i in dict.fromkeys(form.ids.data)]
+    if len(chosen) < 2:
+        flash(_("Choose at least two assessments to compare."), "error")
+        return None
+    if len(chosen) > service.MAX_COMPARED:
+        flash(_("Choose at most %(n)d assessments to compare.", n=service.MAX_COMPARED), "error")
+        return None
+    return chosen
 
 
-def _is_tree(chosen: list[summaries.HistoryItem]) -> bool:
+def _is_tree(chosen: list[Any]) -> bool:
     """Whether the chosen assessments are of a format-2 questionnaire (compared by its tree)."""
     known = [_known(a.questionnaire_id, a.questionnaire_version) for a in chosen]
     return any(q is not None and q.is_tree for q in known)
 
 
 def _chosen(
-    chosen: list[summaries.HistoryItem],
+    chosen: list[Any],
 ) -> tuple[PairView | SeriesView | TreeComparison, list[int], list[Any]] | None:
     """The comparison of the chosen assessments, their IDs (oldest first) and scored items.
 
@@ -318,7 +286,7 @@ def _chosen(
 
 
 def _tree_chosen(
-    chosen: list[summaries.HistoryItem], lang: str
+    chosen: list[Any], lang: str
 ) -> tuple[TreeComparison, list[int], list[Any]] | None:
     """The comparison of format-2 assessments (all of one questionnaire), oldest first; its page
     is rendered each time (from the stored result documents)."""
