@@ -8,6 +8,7 @@ cost does not depend on the size of the stored result documents.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace
@@ -261,6 +262,7 @@ _TREND = (
         _A.questionnaire_version,
         _A.submitted_at,
         _A.overall_score,
+        _COUNT.scalar_subquery().label("total"),  # all the organisation's: the history's pages
     )
     .where(_A.organisation_id == _ORG, _A.status == "submitted", official(_A))
     .order_by(_A.submitted_at.desc(), _A.id.desc())
@@ -285,7 +287,11 @@ def _dated(item: Row[Any]) -> tuple[datetime, int]:
 
 
 def history_page(
-    session: Session, organisation_id: int, number: int | None = None, per_page: int = PER_PAGE
+    session: Session,
+    organisation_id: int,
+    number: int | None = None,
+    per_page: int = PER_PAGE,
+    total: int | None = None,
 ) -> Page:
     """A page of the organisation's assessments by the date they stand for.
 
@@ -296,28 +302,35 @@ def history_page(
     assessments are ranked by submission through the (organisation, status, submitted, …)
     covering index, so only the drafts (few) and a window of submitted ones around the page are
     read, never a table row: the page costs the same whatever the organisation holds.
+    `total`: how many assessments the organisation holds, if the caller has read it
+    (`trend_rows` does).
     """
-    total = _count(session, organisation_id)
+    if total is None:
+        total = _count(session, organisation_id)
     pages = max(1, math.ceil(total / per_page))
     number = pages if number is None else min(max(1, number), pages)
     first = (number - 1) * per_page
     org = {"organisation_id": organisation_id}
-    drafts = sorted(session.execute(_HISTORY_DRAFTS, org), key=_dated)
+    rows = session.execute(_HISTORY_DRAFTS, org)
+    drafts = sorted(((_dated(r), r) for r in rows), key=lambda p: p[0])
     # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
     # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
     skip = max(0, first - len(drafts))
-    window = session.execute(
-        _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
-    ).all()
+    window = [
+        (_dated(r), r)
+        for r in session.execute(
+            _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
+        )
+    ]
+    draft_dates = [when for when, _draft in drafts]
+    window_dates = sorted(when for when, _item in window)
     placed = []
-    for rank, item in enumerate(window, start=skip):
-        before = sum(1 for d in drafts if _dated(d) < _dated(item))
-        placed.append((rank + before, item))
-    for rank, draft in enumerate(drafts):
+    for rank, (when, item) in enumerate(window, start=skip):
+        placed.append((rank + bisect_left(draft_dates, when), item))  # drafts dated before
+    for rank, (when, draft) in enumerate(drafts):
         # Exact for a draft dated within or after the window; one dated before it is counted
         # before `first` either way (its rank is below d, the submitted before it at most skip).
-        submitted_before = skip + sum(1 for i in window if _dated(i) < _dated(draft))
-        placed.append((rank + submitted_before, draft))
+        placed.append((rank + skip + bisect_left(window_dates, when), draft))
     items = [item for place, item in sorted(placed, key=lambda p: p[0]) if first <= place]
     return Page(items[:per_page], number, pages, total)
 
@@ -336,7 +349,8 @@ class TrendPoint:
 
 def trend_rows(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> list[Row[Any]]:
     """The latest `limit` official submissions, oldest first, in one query: rows of id,
-    questionnaire_id, questionnaire_version, submitted_at and overall_score (a page's key)."""
+    questionnaire_id, questionnaire_version, submitted_at and overall_score (a page's key), and
+    `total`, how many assessments the organisation holds (drafts included)."""
     return session.execute(_TREND, {"organisation_id": organisation_id, "limit": limit}).all()[::-1]
 
 

@@ -158,8 +158,9 @@ def _plain(rows: Any) -> tuple[tuple[Any, ...], ...]:
 def history() -> str:
     """The organisation's assessments over time (a page), trend chart, repeat and compare."""
     session, catalogue, lang, org = get_session(), _catalogue(), _lang(), g.organisation
-    pager = summaries.history_page(session, org.id, request.args.get("page", type=int))
     points = summaries.trend_rows(session, org.id)  # the pillar scores: if rendered
+    total = points[-1].total if points else None  # else counted
+    pager = summaries.history_page(session, org.id, request.args.get("page", type=int), total=total)
     can_repeat = g.membership.role in ("editor", "owner") and bool(points)
     draft = summaries.repeat_draft_of(session, org.id, points[-1].id) if can_repeat else None
     # Kept under everything it shows: the rows of this page and the chart's points as read (a
