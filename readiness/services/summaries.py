@@ -243,11 +243,13 @@ _HISTORY = select(
     _A.confirmed_at,
 ).where(_A.organisation_id == _ORG)
 _HISTORY_DRAFTS = _HISTORY.where(_A.status == "draft")
-_HISTORY_SUBMITTED = (
-    _HISTORY.where(_A.status == "submitted")
-    .order_by(_A.submitted_at, _A.id)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
+_SUBMITTED = _HISTORY.where(_A.status == "submitted")
+_LIMIT, _OFFSET = bindparam("limit"), bindparam("offset")
+_HISTORY_SUBMITTED = _SUBMITTED.order_by(_A.submitted_at, _A.id).limit(_LIMIT).offset(_OFFSET)
+# The same rows counted from the latest: a page near the end (the default, the last one) skips
+# few entries instead of walking the index past all the earlier ones (an OFFSET is a walk).
+_HISTORY_SUBMITTED_BACK = (
+    _SUBMITTED.order_by(_A.submitted_at.desc(), _A.id.desc()).limit(_LIMIT).offset(_OFFSET)
 )
 _CHOSEN_MAX = 12  # up to this many IDs, a statement per count (an expanding IN is re-rendered)
 _CHOSEN = [
@@ -316,12 +318,15 @@ def history_page(
     # A submitted assessment's place is its rank among the submitted ones plus the drafts dated
     # before it; with d drafts, those landing on this page rank from first - d to first + per_page.
     skip = max(0, first - len(drafts))
-    window = [
-        (_dated(r), r)
-        for r in session.execute(
-            _HISTORY_SUBMITTED, {**org, "limit": per_page + len(drafts), "offset": skip}
-        )
-    ]
+    # Only drafts and submitted ones exist (a check constraint): the rest of `total` is submitted.
+    submitted, limit = total - len(drafts), per_page + len(drafts)
+    end = min(skip + limit, submitted)
+    if submitted - end < skip:  # nearer the latest: read backwards, then turn the rows round
+        params = {**org, "limit": max(0, end - skip), "offset": max(0, submitted - end)}
+        rows = session.execute(_HISTORY_SUBMITTED_BACK, params).all()[::-1]
+    else:
+        rows = session.execute(_HISTORY_SUBMITTED, {**org, "limit": limit, "offset": skip}).all()
+    window = [(_dated(r), r) for r in rows]
     draft_dates = [when for when, _draft in drafts]
     window_dates = sorted(when for when, _item in window)
     placed = []
