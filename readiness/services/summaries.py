@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy import Row
 from sqlalchemy import bindparam
@@ -257,6 +258,24 @@ _CHOSEN = [
     for n in range(1, _CHOSEN_MAX + 1)
 ]
 _CHOSEN_MANY = _HISTORY.where(_A.id.in_(bindparam("ids", expanding=True)))
+_OFFICIAL = (_A.organisation_id == _ORG, _A.status == "submitted", official(_A))
+_NEWEST = (_A.submitted_at.desc(), _A.id.desc())
+# The open repeat of the latest official submission (read once per statement: uncorrelated).
+_d, _latest = Assessment.__table__.alias("d"), Assessment.__table__.alias("latest")
+_OPEN_REPEAT = select(_d).where(
+    _d.c.organisation_id == _ORG,
+    _d.c.status == "draft",
+    _d.c.previous_assessment_id
+    == select(_latest.c.id)
+    .where(
+        _latest.c.organisation_id == _ORG,
+        _latest.c.status == "submitted",
+        official(_latest.c),
+    )
+    .order_by(_latest.c.submitted_at.desc(), _latest.c.id.desc())
+    .limit(1)
+    .scalar_subquery(),
+)
 _TREND = (
     select(
         _A.id,
@@ -265,21 +284,26 @@ _TREND = (
         _A.submitted_at,
         _A.overall_score,
         _COUNT.scalar_subquery().label("total"),  # all the organisation's: the history's pages
+        *(
+            _OPEN_REPEAT.with_only_columns(column)
+            .order_by(_d.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+            .label(f"repeat_{column.name}")
+            for column in (_d.c.id, _d.c.title)
+        ),
     )
-    .where(_A.organisation_id == _ORG, _A.status == "submitted", official(_A))
-    .order_by(_A.submitted_at.desc(), _A.id.desc())
+    .where(*_OFFICIAL)
+    .order_by(*_NEWEST)
     .limit(bindparam("limit"))
 )
-_REPEAT_DRAFT = (
-    select(_A.id, _A.title)
-    .where(
-        _A.organisation_id == _ORG,
-        _A.previous_assessment_id == bindparam("latest_id"),
-        _A.status == "draft",
-    )
-    .order_by(_A.id.desc())
-    .limit(1)
-)
+
+
+class OpenRepeat(NamedTuple):
+    """The draft repeating the organisation's latest official submission."""
+
+    id: int
+    title: str
 
 
 def _dated(item: Row[Any]) -> tuple[datetime, int]:
@@ -354,8 +378,9 @@ class TrendPoint:
 
 def trend_rows(session: Session, organisation_id: int, limit: int = TREND_POINTS) -> list[Row[Any]]:
     """The latest `limit` official submissions, oldest first, in one query: rows of id,
-    questionnaire_id, questionnaire_version, submitted_at and overall_score (a page's key), and
-    `total`, how many assessments the organisation holds (drafts included)."""
+    questionnaire_id, questionnaire_version, submitted_at and overall_score (a page's key),
+    `total`, how many assessments the organisation holds (drafts included), and `repeat_id`
+    and `repeat_title` of the draft repeating the latest one (see `open_repeat`)."""
     return session.execute(_TREND, {"organisation_id": organisation_id, "limit": limit}).all()[::-1]
 
 
@@ -416,7 +441,9 @@ def assessments_of(
     return {r.id: r for r in rows}
 
 
-def repeat_draft_of(session: Session, organisation_id: int, latest_id: int) -> Row[Any] | None:
-    """The open draft repeating the assessment `latest_id` (its `id` and `title`), if any."""
-    params = {"organisation_id": organisation_id, "latest_id": latest_id}
-    return session.execute(_REPEAT_DRAFT, params).first()
+def open_repeat(points: Sequence[Row[Any]]) -> OpenRepeat | None:
+    """The open repeat of the latest official submission, as `trend_rows` read it."""
+    latest = points[-1] if points else None
+    if latest is None or latest.repeat_id is None:
+        return None
+    return OpenRepeat(latest.repeat_id, latest.repeat_title)

@@ -162,13 +162,13 @@ def history() -> str:
     total = points[-1].total if points else None  # else counted
     pager = summaries.history_page(session, org.id, request.args.get("page", type=int), total=total)
     can_repeat = g.membership.role in ("editor", "owner") and bool(points)
-    draft = summaries.repeat_draft_of(session, org.id, points[-1].id) if can_repeat else None
+    draft = summaries.open_repeat(points) if can_repeat else None
     # Kept under everything it shows: the rows of this page and the chart's points as read (a
     # submission's scores never change: its ID and submission time stand for them), the
     # organisation's name, the repeat offer (role, open draft, today's date in its title), the
     # language, time zone and questionnaires.
     key = (org.id, org.name, lang, str(get_timezone()), id(catalogue), date.today())
-    key += (can_repeat, draft and tuple(draft), pager.number, pager.pages, pager.total)
+    key += (can_repeat, draft, pager.number, pager.pages, pager.total)
     key += (_plain(pager.items), _plain(points))
 
     def render(_csrf: str) -> str:
