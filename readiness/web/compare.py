@@ -54,9 +54,10 @@ from readiness.services.tree_comparison import tree_comparison_rows
 from readiness.web.access import current_membership
 from readiness.web.access import member_required
 from readiness.web.forms import BaseForm
+from readiness.web.page_cache import Piece
 from readiness.web.page_cache import app_cache
 from readiness.web.page_cache import digest
-from readiness.web.page_cache import fragment
+from readiness.web.template_helpers import kept_page
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 COMPARISONS = 32  # computed comparisons of recent submissions kept per app
@@ -192,8 +193,12 @@ def history() -> str:
         body = render_template("compare/_history_body.html", rows=rows, pager=pager, chart=chart)
         return head + body
 
-    return render_template(
-        "compare/history.html", content=fragment("history_pages", HISTORY_PAGES, key, render)
+    content = Piece("history_pages", HISTORY_PAGES, key, render)
+    return kept_page(
+        "history_kept",
+        HISTORY_PAGES,
+        key,
+        lambda: render_template("compare/history.html", content=content),
     )
 
 
@@ -351,11 +356,16 @@ def compare() -> str | Response:
         part = "pair" if isinstance(view, PairView) else "series"
         return render_template(f"compare/_{part}_page.html", view=view, downloads=_downloads(ids))
 
+    content = Piece("comparison_pages", COMPARISONS, key, render)
     try:
-        content = fragment("comparison_pages", COMPARISONS, key, render)
+        return kept_page(
+            "comparison_kept",
+            COMPARISONS,
+            key,
+            lambda: render_template("compare/page.html", content=content),
+        )
     except _NotShown:
         return redirect(url_for(".history"))
-    return render_template("compare/page.html", content=content)
 
 
 @bp.route("/report.<fmt>")

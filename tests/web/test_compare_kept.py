@@ -235,3 +235,29 @@ def test_statements_stay_few_and_flat(app, login, submitted) -> None:
     for path in ("/compare/history", pair):
         _statements(app, owner, path)
         assert _statements(app, owner, path) == few[path]
+
+
+def test_the_kept_history_carries_each_readers_csrf_token(app, make_app, team, submitted) -> None:
+    submitted(LOW, datetime(2025, 1, 10, tzinfo=UTC), "Spring")
+    production = make_app(WTF_CSRF_ENABLED=True, QUESTIONNAIRE_DIR=app.config["QUESTIONNAIRE_DIR"])
+    readers = []
+    for _ in range(2):  # the owner twice: two sessions, two tokens, one kept page
+        client = production.test_client()
+        login_page = client.get("/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+        form = {"email": team["owner"].email, "password": TEST_PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=form).status_code == 302
+        page = client.get("/compare/history").text
+        shown = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page))
+        assert len(shown) == 1 and "__csrf_" not in page
+        title = re.search(
+            r'action="/compare/repeat".*?name="title"[^>]*value="([^"]+)"', page, re.S
+        )
+        readers.append((client, shown.pop(), title.group(1)))
+    assert readers[0][1] != readers[1][1]
+    client, token, title = readers[1]  # the page served from the kept copy
+    assert client.post("/compare/repeat", data={"title": title}).status_code == 400
+    assert (
+        client.post("/compare/repeat", data={"title": title, "csrf_token": token}).status_code
+        == 302
+    )
