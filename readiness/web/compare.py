@@ -62,6 +62,7 @@ from readiness.web.template_helpers import kept_page
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 COMPARISONS = 32  # computed comparisons of recent submissions kept per app
 HISTORY_PAGES = 32  # rendered history pages (chart and table) kept per app
+REPEAT_TITLES = 64  # default titles of a repeat (organisation, day, language) kept per app
 DOWNLOADS = {  # complete Content-Type headers
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
@@ -81,9 +82,19 @@ def _lang() -> str:
 
 
 def default_repeat_title(organisation: str) -> str:
-    """A title for a repeat that tells it from the last one: the organisation and today's date."""
-    today = format_date(date.today(), "long")
-    return _("Assessment of %(name)s, %(date)s", name=organisation, date=today)
+    """A title for a repeat that tells it from the last one: the organisation and today's date.
+
+    Kept per organisation name, day and language (every results and history view of an editor
+    asks for it, and formatting a date with Babel costs more than the rest of the title).
+    """
+    day = date.today()
+
+    def make() -> str:
+        today = format_date(day, "long")
+        return _("Assessment of %(name)s, %(date)s", name=organisation, date=today)
+
+    key = (organisation, day, current_language())
+    return app_cache("repeat_titles", REPEAT_TITLES).get_or_make(key, make)
 
 
 @bp.app_context_processor
