@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from readiness.models import Assessment
 from tests.assessment_data import write_questionnaires
 from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
+from tests.web.statements import page_statements
 
 
 @pytest.fixture
@@ -256,18 +256,7 @@ def test_unknown_pillar_is_404(login):
 
 
 def _queries(app: Flask, client: FlaskClient, path: str) -> int:
-    engine = app.extensions["readiness.db"]["engine"]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return len(page_statements(app, client, path))
 
 
 def test_queries_per_page_do_not_grow_with_questions(app, login, db_session):

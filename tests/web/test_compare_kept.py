@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from readiness.models import Assessment
@@ -26,6 +25,7 @@ from readiness.services import assessments as svc
 from tests.assessment_data import write_questionnaires
 from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
+from tests.web.statements import page_statements
 
 LOW = {"technology.rd": 1, "technology.patents": False, "data.governance": "nobody"}
 HIGH = {"technology.rd": 4, "technology.patents": True, "data.governance": "owner_named"}
@@ -79,18 +79,7 @@ def _chart(html: str) -> str:
 
 
 def _statements(app: Flask, client: FlaskClient, path: str) -> int:
-    engine = app.extensions["readiness.db"]["engine"]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return len(page_statements(app, client, path))
 
 
 def test_history_follows_reopen_resubmit_a_new_title_and_the_role(

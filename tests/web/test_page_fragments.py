@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from readiness.services import assessments as svc
@@ -25,6 +24,7 @@ from readiness.web.page_cache import CSRF_SLOT
 from tests.assessment_data import write_questionnaires
 from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
+from tests.web.statements import page_statements
 
 LOW = {
     "technology.rd": 1,
@@ -84,18 +84,7 @@ def _overall(html: str) -> str:
 
 
 def _statements(app: Flask, client: FlaskClient, path: str) -> list[str]:
-    engine = app.extensions["readiness.db"]["engine"]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return statements
+    return page_statements(app, client, path)
 
 
 def test_a_kept_results_page_reads_no_result_document(app, login, submitted) -> None:
