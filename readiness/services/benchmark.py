@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Float
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import bindparam
 from sqlalchemy import cast
@@ -30,18 +32,25 @@ from readiness.services.peer_pool import SCOPES
 from readiness.services.peer_pool import group_key
 from readiness.services.peer_pool import score_bin
 
-# Built once (the results page runs both on every view; building a select() anew costs more
-# than running it). The first reads the firm's own pool entries ("pool" rows, with the profile
-# they were pooled under) and the assessment's pillar scores ("own" rows) in one go.
-NO_TEXT = cast(null(), String)
-OWN_SCORES_AND_POOL = union_all(
+# Everything a benchmark reads, in one statement built once (the results page runs it on every
+# view; building a select() anew costs more than running it), as rows tagged by `source`:
+# "pool", the firm's own pool entries with the profile they were pooled under (a firm is
+# never its own peer); "own", the assessment's pillar scores; "bin", the bins of the groups the
+# assessment falls in (the pairs of scope and group are matched in Python, as one scope's group
+# key may equal another's).
+NO_TEXT, NO_FLOAT, NO_INT = cast(null(), String), cast(null(), Float), cast(null(), Integer)
+BENCHMARK_ROWS = union_all(
     select(
         literal("pool").label("source"),
-        PeerScore.metric,
-        PeerScore.score,
-        PeerScore.sector,
-        PeerScore.industry,
-        PeerScore.size_band,
+        PeerScore.metric.label("metric"),
+        PeerScore.score.label("score"),
+        PeerScore.sector.label("sector"),
+        PeerScore.industry.label("industry"),
+        PeerScore.size_band.label("size_band"),
+        NO_TEXT.label("scope"),
+        NO_TEXT.label("group_key"),
+        NO_INT.label("bin"),
+        NO_INT.label("n"),  # not "count": a Row has a count() method
     ).where(
         PeerScore.questionnaire_id == bindparam("questionnaire_id"),
         PeerScore.questionnaire_version == bindparam("questionnaire_version"),
@@ -54,23 +63,33 @@ OWN_SCORES_AND_POOL = union_all(
         NO_TEXT,
         NO_TEXT,
         NO_TEXT,
+        NO_TEXT,
+        NO_TEXT,
+        NO_INT,
+        NO_INT,
     ).where(
         AssessmentScore.assessment_id == bindparam("assessment_id"),
         AssessmentScore.kind == "pillar",
         AssessmentScore.score.is_not(None),
     ),
-)
-# The bins of every group the assessment falls in, in one query: the pairs (scope, group)
-# are matched in Python, as a group key of one scope may equal another scope's.
-GROUP_BINS = select(
-    PeerBin.scope, PeerBin.group_key, PeerBin.metric, PeerBin.bin, PeerBin.count
-).where(
-    PeerBin.questionnaire_id == bindparam("questionnaire_id"),
-    PeerBin.questionnaire_version == bindparam("questionnaire_version"),
-    PeerBin.scope.in_(bindparam("scopes", expanding=True)),
-    PeerBin.group_key.in_(bindparam("group_keys", expanding=True)),
-    PeerBin.metric.in_(bindparam("metrics", expanding=True)),
-    PeerBin.count > 0,
+    select(
+        literal("bin"),
+        PeerBin.metric,
+        NO_FLOAT,
+        NO_TEXT,
+        NO_TEXT,
+        NO_TEXT,
+        PeerBin.scope,
+        PeerBin.group_key,
+        PeerBin.bin,
+        PeerBin.count,
+    ).where(
+        PeerBin.questionnaire_id == bindparam("questionnaire_id"),
+        PeerBin.questionnaire_version == bindparam("questionnaire_version"),
+        PeerBin.scope.in_(bindparam("scopes", expanding=True)),
+        PeerBin.group_key.in_(bindparam("group_keys", expanding=True)),
+        PeerBin.count > 0,
+    ),
 )
 
 
@@ -99,30 +118,26 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
     """
     if assessment.status != "submitted" or assessment.overall_score is None:
         return []
-    same = {
+    values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
+    keys = {scope: group_key(values, columns) for scope, columns in SCOPES}
+    keys = {scope: key for scope, key in keys.items() if key is not None}
+    params = {
         "questionnaire_id": assessment.questionnaire_id,
         "questionnaire_version": assessment.questionnaire_version,
+        "organisation_id": assessment.organisation_id,
+        "assessment_id": assessment.id,
+        "scopes": list(keys),
+        "group_keys": sorted(set(keys.values())),
     }
-    rows = session.execute(
-        OWN_SCORES_AND_POOL,
-        {**same, "organisation_id": assessment.organisation_id, "assessment_id": assessment.id},
-    ).all()
+    rows = session.execute(BENCHMARK_ROWS, params).all()
     own = {"overall": assessment.overall_score}
     own.update((row.metric, row.score) for row in rows if row.source == "own")
     own_pool = [row for row in rows if row.source == "pool"]
     mine = {metric: score_bin(value) for metric, value in own.items()}
-    values = {c: getattr(assessment, c) for c in ("sector", "industry", "size_band")}
-    keys = {scope: group_key(values, columns) for scope, columns in SCOPES}
-    keys = {scope: key for scope, key in keys.items() if key is not None}
-    if not keys:
-        return []
-    params = {**same, "scopes": list(keys), "group_keys": sorted(set(keys.values()))}
     bins: dict[str, list[tuple[str, int, int]]] = {scope: [] for scope in keys}
-    for scope, key, metric, bin_, n in session.execute(
-        GROUP_BINS, {**params, "metrics": list(own)}
-    ):
-        if keys.get(scope) == key:
-            bins[scope].append((metric, bin_, n))
+    for row in rows:
+        if row.source == "bin" and keys.get(row.scope) == row.group_key and row.metric in own:
+            bins[row.scope].append((row.metric, row.bin, row.n))
     groups = []
     for scope, columns in SCOPES:
         if scope not in keys:

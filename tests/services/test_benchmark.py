@@ -150,3 +150,12 @@ def test_a_sharing_firm_is_never_its_own_peer(db_session):
     assert others and {g.firms for g in _groups(db_session, latest).values()} == {5}
     # 15 is below all five others (20 to 70); counting itself would lift it above 0
     assert _groups(db_session, latest)["all"].overall == 0
+
+
+def test_a_group_key_of_one_scope_never_counts_in_another(db_session):
+    """Bins are read for all scopes at once: an industry named like a sector stays apart."""
+    odd = {"sector": "process", "industry": "discrete", "headcount": "20_99"}
+    _peers(db_session, [10.0, 20.0, 30.0, 40.0, 60.0], odd)
+    mine = store_result(db_session, make_org(db_session), 50.0, profile=MACHINERY_SMALL)
+    groups = _groups(db_session, mine)
+    assert (groups["industry"].firms, groups["sector"].firms, groups["all"].firms) == (0, 0, 5)
