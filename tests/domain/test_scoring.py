@@ -310,9 +310,23 @@ def test_dont_know_is_a_range_under_every_method(rule, data) -> None:
 
 @given(scored(), st.data())
 def test_dont_know_never_raises_confidence(case, data) -> None:
+    """Replacing a known answer by "don't know" never raises a confidence.
+
+    Known: a level question is given its best answer first; another type must hold an answer
+    already. A question left unanswered is no known answer (it counts as the lowest one, and
+    "don't know" takes it out of its pillar's level instead), so it is not a starting point:
+    CI once drew an unanswered multiple-choice question whose "don't know" lifted the data
+    pillar above the firm's level, so that it no longer decided the firm's confidence: the
+    documented rule (only pillars at or below the firm's level decide it; the worked example of
+    the methodology pins it), not a known answer made uncertain.
+    """
     qn, answers = case
     candidates = [
-        q.id for q in qn.questions if q.dont_know and answers.get(q.id) is not NOT_APPLICABLE
+        q.id
+        for q in qn.questions
+        if q.dont_know
+        and answers.get(q.id) is not NOT_APPLICABLE
+        and (q.type == "level" or answers.get(q.id) not in (None, DONT_KNOW))
     ]
     if not candidates:
         return
