@@ -45,6 +45,23 @@ ASSESSMENT = select(
     _ASSESSMENTS.revision,
     _ASSESSMENTS.previous_assessment_id,
 ).where(_ASSESSMENTS.id == bindparam("assessment_id"))
+# What a results page reads of its assessment (its keys, the benchmark, the templates).
+RESULT = select(
+    _ASSESSMENTS.id,
+    _ASSESSMENTS.organisation_id,
+    _ASSESSMENTS.questionnaire_id,
+    _ASSESSMENTS.questionnaire_version,
+    _ASSESSMENTS.title,
+    _ASSESSMENTS.status,
+    _ASSESSMENTS.kind,
+    _ASSESSMENTS.created_by_id,
+    _ASSESSMENTS.confirmed_at,
+    _ASSESSMENTS.submitted_at,
+    _ASSESSMENTS.overall_score,
+    _ASSESSMENTS.sector,
+    _ASSESSMENTS.industry,
+    _ASSESSMENTS.size_band,
+).where(_ASSESSMENTS.id == bindparam("assessment_id"))
 SUBMITTED_AT = select(_ASSESSMENTS.submitted_at).where(
     _ASSESSMENTS.id == bindparam("assessment_id")
 )
@@ -87,6 +104,40 @@ def answer_rows(
         params = {"assessment_id": assessment_id, "question_ids": list(only)}
         result = session.execute(SOME_ANSWERS, params)
     return {row.question_id: row for row in result}  # type: ignore[misc]
+
+
+class ShownResult(Protocol):
+    """What a results page reads of its assessment (an `Assessment`, or `result_row`)."""
+
+    id: int
+    organisation_id: int
+    questionnaire_id: str
+    questionnaire_version: int
+    title: str
+    status: str
+    kind: str
+    created_by_id: int | None
+    confirmed_at: datetime | None
+    submitted_at: datetime | None
+    overall_score: float | None
+    sector: str | None
+    industry: str | None
+    size_band: str | None
+
+
+def result_row(session: Session, user: User, assessment_id: int, min_role: str) -> ShownResult:
+    """The assessment as a results page reads it, if `user` has at least `min_role`.
+
+    The same checks as `assessments.get_assessment`, without loading the ORM object.
+
+    :raises NotFound: no such assessment, or the user is not a member of its organisation.
+    :raises Forbidden: the user's role is too low.
+    """
+    row = session.execute(RESULT, {"assessment_id": assessment_id}).first()
+    if row is None:
+        raise NotFound("No such assessment.")
+    require_role(session, user, row.organisation_id, min_role)
+    return row  # type: ignore[return-value]
 
 
 def assessment_of(session: Session, assessment_id: int) -> ShownAssessment | None:

@@ -28,10 +28,12 @@ from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
 from readiness.services import assessments as service
+from readiness.services import onsite
 from readiness.services import summaries
 from readiness.services.benchmark import benchmark
 from readiness.services.page_rows import ShownAssessment
 from readiness.services.page_rows import assessment_row
+from readiness.services.page_rows import result_row
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.services.reports import questionnaire_label
@@ -370,12 +372,18 @@ def reopen(assessment_id: int) -> Response:
 @login_required
 def results(assessment_id: int) -> str | Response:
     """The stored result: scores, levels, coverage, recommendations, roadmap, next steps."""
-    assessment = _assessment(assessment_id, "viewer")
-    if assessment.status != "submitted":
+    user_memberships()  # read once: the navigation and the role checks share them
+    shown = result_row(get_session(), current_user, assessment_id, "viewer")
+    if shown.status != "submitted":
         flash(_("This assessment has not been submitted yet, so it has no results."), "info")
         return redirect(url_for(".index"))
-    q = _questionnaire(assessment)
+    q = _questionnaire(shown)
     lang = _lang()
+    # a row of the columns the page reads; the ORM object where more is read (the tree results,
+    # an on-site evaluation's evaluator and reviews)
+    assessment: Any = shown
+    if q.is_tree or shown.kind == onsite.KIND:
+        assessment = get_session().get(Assessment, shown.id)
     if q.is_tree:
         return render_template(
             "assessments/tree_results.html",

@@ -55,7 +55,9 @@ def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt:
     key = (assessment.id, assessment.submitted_at, lang, q.key, id(q), can_adopt, digest(plan))
 
     def render(csrf: str) -> str:
-        doc = service.stored_result(session, assessment, lang)
+        # rendered anew: the stored document and the answers are read from the assessment itself
+        full = session.get(Assessment, assessment.id)
+        doc = service.stored_result(session, full, lang)
         return render_template(
             "assessments/_results_body.html",
             assessment=assessment,
@@ -68,7 +70,7 @@ def results_body(assessment: Assessment, q: Questionnaire, lang: str, can_adopt:
             can_adopt=can_adopt,
             can_prefill=can_adopt,  # both need the editor role
             levels={lv.level: lv.name.get(lang) for lv in q.levels},
-            crosswalks=crosswalks(assessment, q, lang),
+            crosswalks=crosswalks(full, q, lang),
             csrf=csrf,
         )
 
