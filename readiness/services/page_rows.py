@@ -33,7 +33,7 @@ ANSWERS = select(
 ).where(_ANSWERS.assessment_id == bindparam("assessment_id"))
 SOME_ANSWERS = ANSWERS.where(_ANSWERS.question_id.in_(bindparam("question_ids", expanding=True)))
 _ASSESSMENTS = Assessment.__table__.c
-ASSESSMENT = select(
+_SHOWN = (  # what every page shows of its assessment
     _ASSESSMENTS.id,
     _ASSESSMENTS.organisation_id,
     _ASSESSMENTS.questionnaire_id,
@@ -42,19 +42,15 @@ ASSESSMENT = select(
     _ASSESSMENTS.status,
     _ASSESSMENTS.kind,
     _ASSESSMENTS.created_by_id,
+)
+ASSESSMENT = select(
+    *_SHOWN,
     _ASSESSMENTS.revision,
     _ASSESSMENTS.previous_assessment_id,
 ).where(_ASSESSMENTS.id == bindparam("assessment_id"))
 # What a results page reads of its assessment (its keys, the benchmark, the templates).
 RESULT = select(
-    _ASSESSMENTS.id,
-    _ASSESSMENTS.organisation_id,
-    _ASSESSMENTS.questionnaire_id,
-    _ASSESSMENTS.questionnaire_version,
-    _ASSESSMENTS.title,
-    _ASSESSMENTS.status,
-    _ASSESSMENTS.kind,
-    _ASSESSMENTS.created_by_id,
+    *_SHOWN,
     _ASSESSMENTS.confirmed_at,
     _ASSESSMENTS.submitted_at,
     _ASSESSMENTS.overall_score,

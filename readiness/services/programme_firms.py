@@ -29,6 +29,7 @@ from readiness.models import Participation
 from readiness.models import Programme
 from readiness.models.base import utcnow
 from readiness.services.cohort_pool import since
+from readiness.services.summaries import Paged
 
 FIRMS_PER_PAGE = 50  # firms on a page of a programme (its page and the API)
 
@@ -47,7 +48,7 @@ class FirmStatus:
 
 
 @dataclass(frozen=True)
-class ProgrammeStatus:
+class ProgrammeStatus(Paged):
     """A page of a programme's invited and consenting firms with their status, and the counts.
 
     Firms that withdrew are counted (`withdrawn`), never listed; `joined` counts every firm that
@@ -60,16 +61,6 @@ class ProgrammeStatus:
     joined: int = 0
     number: int = 1
     pages: int = 1
-
-    @property
-    def previous(self) -> int | None:
-        """The previous page's number, if any."""
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        """The next page's number, if any."""
-        return self.number + 1 if self.number < self.pages else None
 
 
 # Listed: invited (no organisation yet) or sharing; a firm that withdrew is only counted.

@@ -145,14 +145,11 @@ def touch_programmes(session: Session, organisation_id: int) -> None:
     cohort_pool.refresh(session, organisation_id)
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a list: its items, the page number (from 1) and how many pages there are."""
+class Paged:
+    """The neighbours of a page of a list, for its pager (`number` from 1, of `pages`)."""
 
-    items: list[Any]  # Assessment, or ListRow for the assessment list
     number: int
     pages: int
-    total: int
 
     @property
     def previous(self) -> int | None:
@@ -163,6 +160,16 @@ class Page:
     def next(self) -> int | None:
         """The next page's number, if any."""
         return self.number + 1 if self.number < self.pages else None
+
+
+@dataclass(frozen=True)
+class Page(Paged):
+    """One page of a list: its items, the page number (from 1) and how many pages there are."""
+
+    items: list[Any]  # Assessment, or ListRow for the assessment list
+    number: int
+    pages: int
+    total: int
 
 
 def _count(session: Session, organisation_id: int) -> int:
