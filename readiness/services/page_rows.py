@@ -74,8 +74,8 @@ class StoredAnswer(Protocol):
     prefilled_from: str | None
 
 
-class ShownAssessment(Protocol):
-    """What a questionnaire page reads of its assessment (an `Assessment`, or `assessment_row`)."""
+class _Shown(Protocol):
+    """What every page reads of its assessment (the columns of `_SHOWN`)."""
 
     id: int
     organisation_id: int
@@ -85,6 +85,11 @@ class ShownAssessment(Protocol):
     status: str
     kind: str
     created_by_id: int | None
+
+
+class ShownAssessment(_Shown, Protocol):
+    """What a questionnaire page reads of its assessment (an `Assessment`, or `assessment_row`)."""
+
     revision: int
     previous_assessment_id: int | None
 
@@ -102,17 +107,9 @@ def answer_rows(
     return {row.question_id: row for row in result}  # type: ignore[misc]
 
 
-class ShownResult(Protocol):
+class ShownResult(_Shown, Protocol):
     """What a results page reads of its assessment (an `Assessment`, or `result_row`)."""
 
-    id: int
-    organisation_id: int
-    questionnaire_id: str
-    questionnaire_version: int
-    title: str
-    status: str
-    kind: str
-    created_by_id: int | None
     confirmed_at: datetime | None
     submitted_at: datetime | None
     overall_score: float | None
@@ -129,11 +126,17 @@ def result_row(session: Session, user: User, assessment_id: int, min_role: str) 
     :raises NotFound: no such assessment, or the user is not a member of its organisation.
     :raises Forbidden: the user's role is too low.
     """
-    row = session.execute(RESULT, {"assessment_id": assessment_id}).first()
+    return _checked(
+        session, user, session.execute(RESULT, {"assessment_id": assessment_id}).first(), min_role
+    )
+
+
+def _checked(session: Session, user: User, row: Any, min_role: str) -> Any:
+    """`row` if there is one and `user` has at least `min_role` in its organisation."""
     if row is None:
         raise NotFound("No such assessment.")
     require_role(session, user, row.organisation_id, min_role)
-    return row  # type: ignore[return-value]
+    return row
 
 
 def assessment_of(session: Session, assessment_id: int) -> ShownAssessment | None:
@@ -152,11 +155,7 @@ def assessment_row(
     :raises NotFound: no such assessment, or the user is not a member of its organisation.
     :raises Forbidden: the user's role is too low.
     """
-    row = assessment_of(session, assessment_id)
-    if row is None:
-        raise NotFound("No such assessment.")
-    require_role(session, user, row.organisation_id, min_role)
-    return row  # type: ignore[return-value]
+    return _checked(session, user, assessment_of(session, assessment_id), min_role)
 
 
 def submitted_at(session: Session, assessment_id: int | None) -> datetime | None:

@@ -79,23 +79,22 @@ def _actions(session: Session, organisation_id: int) -> list[PlanAction]:
     )
 
 
-_P = PlanAction.__table__.c
 # What the comparison's "did it help?" reads of each action, built once (the table's columns):
 # the page is kept under these rows, so they are read on every request.
 _PLAN_ROWS = (
     select(
-        _P.id,
-        _P.measure_id,
-        _P.challenge_area,
-        _P.status,
-        _P.done_at,
-        _P.title,
-        _P.question_ids,
-        _P.questionnaire_id,
-        _P.questionnaire_version,
+        _ACTIONS.id,
+        _ACTIONS.measure_id,
+        _ACTIONS.challenge_area,
+        _ACTIONS.status,
+        _ACTIONS.done_at,
+        _ACTIONS.title,
+        _ACTIONS.question_ids,
+        _ACTIONS.questionnaire_id,
+        _ACTIONS.questionnaire_version,
     )
-    .where(_P.organisation_id == bindparam("organisation_id"))
-    .order_by(_P.id)
+    .where(_ACTIONS.organisation_id == bindparam("organisation_id"))
+    .order_by(_ACTIONS.id)
 )
 
 
