@@ -6,18 +6,18 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from readiness.domain.aggregation.rules import EPSILON
 from readiness.domain.answers import AnswerSet
+from readiness.domain.parts import Part
+from readiness.domain.parts import gated_level
+from readiness.domain.parts import level_for_score
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import Lift
 from readiness.domain.recommendations import Plan
 from readiness.domain.recommendations import action_dict
 from readiness.domain.recommendations import recommend
-from readiness.domain.scoring import EPSILON
-from readiness.domain.scoring import Part
 from readiness.domain.scoring import Result
 from readiness.domain.scoring import Scorecard
-from readiness.domain.scoring import gated_level
-from readiness.domain.scoring import level_for_score
 from readiness.domain.scoring import score
 
 
@@ -101,6 +101,8 @@ def _result(result: Result, lang: str, title: str | None = None) -> dict[str, An
             "level": result.level,
             "level_low": result.level_range[0] if result.level_range else None,
             "level_range": list(result.level_range) if result.level_range else None,
+            # the level if every unknown were the best answer (None: scored before it was kept)
+            "level_high": result.level_high,
             "level_name": name,
             # parts answered "not applicable": the level rests on the other parts only
             "not_applicable": [c.part for c in result.working if c.status == "not_applicable"],

@@ -58,6 +58,8 @@ class Result:
     # the level if every "don't know" were the lowest answer; == level when nothing is unknown
     level_low: int | None = None
     capped_by_pillar: str | None = None  # a challenge area held at the level of this pillar
+    # the level if every "don't know" were the best answer; None in results stored before it
+    level_high: int | None = None
 
     @property
     def level_range(self) -> tuple[int, int] | None:

@@ -160,9 +160,12 @@ def test_worked_example_of_the_methodology_page() -> None:
                 assert got.confidence == want["confidence"], rid
             if "level_low" in want:
                 assert got.level_low == want["level_low"], rid
+            if "level_high" in want:
+                assert got.level_high == want["level_high"], rid
     assert card.overall.level_low == expected["overall"]["level_low"]
     assert card.overall.score == pytest.approx(expected["overall"]["score"], abs=5e-4)
     assert card.overall.level == expected["overall"]["level"]
+    assert card.overall.level_high == expected["overall"]["level_high"]
     assert card.confidence == expected["overall"]["confidence"]
     assert card.coverage == pytest.approx(expected["coverage"], abs=5e-4)
     assert list(card.unanswered) == expected["unanswered"]
@@ -310,34 +313,91 @@ def test_dont_know_is_a_range_under_every_method(rule, data) -> None:
 
 @given(scored(), st.data())
 def test_dont_know_never_raises_confidence(case, data) -> None:
-    """Replacing a known answer by "don't know" never raises a confidence.
+    """Replacing any answer by "don't know" never raises a confidence, nor narrows a range.
 
-    Known: a level question is given its best answer first; another type must hold an answer
-    already. A question left unanswered is no known answer (it counts as the lowest one, and
-    "don't know" takes it out of its pillar's level instead), so it is not a starting point:
-    CI once drew an unanswered multiple-choice question whose "don't know" lifted the data
-    pillar above the firm's level, so that it no longer decided the firm's confidence: the
-    documented rule (only pillars at or below the firm's level decide it; the worked example of
-    the methodology pins it), not a known answer made uncertain.
+    Whatever the question held (its best or its lowest answer, or nothing), saying "don't know"
+    instead may move a level either way, but the range of levels the unknowns allow only widens
+    and no confidence rises. CI found both ways this used to fail: a "don't know" that moved the
+    overall level down to the lowest end of its range (read as no longer resting on unknowns),
+    and one that lifted a pillar above the firm's level (read as no longer deciding it).
     """
     qn, answers = case
     candidates = [
         q.id
         for q in qn.questions
-        if q.dont_know
-        and answers.get(q.id) is not NOT_APPLICABLE
-        and (q.type == "level" or answers.get(q.id) not in (None, DONT_KNOW))
+        if q.dont_know and answers.get(q.id) not in (NOT_APPLICABLE, DONT_KNOW)
     ]
     if not candidates:
         return
     qid = data.draw(st.sampled_from(candidates))
-    before = score(qn, answers.replace({qid: 5}) if qn.question(qid).type == "level" else answers)
+    if qn.question(qid).type == "level":
+        answers = answers.replace({qid: data.draw(st.sampled_from([0, 5, None]))})
+    before = score(qn, answers)
     after = score(qn, answers.replace({qid: DONT_KNOW}))
     for name, was in all_results(before):
         now = dict(all_results(after))[name]
         if was.applicable:
             assert now.dont_know_share >= was.dont_know_share - 1e-12, name
             assert CONFIDENCE_RANK[now.confidence] <= CONFIDENCE_RANK[was.confidence], name
+            assert now.level_range[0] <= was.level_range[0], name
+            assert now.level_high >= was.level_high, name
+            assert now.level_range[0] <= now.level <= now.level_high, name
+
+
+def test_dont_know_moving_a_level_down_to_its_lower_end_keeps_it_uncertain() -> None:
+    """CI's first counter-example, by hand. One weighted-mean pillar: a1 (w11) at level 2, a2
+    (w7) at level 1, b (w1) unknown, c (w1) at level 5; bands 0/15/35/55/75/90."""
+    qn = questionnaire(
+        [
+            q("technology.a1", "technology", weight=11),
+            q("technology.a2", "technology", weight=7),
+            q("technology.b", "technology", dont_know=True),
+            q("technology.c", "technology", dont_know=True),
+        ],
+        pillars=("technology",),
+    )
+    answers = parse_answers(
+        qn, {"technology.a1": 2, "technology.a2": 1, "technology.b": "dont_know", "technology.c": 5}
+    )
+    before = score(qn, answers).overall
+    # known (440 + 140 + 100) / 19 = 35.8 -> 2; lowest 680 / 20 = 34 -> 1; best 780 / 20 = 39 -> 2
+    assert (before.level_low, before.level, before.level_high) == (1, 2, 2)
+    assert before.confidence == "medium"  # known share 0.95, but the level rests on b
+    after = score(qn, answers.replace({"technology.c": DONT_KNOW})).overall
+    # known 580 / 18 = 32.2 -> 1; lowest 580 / 20 = 29 -> 1; best (580 + 200) / 20 = 39 -> 2:
+    # the level now sits at the lower end, yet answering b and c could still lift it to 2
+    assert (after.level_low, after.level, after.level_high) == (1, 1, 2)
+    assert after.confidence == "medium"  # known share 0.9; the old rule said high
+
+
+def test_dont_know_lifting_a_pillar_above_the_firm_level_keeps_it_deciding() -> None:
+    """CI's second counter-example, by hand. technology (pillar weight 9): t at level 2. data
+    (weight 1): d1 unknown, d2 at level 0, d3 at level 5. Everything a weighted mean."""
+    qn = questionnaire(
+        [
+            q("technology.t", "technology"),
+            q("data.d1", "data", dont_know=True),
+            q("data.d2", "data", dont_know=True),
+            q("data.d3", "data"),
+        ],
+        pillars=(("technology", 9), ("data", 1)),
+    )
+    answers = parse_answers(
+        qn, {"technology.t": 2, "data.d1": "dont_know", "data.d2": 0, "data.d3": 5}
+    )
+    before = score(qn, answers)
+    # data: known 100 / 2 = 50 -> 2, lowest 100 / 3 -> 1, best 200 / 3 -> 3; known share 2/3: low
+    assert before.pillars["data"].level_range == (1, 2)
+    assert before.pillars["data"].confidence == "low"
+    # firm: (9 × 40 + 50) / 10 = 41 -> 2; data (level 2) decides it, so its low confidence holds
+    assert before.overall.level == 2
+    assert before.confidence == "low"
+    after = score(qn, answers.replace({"data.d2": DONT_KNOW}))
+    # data: known 100 -> 5, above the firm's 2, but lowest 100 / 3 -> 1 and the firm's best is
+    # (9 × 40 + 100) / 10 = 46 -> 2: data may still be the pillar at or below the firm's level
+    assert (after.pillars["data"].level_range, after.pillars["data"].level_high) == ((1, 5), 5)
+    assert (after.overall.level, after.overall.level_high) == (2, 2)
+    assert after.confidence == "low"  # the old rule said high: firm known share 0.93, no range
 
 
 def gate_questions(rule: Aggregation, overall: Aggregation = WM) -> Questionnaire:
