@@ -100,11 +100,12 @@ def lift(
     """The fewest answer changes that raise one pillar to its next level.
 
     weighted_mean: raise to full marks the questions with the largest weight x (1 - fraction)
-    first (each change adds that much, so the largest first needs the fewest); gated: raise the
-    heaviest questions below the next level that count towards its gate (gate_level <= it) to
-    it; minimum: raise every question below it. With a max_lead cap m, every question below
-    the next level - m must rise first (the cap needs them all). Each step is re-scored, so the
-    suggestion is checked against the real scoring.
+    first (each change adds that much, so the largest first needs the fewest); gated: raise to
+    it the questions below the next level that count towards its gate (gate_level <= it), the
+    largest gain to that gate's share first (a known answer: its weight; an unknown: 1 -
+    threshold of it, as it joins the gate); minimum: raise every question below it. With a
+    max_lead cap m, every question below the next level - m must rise first (the cap needs them
+    all). Each step is re-scored, so the suggestion is checked against the real scoring.
     """
     result = scorecard.pillars[pillar_id]
     rule = questionnaire.scoring.pillar
@@ -115,7 +116,7 @@ def lift(
     target = result.level + 1
     floor = -1 if rule.max_lead is None or method == "minimum" else target - rule.max_lead
     order = {q.id: i for i, q in enumerate(questionnaire.questions)}
-    candidates: list[tuple[tuple[int, int, float, int], Question, AnswerValue]] = []
+    candidates: list[tuple[tuple[float, ...], Question, AnswerValue]] = []
     # gates and cap skip unknowns unless every applicable answer is unknown (see scoring)
     some_known = any(
         scorecard.questions[q.id].status not in (NOT_APPLICABLE_STATUS, "dont_know")
@@ -145,10 +146,14 @@ def lift(
             counts = method == "minimum" or question.gate_level <= target
             if qr.level >= target or not (counts or needed == 0):
                 continue
-            # a "don't know" is left out of the gates, so answering it helps least: known
-            # answers below the target go first, heaviest first
+            # the gates below the target pass already, so only the target's gate falls short,
+            # and the largest gains first need the fewest changes: a known answer raised adds
+            # its weight to the share at the target; a "don't know" answered joins the gate,
+            # adding its weight to both sides of the share, a net (1 - threshold) of it. So a
+            # heavy unknown can beat light known answers; on a tie the known answer goes first
             unknown = int(qr.status == "dont_know")
-            key = (needed, unknown, -question.weight, order[question.id])
+            gain = question.weight * (1 - rule.threshold if unknown and method == "gated" else 1)
+            key = (needed, -gain, unknown, order[question.id])
             suggestion = answer_for_level(question, target if counts else floor, current)
         if suggestion is not None:
             candidates.append((key, question, suggestion))

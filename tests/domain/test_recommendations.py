@@ -275,6 +275,33 @@ def test_lift_golden(answers, method, expected_changes, new_level) -> None:
     assert lift.target_level == card.pillars["technology"].level + 1
 
 
+def test_lift_answers_a_heavy_unknown_when_that_needs_fewer_changes() -> None:
+    """CI's counter-example, by hand: gated 80 %, four unanswered questions of weight 0.5 and
+    an unknown of weight 3. Gate 1 counts the known 2.0 and needs 1.6 at level >= 1: four
+    changes (three give 1.5). Answering the unknown makes it 5.0 needing 4.0: 3 + 2 × 0.5 -
+    three changes. The unknown adds a net 0.2 × 3 = 0.6, more than a light known answer's 0.5.
+    """
+    light = ("technology.q0", "technology.q1", "technology.q2", "technology.q4")
+    qn = questionnaire(
+        [
+            *(q(qid, "technology", weight=0.5) for qid in light[:3]),
+            q("technology.q3", "technology", weight=3, dont_know=True),
+            q(light[3], "technology", weight=0.5),
+        ],
+        pillars=("technology",),
+        pillar_rule=GATED,
+    )
+    card = score(qn, parse_answers(qn, {"technology.q3": "dont_know"}))
+    assert card.pillars["technology"].level == 0
+    lift = recommend(qn, card, {}).next_level["technology"]
+    assert [(c.question_id, c.suggested) for c in lift.changes] == [
+        ("technology.q3", 1),
+        ("technology.q0", 1),
+        ("technology.q1", 1),
+    ]
+    assert lift.reachable and lift.new_level == 1
+
+
 @pytest.mark.parametrize(
     "rule", [WM, GATED, MINIMUM, GATED_LEAD, WM_LEAD], ids=lambda r: f"{r.method}-{r.max_lead}"
 )
