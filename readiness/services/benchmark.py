@@ -131,7 +131,8 @@ def benchmark(session: Session, assessment: Assessment) -> list[PeerGroup]:
     }
     rows = session.execute(BENCHMARK_ROWS, params).all()
     own = {"overall": assessment.overall_score}
-    own.update((row.metric, row.score) for row in rows if row.source == "own")
+    # sorted: the rows come in no fixed order, and a report's PDF cache key fingerprints these
+    own.update(sorted((row.metric, row.score) for row in rows if row.source == "own"))
     own_pool = [row for row in rows if row.source == "pool"]
     mine = {metric: score_bin(value) for metric, value in own.items()}
     bins: dict[str, list[tuple[str, int, int]]] = {scope: [] for scope in keys}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from collections.abc import Mapping
+from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -128,7 +130,14 @@ class ReportData:
         """A fingerprint of the plan section: a cached PDF is redone when the plan moves."""
         # The provenance is in it too: confirming an on-site evaluation changes the cover; the
         # peer benchmark moves with other firms' results.
-        text = repr((self.plan, sorted(self.provenance.items()), self.benchmark))
+        # JSON with sorted keys: the fingerprint must not depend on the order in which a query
+        # happened to return rows (PostgreSQL may change plans between two requests)
+        text = json.dumps(
+            [[asdict(r) for r in self.plan], self.provenance, [asdict(g) for g in self.benchmark]],
+            sort_keys=True,
+            default=str,
+            ensure_ascii=False,
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     crosswalks: tuple[dict[str, Any], ...] = ()  # estimates in other instruments (e.g. MIIT)

@@ -69,7 +69,11 @@ def app_cache(name: str, size: int) -> PageCache[Any]:
 
 
 def digest(value: Any) -> str:
-    """A short, stable fingerprint of plain data (tuples, lists, dataclasses, datetimes)."""
+    """A short, stable fingerprint of plain data (tuples, lists, dataclasses, datetimes).
+
+    It reads `repr`, so a dict or a list counts in its order: build them from ordered queries
+    (or sort them) so that equal data gives an equal key.
+    """
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:16]
 
 
