@@ -140,7 +140,12 @@ def known_only(parts: Sequence[Part]) -> list[Part]:
 
 
 def best_case(parts: Sequence[Part], top: int) -> list[Part]:
-    """The parts with a "don't know" answer taken as the best answer (for `level_high`)."""
+    """The parts with a "don't know" answer taken as the best answer (for `level_high`).
+
+    The best answer is full marks at the top level, not each question's own best option (which
+    a questionnaire may declare lower): so `level_high` is never below the level read from the
+    known answers alone, and it still rises whenever a known answer becomes unknown.
+    """
     return [
         replace(p, score=100.0, level=top) if p.dont_know and p.score is not None else p
         for p in parts

@@ -1,4 +1,4 @@
-"""The level range names both ends: what the known answers give, and where the unknowns may take it."""
+"""The level range names both ends: the known answers' level, and where unknowns may take it."""
 
 from __future__ import annotations
 
