@@ -1,17 +1,17 @@
-"""Assessment use cases: start, draft saves with conflict detection, progress, submit, reopen."""
+"""Assessment use cases: start, draft saves with conflict detection, submit, reopen.
+
+The values they exchange with the pages (page answers, outcomes, errors) and the progress
+count are in services.answer_input.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy import delete
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
@@ -36,131 +36,27 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
+from readiness.services.answer_input import ANSWERED
+from readiness.services.answer_input import DONT_KNOW
+from readiness.services.answer_input import NOT_APPLICABLE
+from readiness.services.answer_input import AnswersFromRespondents
+from readiness.services.answer_input import AssessmentLocked
+from readiness.services.answer_input import Conflict
+from readiness.services.answer_input import IncompleteAssessment
+from readiness.services.answer_input import InvalidAnswer
+from readiness.services.answer_input import NotApplicableWithoutReason
+from readiness.services.answer_input import NotSubmitted
+from readiness.services.answer_input import NotTheEvaluator
+from readiness.services.answer_input import PageAnswer
+from readiness.services.answer_input import SaveOutcome
+from readiness.services.answer_input import answer_set
+from readiness.services.answer_input import page_answer
 from readiness.services.locking import lock_row
 from readiness.services.page_rows import ShownAssessment
-from readiness.services.page_rows import StoredAnswer
 from readiness.services.summaries import clear_summary
 from readiness.services.summaries import mark_latest
 from readiness.services.summaries import write_summary
 from readiness.services.summaries import write_tree_summary
-
-ANSWERED = "answered"
-NOT_APPLICABLE = "not_applicable"
-DONT_KNOW = "dont_know"
-
-
-class AssessmentError(Exception):
-    """Base of the assessment errors; the message is safe to show to the user."""
-
-
-class AssessmentLocked(AssessmentError):
-    """The assessment is submitted: its answers can no longer change until it is reopened."""
-
-
-class NotSubmitted(AssessmentError):
-    """The assessment is still a draft, so it has no result yet (or cannot be reopened)."""
-
-
-class IncompleteAssessment(AssessmentError):
-    """Questions are unanswered and the user has not confirmed submitting anyway."""
-
-    def __init__(self, unanswered: list[str]) -> None:
-        self.unanswered = unanswered
-        super().__init__(f"{len(unanswered)} questions are unanswered.")
-
-
-class NotApplicableWithoutReason(AssessmentError):
-    """Questions are answered "not applicable" without the comment the questionnaire requires."""
-
-    def __init__(self, questions: list[str]) -> None:
-        self.questions = questions
-        super().__init__(f"{len(questions)} 'not applicable' answers have no reason.")
-
-
-class NotTheEvaluator(AssessmentError):
-    """Only the consultant who makes an on-site evaluation fills it in and submits it."""
-
-
-class AnswersFromRespondents(AssessmentError):
-    """A several-respondent assessment is answered by its respondents, not on the shared pages."""
-
-
-class InvalidAnswer(AssessmentError):
-    """A page answer does not fit its question (the form should have caught it)."""
-
-
-@dataclass(frozen=True)
-class PageAnswer:
-    """One question's input from a page: status (None: unanswered), value, comment and evidence."""
-
-    status: str | None = None
-    value: Any = None
-    comment: str = ""
-    evidence: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing given at all: no answer and no notes."""
-        return self.status is None and not self.comment and not self.evidence
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A question someone saved after the form was loaded; their value was kept, not yours."""
-
-    question_id: str
-    theirs: PageAnswer
-    yours: PageAnswer
-    who: str | None
-    when: datetime
-
-
-@dataclass(frozen=True)
-class SaveOutcome:
-    """What a draft save did: the questions written, the conflicts kept, the new revision.
-
-    `page_revision` is the revision the page's form continues from: the new revision, unless
-    a held-back question changed since the form was loaded (then its conflict stays detectable).
-    """
-
-    saved: list[str]
-    conflicts: list[Conflict]
-    revision: int
-    page_revision: int | None = None
-    notes_kept: bool = True  # the notes given for held-back questions are stored
-
-
-@dataclass(frozen=True)
-class Count:
-    """Answered questions out of the total."""
-
-    answered: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        """The share answered, as a whole percentage."""
-        return round(100 * self.answered / self.total) if self.total else 100
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Answered of total, per pillar and overall, and which questions are still open."""
-
-    overall: Count
-    pillars: dict[str, Count]
-    unanswered: list[str] = field(default_factory=list)
-
-
-def page_answer(answer: StoredAnswer | None) -> PageAnswer:
-    """The stored answer as page input (None: nothing stored)."""
-    if answer is None:
-        return PageAnswer()
-    status = answer.status
-    if status == ANSWERED and answer.value is None:
-        status = None  # a row holding only a comment or evidence
-    return PageAnswer(status, answer.value, answer.comment or "", answer.evidence or "")
-
 
 # Every assessment page reads its assessment through get_assessment: built once.
 ASSESSMENT_BY_ID = select(Assessment).where(Assessment.id == bindparam("assessment_id"))
@@ -375,64 +271,6 @@ def _write_notes(
     answer.comment, answer.evidence = comment, evidence
     answer.updated_by_id, answer.updated_at = user.id, utcnow()
     answer.revision = assessment.revision + 1
-
-
-def progress(
-    session: Session,
-    assessment: Assessment,
-    questionnaire: Questionnaire,
-    answers: Mapping[str, StoredAnswer] | None = None,
-) -> Progress:
-    """Answered of total per pillar and overall, from one query over the answered question IDs.
-
-    `answers`: the assessment's stored answers if the caller read them in this transaction.
-    """
-    if answers is not None:
-        answered_ids = {
-            qid for qid, a in answers.items() if a.status != ANSWERED or a.value is not None
-        }
-    else:
-        answered_ids = set(
-            session.scalars(
-                select(Answer.question_id).where(
-                    Answer.assessment_id == assessment.id,
-                    or_(Answer.status != ANSWERED, Answer.value.is_not(None)),
-                )
-            )
-        )
-    pillars: dict[str, Count] = {}
-    unanswered: list[str] = []
-    for pillar in questionnaire.pillars:
-        questions = questionnaire.questions_of(pillar.id)
-        done = [q.id for q in questions if q.id in answered_ids]
-        unanswered.extend(q.id for q in questions if q.id not in answered_ids)
-        pillars[pillar.id] = Count(len(done), len(questions))
-    overall = Count(
-        sum(c.answered for c in pillars.values()), sum(c.total for c in pillars.values())
-    )
-    return Progress(overall, pillars, unanswered)
-
-
-def answer_set(questionnaire: Questionnaire, answers: Mapping[str, Answer]) -> AnswerSet:
-    """The domain AnswerSet of stored answers (rows holding only notes are unanswered)."""
-    values: dict[str, Any] = {}
-    comments: dict[str, str] = {}
-    for question_id, answer in answers.items():
-        question = questionnaire.question(question_id)
-        if question is None:
-            continue  # an answer to a question this version no longer has
-        given = page_answer(answer)
-        notes = "\n".join(t for t in (given.comment, given.evidence) if t)
-        if notes:
-            comments[question_id] = notes
-        if given.status is None:
-            continue
-        raw = {ANSWERED: given.value, NOT_APPLICABLE: None, DONT_KNOW: DONT_KNOW_JSON}
-        try:
-            values[question_id] = parse_value(question, raw[given.status])
-        except AnswerError as exc:
-            raise InvalidAnswer(str(exc)) from None
-    return AnswerSet(values, comments)
 
 
 def submit(

@@ -14,7 +14,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.models import Assessment
 from readiness.services import onsite
 from readiness.services import respondents
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from readiness.services.result_explain import answer_text
 
 

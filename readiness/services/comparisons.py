@@ -34,11 +34,11 @@ from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
-from readiness.services.assessments import AssessmentError
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import AssessmentError
+from readiness.services.answer_input import PageAnswer
+from readiness.services.answer_input import page_answer
 from readiness.services.assessments import answer_set
 from readiness.services.assessments import load_answers
-from readiness.services.assessments import page_answer
 from readiness.services.assessments import start_assessment
 from readiness.services.official import official
 from readiness.services.page_rows import ShownAssessment

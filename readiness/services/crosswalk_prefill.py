@@ -18,7 +18,7 @@ from readiness.models import Assessment
 from readiness.models import User
 from readiness.models.base import utcnow
 from readiness.services.accounts import require_role
-from readiness.services.assessments import AssessmentError
+from readiness.services.answer_input import AssessmentError
 from readiness.services.assessments import answer_set
 from readiness.services.assessments import load_answers
 from readiness.services.assessments import start_assessment

@@ -23,9 +23,9 @@ from readiness.services import assessments
 from readiness.services.accounts import Forbidden
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
-from readiness.services.assessments import AssessmentError
-from readiness.services.assessments import AssessmentLocked
-from readiness.services.assessments import NotSubmitted
+from readiness.services.answer_input import AssessmentError
+from readiness.services.answer_input import AssessmentLocked
+from readiness.services.answer_input import NotSubmitted
 from readiness.services.locking import lock_row
 from readiness.services.official import is_official
 from readiness.services.summaries import mark_latest

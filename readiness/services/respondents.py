@@ -32,13 +32,13 @@ from readiness.services import assessments
 from readiness.services.accounts import Forbidden
 from readiness.services.accounts import NotFound
 from readiness.services.accounts import require_role
-from readiness.services.assessments import AssessmentError
-from readiness.services.assessments import AssessmentLocked
-from readiness.services.assessments import Conflict
-from readiness.services.assessments import InvalidAnswer
-from readiness.services.assessments import PageAnswer
-from readiness.services.assessments import SaveOutcome
-from readiness.services.assessments import page_answer
+from readiness.services.answer_input import AssessmentError
+from readiness.services.answer_input import AssessmentLocked
+from readiness.services.answer_input import Conflict
+from readiness.services.answer_input import InvalidAnswer
+from readiness.services.answer_input import PageAnswer
+from readiness.services.answer_input import SaveOutcome
+from readiness.services.answer_input import page_answer
 from readiness.services.locking import lock_row
 
 KIND = "respondents"

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from readiness.domain.answers import DONT_KNOW_JSON
 from readiness.domain.questionnaire import Question
-from readiness.services.assessments import ANSWERED
-from readiness.services.assessments import DONT_KNOW
-from readiness.services.assessments import NOT_APPLICABLE
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import ANSWERED
+from readiness.services.answer_input import DONT_KNOW
+from readiness.services.answer_input import NOT_APPLICABLE
+from readiness.services.answer_input import PageAnswer
 
 
 def describe_answer(question: Question | None, given: PageAnswer, lang: str) -> str:

@@ -33,10 +33,10 @@ from wtforms.widgets import TextInput
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
 from readiness.models.base import MAX_ID
-from readiness.services.assessments import ANSWERED
-from readiness.services.assessments import DONT_KNOW
-from readiness.services.assessments import NOT_APPLICABLE
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import ANSWERED
+from readiness.services.answer_input import DONT_KNOW
+from readiness.services.answer_input import NOT_APPLICABLE
+from readiness.services.answer_input import PageAnswer
 from readiness.web.forms import BaseForm
 
 NA = "na"

@@ -27,6 +27,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.i18n import current_language
 from readiness.models import Assessment
 from readiness.services import accounts
+from readiness.services import answer_input
 from readiness.services import assessments as service
 from readiness.services import onsite
 from readiness.services import summaries
@@ -294,7 +295,7 @@ def review(assessment_id: int, form: SubmitForm | None = None) -> str | Response
     if elsewhere is not None:
         return elsewhere
     q = _questionnaire(assessment)
-    progress = service.progress(get_session(), assessment, q)
+    progress = answer_input.progress(get_session(), assessment, q)
     form = form or SubmitForm(formdata=None)
     return render_template(
         "assessments/review.html",
@@ -341,7 +342,7 @@ def submit(assessment_id: int) -> str | Response:
         return elsewhere
     q = _questionnaire(assessment)
     form = SubmitForm()
-    form.incomplete = bool(service.progress(get_session(), assessment, q).unanswered)
+    form.incomplete = bool(answer_input.progress(get_session(), assessment, q).unanswered)
     if not form.validate_on_submit():
         return review(assessment_id, form=form)
     try:

@@ -21,10 +21,10 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from readiness.domain.questionnaire import Question
-from readiness.services.assessments import ANSWERED
-from readiness.services.assessments import DONT_KNOW
-from readiness.services.assessments import NOT_APPLICABLE
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import ANSWERED
+from readiness.services.answer_input import DONT_KNOW
+from readiness.services.answer_input import NOT_APPLICABLE
+from readiness.services.answer_input import PageAnswer
 from readiness.web.answer_text import describe_answer
 from readiness.web.assessment_forms import CheckboxListField
 from readiness.web.forms import BaseForm

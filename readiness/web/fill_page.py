@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 from readiness.db import get_session
 from readiness.domain.questionnaire import Questionnaire
 from readiness.models import Assessment
+from readiness.services import answer_input
 from readiness.services import assessments as service
 from readiness.services.comparisons import previous_answers
 from readiness.services.crosswalk_prefill import prefilled_rows
@@ -73,7 +74,7 @@ def page_context(
         "questionnaire": q,
         "pillar": q.pillar(pillar_id),
         "next_pillar": next_pillar(q, pillar_id),
-        "progress": service.progress(session, assessment, q, stored),
+        "progress": answer_input.progress(session, assessment, q, stored),
         "lang": lang,
         "answer_name": answer_name,
         "field_names": field_names,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from flask_wtf import FlaskForm
 
 from readiness.domain.questionnaire import Question
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 
 
 def answer_digest(given: PageAnswer) -> str:

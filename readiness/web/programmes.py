@@ -30,7 +30,7 @@ from readiness.services import cohort_table
 from readiness.services import programme_admin
 from readiness.services import programme_firms
 from readiness.services import programmes
-from readiness.services.assessments import page_answer
+from readiness.services.answer_input import page_answer
 from readiness.services.cohort_export import cohort_csv
 from readiness.services.cohort_export import cohort_xlsx
 from readiness.services.cohort_export import render_cohort_pdf

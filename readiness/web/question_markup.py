@@ -26,7 +26,7 @@ from wtforms import Field
 
 from readiness.domain.questionnaire import Question
 from readiness.domain.questionnaire import Questionnaire
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from readiness.web.assessment_forms import build_section_form
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data

@@ -26,7 +26,7 @@ from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import organisations
 from readiness.services import respondents as service
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_render import prerender_reports
 from readiness.web.answer_text import describe_answer

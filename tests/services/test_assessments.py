@@ -13,8 +13,9 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.results import result_document
 from readiness.models import Assessment
 from readiness.services import accounts
+from readiness.services import answer_input
 from readiness.services import assessments as service
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from tests.assessment_data import MINI
 
 A = service.ANSWERED
@@ -202,14 +203,14 @@ def test_progress_counts_per_pillar_with_one_query(db_session, team, mini, draft
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        result = service.progress(db_session, draft, mini)
+        result = answer_input.progress(db_session, draft, mini)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
-    assert result.pillars["technology"] == service.Count(1, 2)
-    assert result.pillars["infrastructure"] == service.Count(1, 1)
-    assert result.pillars["data"] == service.Count(0, 1)
-    assert result.overall == service.Count(2, len(mini.questions))
+    assert result.pillars["technology"] == answer_input.Count(1, 2)
+    assert result.pillars["infrastructure"] == answer_input.Count(1, 1)
+    assert result.pillars["data"] == answer_input.Count(0, 1)
+    assert result.overall == answer_input.Count(2, len(mini.questions))
     assert set(result.unanswered) == {
         "technology.patents",
         "data.governance",
@@ -281,7 +282,7 @@ def test_notes_of_a_held_back_question_are_saved_and_its_answer_kept(db_session,
     assert service.page_answer(service.load_answers(db_session, draft)[hours]) == PageAnswer(
         None, None, "x", ""
     )
-    assert hours in service.progress(db_session, draft, mini).unanswered
+    assert hours in answer_input.progress(db_session, draft, mini).unanswered
 
 
 def test_notes_of_a_held_back_question_changed_meanwhile_are_not_saved(

@@ -22,7 +22,7 @@ from readiness.models import Respondent
 from readiness.models import User
 from readiness.services import assessments
 from readiness.services import respondents as service
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from tests.assessment_data import MINI
 from tests.services.test_races import run_together
 

@@ -13,7 +13,7 @@ from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import comparisons
 from readiness.services import onsite as service
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from tests.assessment_data import MINI
 
 A = assessments.ANSWERED

@@ -28,7 +28,7 @@ from readiness.models import User
 from readiness.services import accounts
 from readiness.services import assessments as service
 from readiness.services import organisations
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from tests.assessment_data import MINI
 
 TRIALS = 50

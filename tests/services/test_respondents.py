@@ -12,7 +12,7 @@ from readiness.domain.questionnaire import Questionnaire
 from readiness.services import accounts
 from readiness.services import assessments
 from readiness.services import respondents as service
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from readiness.services.collaboration_report import disagreements
 from tests.assessment_data import MINI
 

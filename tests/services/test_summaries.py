@@ -21,7 +21,7 @@ from readiness.models import Assessment
 from readiness.models import AssessmentScore
 from readiness.services import assessments as service
 from readiness.services import summaries
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from tests.assessment_data import MINI
 
 A = service.ANSWERED

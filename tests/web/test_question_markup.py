@@ -11,7 +11,7 @@ from readiness import create_app
 from readiness.domain.answers import value_to_json
 from readiness.domain.recommendations import answer_for_level
 from readiness.i18n import use_language
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import PageAnswer
 from readiness.web import question_markup
 from readiness.web.assessment_forms import field_names
 from readiness.web.assessment_forms import form_data

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readiness.models import Answer
-from readiness.services.assessments import ANSWERED
-from readiness.services.assessments import PageAnswer
+from readiness.services.answer_input import ANSWERED
+from readiness.services.answer_input import PageAnswer
 from readiness.services.reports import answer_text
 from readiness.web.answer_text import describe_answer
 from tests.conftest import TEST_PASSWORD

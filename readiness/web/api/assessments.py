@@ -14,6 +14,7 @@ from readiness.domain.aggregation.export import instrument_to_dict
 from readiness.domain.export import questionnaire_to_dict
 from readiness.domain.questionnaire import Questionnaire
 from readiness.models import Assessment
+from readiness.services import answer_input
 from readiness.services import assessments
 from readiness.services import deletion
 from readiness.services.accounts import Forbidden
@@ -142,7 +143,7 @@ def create_assessment() -> Response:
 def get_assessment(assessment_id: int) -> Response:
     """One assessment with its progress."""
     assessment = caller_assessment(assessment_id)
-    progress = assessments.progress(get_session(), assessment, questionnaire_of(assessment))
+    progress = answer_input.progress(get_session(), assessment, questionnaire_of(assessment))
     return json_response(assessment_json(assessment, progress), etag=assessment.revision)
 
 

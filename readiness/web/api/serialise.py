@@ -8,10 +8,10 @@ from typing import Any
 from readiness.models import Answer
 from readiness.models import Assessment
 from readiness.models import Membership
-from readiness.services.assessments import Conflict
-from readiness.services.assessments import PageAnswer
-from readiness.services.assessments import Progress
-from readiness.services.assessments import page_answer
+from readiness.services.answer_input import Conflict
+from readiness.services.answer_input import PageAnswer
+from readiness.services.answer_input import Progress
+from readiness.services.answer_input import page_answer
 
 
 def timestamp(value: datetime | None) -> str | None:
