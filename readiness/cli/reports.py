@@ -34,8 +34,8 @@ from readiness.services.comparisons import Scored
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_export import FORMATS as REPORT_FORMATS
 from readiness.services.report_export import render_format
-from readiness.services.reports import ReportData
-from readiness.services.reports import ReportUnavailable
+from readiness.services.report_model import ReportData
+from readiness.services.report_model import ReportUnavailable
 from readiness.services.reports import assessment_report_data
 from readiness.services.reports import report_data
 from readiness.services.tree_report import tree_report_from_answers

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from readiness.services.reports import ReportData
+from readiness.services.report_model import ReportData
 
 
 def chart_png(svg: str) -> bytes:

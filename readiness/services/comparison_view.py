@@ -22,9 +22,9 @@ from readiness.i18n import use_language
 from readiness.services.comparisons import Scored
 from readiness.services.comparisons import compare_pair
 from readiness.services.comparisons import series_of
+from readiness.services.report_model import questionnaire_label
 from readiness.services.reports import answer_text
 from readiness.services.reports import chart_font
-from readiness.services.reports import questionnaire_label
 from readiness.services.summaries import TrendPoint
 
 

@@ -15,8 +15,8 @@ from readiness.services import made_export
 from readiness.services.chart_images import add_charts
 from readiness.services.plan_export import STATUS_LABELS
 from readiness.services.plan_export import add_plan_docx
-from readiness.services.reports import Ranked
-from readiness.services.reports import ReportData
+from readiness.services.report_model import Ranked
+from readiness.services.report_model import ReportData
 
 CJK_FONT = "Noto Sans CJK SC"
 

@@ -13,10 +13,10 @@ from readiness.i18n import use_language
 from readiness.services import made_export
 from readiness.services.plan_export import add_plan_sheet
 from readiness.services.report_docx import to_docx
+from readiness.services.report_model import Ranked
+from readiness.services.report_model import ReportData
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
-from readiness.services.reports import Ranked
-from readiness.services.reports import ReportData
 from readiness.services.reports import status_label
 from readiness.services.spreadsheets import append_row
 from readiness.services.spreadsheets import csv_text

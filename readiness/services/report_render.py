@@ -20,7 +20,7 @@ from readiness.i18n import use_language
 from readiness.models import Assessment
 from readiness.services.isolation import run_isolated
 from readiness.services.questionnaires import UnknownQuestionnaire
-from readiness.services.reports import ReportData
+from readiness.services.report_model import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.services.tree_report import TreeReport
 

@@ -36,8 +36,8 @@ from readiness.services.page_rows import ShownAssessment
 from readiness.services.page_rows import assessment_row
 from readiness.services.page_rows import result_row
 from readiness.services.questionnaires import UnknownQuestionnaire
+from readiness.services.report_model import questionnaire_label
 from readiness.services.report_render import prerender_reports
-from readiness.services.reports import questionnaire_label
 from readiness.services.tree_results import tree_view
 from readiness.web.access import has_role
 from readiness.web.access import member_required

@@ -35,9 +35,9 @@ from readiness.services import report_export
 from readiness.services import share_links
 from readiness.services.questionnaires import UnknownQuestionnaire
 from readiness.services.report_export import DOWNLOADS
+from readiness.services.report_model import ReportData
 from readiness.services.report_render import assessment_pdf
 from readiness.services.report_render import render_html
-from readiness.services.reports import ReportData
 from readiness.services.reports import assessment_report_data
 from readiness.services.tree_report import TREE_DOWNLOADS
 from readiness.web.access import user_memberships

@@ -26,7 +26,7 @@ from readiness.domain.text import clean_text
 from readiness.services import report_export
 from readiness.services.comparison_exports import comparison_rows
 from readiness.services.comparison_exports import to_csv as comparison_csv
-from readiness.services.reports import ReportData
+from readiness.services.report_model import ReportData
 from readiness.services.reports import report_data
 from readiness.services.spreadsheets import cell
 from readiness.services.spreadsheets import csv_text

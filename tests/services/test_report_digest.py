@@ -11,7 +11,7 @@ from flask import Flask
 
 from readiness import create_app
 from readiness.services.benchmark import PeerGroup
-from readiness.services.reports import ReportData
+from readiness.services.report_model import ReportData
 from readiness.services.reports import report_data
 from tests.report_data import complete_answers
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from readiness import create_app
 from readiness.services import report_docx
 from readiness.services import report_export
-from readiness.services.reports import ReportData
+from readiness.services.report_model import ReportData
 from readiness.services.reports import report_data
 from tests.report_data import complete_answers
 

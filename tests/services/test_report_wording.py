@@ -19,8 +19,8 @@ from readiness.domain.answers import AnswerSet
 from readiness.domain.questionnaire import Questionnaire
 from readiness.domain.recommendations import answer_for_level
 from readiness.services import report_export
+from readiness.services.report_model import ReportData
 from readiness.services.report_render import render_html
-from readiness.services.reports import ReportData
 from readiness.services.reports import report_data
 from tests.report_data import complete_answers
 

@@ -24,11 +24,11 @@ from readiness.domain.charts import radar_svg
 from readiness.domain.loading import load_questionnaire
 from readiness.domain.questionnaire import Questionnaire
 from readiness.services import report_export
+from readiness.services.report_model import ReportData
 from readiness.services.report_render import cache_key
 from readiness.services.report_render import cached_pdf
 from readiness.services.report_render import render_html
 from readiness.services.report_render import render_pdf
-from readiness.services.reports import ReportData
 from readiness.services.reports import answer_text
 from readiness.services.reports import report_data
 from tests.assessment_data import MINI
