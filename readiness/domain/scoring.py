@@ -43,7 +43,7 @@ def _result(
     dont_know_share: float | None = None,
     low_parts: Sequence[Part] | None = None,
     caps: Sequence[tuple[str, int, int, int]] = (),
-    high_parts: Sequence[Part] | None = None,
+    high: tuple[float | None, int | None] | None = None,
 ) -> Result:
     """One result. The level counts only known answers; level_low counts unknowns as lowest.
 
@@ -53,7 +53,8 @@ def _result(
     the overall result) are the pillars with their real scores at their lowest levels, `parts`
     the pillars with the score and level of their known answers; `caps` are (pillar, level,
     level_low, level_high) of the pillars a challenge area belongs to. `level_high` is the level
-    with every unknown as the best answer (`high_parts`: the pillars at theirs, for the overall);
+    with every unknown as the best answer (`high`: the (score, level) `aggregate` gives for it,
+    when the caller has it already - the overall's reads the pillars at their best);
     the level lies between `level_low` and `level_high`, and the confidence is never high when
     they differ: the unknowns could then move the level, down or up.
     """
@@ -70,11 +71,11 @@ def _result(
     else:
         level = level_low
     level_high = level
-    if high_parts is not None or any(p.dont_know and p.score is not None for p in parts):
+    if high is not None:
+        level_high = high[1]
+    elif any(p.dont_know and p.score is not None for p in parts):
         top = max(lv.level for lv in questionnaire.levels)
-        level_high = aggregate(
-            best_case(parts, top) if high_parts is None else high_parts, rule, questionnaire.levels
-        )[1]
+        level_high = aggregate(best_case(parts, top), rule, questionnaire.levels)[1]
     capped_by = None
     if level is not None and caps:
         pillar, cap = min(caps, key=lambda c: (c[1], c[0]))[:2]
@@ -212,15 +213,14 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
     top = max(lv.level for lv in questionnaire.levels)
     for pillar in questionnaire.pillars:
         parts = _pillar_parts(questionnaire, questions, pillar.id)
-        result = pillars[pillar.id] = _result(pillar.id, parts, rules.pillar, questionnaire)
-        known_scores[pillar.id] = aggregate(known_only(parts), rules.pillar, questionnaire.levels)[
-            0
-        ]
-        best_scores[pillar.id] = (
-            aggregate(best_case(parts, top), rules.pillar, questionnaire.levels)[0]
-            if any(p.dont_know for p in parts)
-            else result.score
-        )
+        known = aggregate(known_only(parts), rules.pillar, questionnaire.levels)
+        known_scores[pillar.id] = known[0]
+        high = None
+        if any(p.dont_know and p.score is not None for p in parts):
+            high = aggregate(best_case(parts, top), rules.pillar, questionnaire.levels)[:2]
+        result = _result(pillar.id, parts, rules.pillar, questionnaire, high=high)
+        pillars[pillar.id] = result
+        best_scores[pillar.id] = result.score if high is None else high[0]
     areas: dict[str, Result] = {}
     for area in questionnaire.challenge_areas:
         parts = [
@@ -272,7 +272,7 @@ def score(questionnaire: Questionnaire, answers: AnswerSet) -> Scorecard:
         questionnaire,
         overall_dk,
         low_parts=low_parts,
-        high_parts=high_parts,
+        high=aggregate(high_parts, rules.overall, questionnaire.levels)[:2],
     )
     overall = replace(overall, confidence=deciding_confidence(overall, pillars))
     answered = sum(1 for qr in questions.values() if qr.status != UNANSWERED)
