@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from sqlalchemy.orm import Session
 from readiness.models import Answer
 from readiness.models import Assessment
 from tests.assessment_data import write_questionnaires
-from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
 from tests.web.statements import page_statements
 
@@ -34,19 +32,6 @@ def team(make_user: Any, make_org: Any) -> dict[str, Any]:
     org = make_org(owner=owner, name="Acme", members={editor: "editor", viewer: "viewer"})
     make_org(owner=stranger, name="Other")
     return {"org": org, "owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger}
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    """A signed-in test client for a team member by role name."""
-
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302, response.text
-        return client
-
-    return sign_in
 
 
 def start(client: FlaskClient, key: str = "mini@1") -> int:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.assessment_data import write_questionnaires
-from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
 
 
@@ -30,19 +27,6 @@ def team(make_user: Any, make_org: Any) -> dict[str, Any]:
     members = {pat: "editor", ian: "viewer", vera: "viewer", carl: "editor"}
     org = make_org(owner=owner, name="Acme", members=members)
     return {"org": org, "owner": owner, "pat": pat, "ian": ian, "vera": vera, "carl": carl}
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    """A signed-in test client for a team member."""
-
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302, response.text
-        return client
-
-    return sign_in
 
 
 def _start(client: FlaskClient, kind: str) -> int:

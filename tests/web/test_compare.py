@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -75,19 +74,6 @@ def team(make_user: Any, make_org: Any) -> dict[str, Any]:
         "viewer": viewer,
         "stranger": stranger,
     }
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    """A signed-in client by role name."""
-
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return sign_in
 
 
 @pytest.fixture

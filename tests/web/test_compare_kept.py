@@ -46,18 +46,6 @@ def team(make_user: Any, make_org: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        form = {"email": team[who].email, "password": TEST_PASSWORD}
-        response = client.post("/login", data=form)
-        assert response.status_code == 302
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def submitted(app: Flask, db_session: Session, team: dict[str, Any]) -> Callable[..., int]:
     def make(answers: dict[str, Any], when: datetime, title: str, org: str = "org") -> int:
         q = app.extensions["catalogue"].get("mini", 1)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from readiness.languages import single_full_stop
 from readiness.services import assessments
 from tests.assessment_data import write_questionnaires
-from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
 from tests.report_data import submitted_assessment
 
@@ -49,19 +46,6 @@ def team(app: Flask, db_session: Session, make_user: Any, make_org: Any) -> dict
         "draft": draft.id,
         "q": q,
     }
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    """A signed-in client for a team member by name."""
-
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302, response.text
-        return client
-
-    return sign_in
 
 
 def _links(html: str) -> set[str]:

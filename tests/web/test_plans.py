@@ -25,7 +25,6 @@ from readiness.models import PlanActionChange
 from readiness.services import assessments as svc
 from readiness.services.plan_loop import linked_by_question
 from tests.assessment_data import write_questionnaires
-from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
 
 LOW = {
@@ -64,17 +63,6 @@ def team(make_user: Any, make_org: Any) -> dict[str, Any]:
         "other": make_org(owner=stranger, name="Other"),
         "stranger": stranger,
     }
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return sign_in
 
 
 @pytest.fixture

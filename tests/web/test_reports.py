@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +20,6 @@ from readiness.models.base import utcnow
 from readiness.services import assessments
 from readiness.services import share_links
 from tests.assessment_data import write_questionnaires
-from tests.conftest import TEST_PASSWORD
 from tests.conftest import test_config
 from tests.report_data import ORG_NAME
 from tests.report_data import submitted_assessment
@@ -55,19 +53,6 @@ def team(app: Flask, db_session: Session, make_user: Any, make_org: Any) -> dict
         "draft": draft.id,
         "q": q,
     }
-
-
-@pytest.fixture
-def login(app: Flask, team: dict[str, Any]) -> Callable[[str], FlaskClient]:
-    """A signed-in client for a team member by role name."""
-
-    def sign_in(who: str) -> FlaskClient:
-        client = app.test_client()
-        response = client.post("/login", data={"email": team[who].email, "password": TEST_PASSWORD})
-        assert response.status_code == 302, response.text
-        return client
-
-    return sign_in
 
 
 def test_viewer_sees_the_report_in_either_language(login, team):
