@@ -15,7 +15,6 @@ from tests.conftest import test_config
 from tests.report_data import pdf_tool
 from tests.web.test_compare import FIRST
 from tests.web.test_compare import SECOND
-from tests.web.test_compare import login  # noqa: F401 - fixture
 from tests.web.test_compare import submitted  # noqa: F401 - fixture
 from tests.web.test_compare import team  # noqa: F401 - fixture
 
